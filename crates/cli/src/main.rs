@@ -1,1 +1,76 @@
-fn main(){}
+//! The `concord` binary: parses arguments and dispatches to one module per subcommand.
+//! No business logic lives here.
+
+mod cmd;
+mod exit;
+mod input;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// concord: decision support for an alliance facing state-sponsored cyber campaigns.
+#[derive(Debug, Parser)]
+#[command(name = "concord", version, about, long_about = None)]
+struct Cli {
+    /// SQLite database file.
+    #[arg(long, global = true, env = "CONCORD_DB", default_value = "concord.db")]
+    db: PathBuf,
+    /// Act as this member (ISO 3166 alpha-3 code) instead of the hub.
+    #[arg(long = "as", global = true, value_name = "MEMBER")]
+    as_member: Option<String>,
+    /// More log output on standard error (repeat for more).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate STIX 2.1 files (bundles or single objects, .json or .json.gz).
+    Validate(cmd::validate::Args),
+    /// Validate and store STIX 2.1 files or directories; each bundle is stored whole or not at all.
+    Ingest(cmd::ingest::Args),
+    /// Ingest the built-in fictional demo bundle into a temporary store and show what was stored.
+    Demo(cmd::demo::Args),
+    /// Print concord's STIX extension: its extension-definition object and JSON schema.
+    Schema(cmd::schema::Args),
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let level = match cli.verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| level.into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let ctx = cmd::Ctx {
+        db: cli.db,
+        submitter: cli.as_member.unwrap_or_else(|| "hub".into()),
+    };
+    let code = match cli.command {
+        Command::Validate(a) => cmd::validate::run(&ctx, a),
+        Command::Ingest(a) => cmd::ingest::run(&ctx, a),
+        Command::Demo(a) => cmd::demo::run(&ctx, a),
+        Command::Schema(a) => cmd::schema::run(&ctx, a),
+    };
+    let code = code.unwrap_or_else(|e| {
+        // a closed pipe (`concord ... | head`) is not an error
+        let broken_pipe = e.chain().any(|c| {
+            c.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        });
+        if broken_pipe {
+            return exit::OK;
+        }
+        eprintln!("error: {e:#}");
+        exit::FAILURE
+    });
+    std::process::exit(code);
+}

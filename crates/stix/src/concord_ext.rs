@@ -2,9 +2,8 @@
 //! member identities and recipients. This module ships the extension-definition object,
 //! its JSON schema, concord's identity, and checks every use of the extension.
 
-use crate::json::Document;
 use crate::timestamp::Timestamp;
-use crate::validate::{Finding, Report};
+use crate::validate::Finding;
 use serde_json::{json, Map, Value};
 
 /// The extension-definition id.
@@ -17,15 +16,43 @@ pub const CREATED: &str = "2026-01-01T00:00:00.000Z";
 pub const SCHEMA: &str = include_str!("../schema/concord-extension.schema.json");
 
 pub const SECTORS: &[&str] = &[
-    "energy", "water", "health", "finance", "transport", "telecom", "government", "elections", "defence", "space", "industry", "other",
+    "energy",
+    "water",
+    "health",
+    "finance",
+    "transport",
+    "telecom",
+    "government",
+    "elections",
+    "defence",
+    "space",
+    "industry",
+    "other",
 ];
 pub const EFFECTS: &[&str] = &["espionage", "disruption", "destruction", "casualties"];
 pub const FUNCTIONAL_IMPACT: &[&str] = &["none", "degraded", "partial_loss", "complete_loss"];
-pub const INFORMATION_IMPACT: &[&str] = &["none", "suspected", "exfiltration", "alteration", "destruction"];
+pub const INFORMATION_IMPACT: &[&str] = &[
+    "none",
+    "suspected",
+    "exfiltration",
+    "alteration",
+    "destruction",
+];
 pub const RECOVERABILITY: &[&str] = &["regular", "supplemented", "extended", "not_recoverable"];
 pub const OBSERVED_ACTIVITY: &[&str] = &["prepare", "engage", "presence", "effect"];
-pub const LOCATION: &[&str] = &["unsuccessful", "business", "critical_systems", "safety_systems"];
-pub const EVIDENCE_KINDS: &[&str] = &["infrastructure", "malware", "ttp", "intelligence", "context"];
+pub const LOCATION: &[&str] = &[
+    "unsuccessful",
+    "business",
+    "critical_systems",
+    "safety_systems",
+];
+pub const EVIDENCE_KINDS: &[&str] = &[
+    "infrastructure",
+    "malware",
+    "ttp",
+    "intelligence",
+    "context",
+];
 
 /// concord's identity object.
 pub fn identity() -> Value {
@@ -80,7 +107,10 @@ impl Ctx<'_> {
         match ext.get(key) {
             None => {}
             Some(Value::String(s)) if words.contains(&s.as_str()) => {}
-            Some(v) => self.err(key, format!("{key}: {v} is not one of {}", words.join(", "))),
+            Some(v) => self.err(
+                key,
+                format!("{key}: {v} is not one of {}", words.join(", ")),
+            ),
         }
     }
     fn list(&mut self, ext: &Map<String, Value>, key: &str, ok: impl Fn(&str) -> bool, what: &str) {
@@ -89,7 +119,10 @@ impl Ctx<'_> {
             Some(Value::Array(a)) => {
                 for (i, x) in a.iter().enumerate() {
                     if !x.as_str().is_some_and(&ok) {
-                        self.err(&format!("{key}[{i}]"), format!("{key}[{i}]: {x} is not {what}"));
+                        self.err(
+                            &format!("{key}[{i}]"),
+                            format!("{key}[{i}]: {x} is not {what}"),
+                        );
                     }
                 }
             }
@@ -100,38 +133,89 @@ impl Ctx<'_> {
 
 /// Check the concord extension on one object; findings are errors.
 pub fn check_object(obj: &Value, path: &str, out: &mut Vec<Finding>) {
-    let Some(ext) = obj.get("extensions").and_then(|e| e.get(EXTENSION_ID)) else { return };
+    let Some(ext) = obj.get("extensions").and_then(|e| e.get(EXTENSION_ID)) else {
+        return;
+    };
     let id = obj.get("id").and_then(Value::as_str);
     let ty = obj.get("type").and_then(Value::as_str).unwrap_or("");
-    let mut c = Ctx { id, path: format!("{path}.extensions['{EXTENSION_ID}']"), out };
+    let mut c = Ctx {
+        id,
+        path: format!("{path}.extensions['{EXTENSION_ID}']"),
+        out,
+    };
     let Some(ext) = ext.as_object() else {
         c.err("", "the concord extension must be a JSON object".into());
         return;
     };
     if ext.get("extension_type").and_then(Value::as_str) != Some("property-extension") {
-        c.err("extension_type", "extension_type must be \"property-extension\"".into());
+        c.err(
+            "extension_type",
+            "extension_type must be \"property-extension\"".into(),
+        );
     }
     let rel_type = obj.get("relationship_type").and_then(Value::as_str);
     let allowed: &[&str] = match (ty, rel_type) {
-        ("incident", _) => &["victims", "sectors", "effects", "functional_impact", "information_impact", "recoverability", "observed_activity", "location", "first_seen", "last_seen"],
-        ("relationship", Some("attributed-to")) => &["reliability", "credibility", "evidence_kind", "sponsor"],
+        ("incident", _) => &[
+            "victims",
+            "sectors",
+            "effects",
+            "functional_impact",
+            "information_impact",
+            "recoverability",
+            "observed_activity",
+            "location",
+            "first_seen",
+            "last_seen",
+        ],
+        ("relationship", Some("attributed-to")) => {
+            &["reliability", "credibility", "evidence_kind", "sponsor"]
+        }
         ("identity", _) => &["member"],
         _ => &[],
     };
     for k in ext.keys() {
         if k != "extension_type" && k != "recipients" && !allowed.contains(&k.as_str()) {
-            let on = if ty == "relationship" { format!("{} relationship", rel_type.unwrap_or("?")) } else { ty.to_string() };
-            c.err(k, format!("'{k}' is not a concord extension property on {on} objects (allowed: {})", [allowed, &["recipients"]].concat().join(", ")));
+            let on = if ty == "relationship" {
+                format!("{} relationship", rel_type.unwrap_or("?"))
+            } else {
+                ty.to_string()
+            };
+            c.err(
+                k,
+                format!(
+                    "'{k}' is not a concord extension property on {on} objects (allowed: {})",
+                    [allowed, &["recipients"]].concat().join(", ")
+                ),
+            );
         }
     }
-    c.list(ext, "recipients", is_member_code, "a member code (ISO 3166 alpha-3, uppercase)");
+    c.list(
+        ext,
+        "recipients",
+        is_member_code,
+        "a member code (ISO 3166 alpha-3, uppercase)",
+    );
     match ty {
         "incident" => {
             if !ext.contains_key("victims") {
-                c.err("victims", "'victims' is required on incidents (a list of member codes; may be empty)".into());
+                c.err(
+                    "victims",
+                    "'victims' is required on incidents (a list of member codes; may be empty)"
+                        .into(),
+                );
             }
-            c.list(ext, "victims", is_member_code, "a member code (ISO 3166 alpha-3, uppercase)");
-            c.list(ext, "sectors", |s| SECTORS.contains(&s), &format!("a sector word ({})", SECTORS.join(", ")));
+            c.list(
+                ext,
+                "victims",
+                is_member_code,
+                "a member code (ISO 3166 alpha-3, uppercase)",
+            );
+            c.list(
+                ext,
+                "sectors",
+                |s| SECTORS.contains(&s),
+                &format!("a sector word ({})", SECTORS.join(", ")),
+            );
             c.word(ext, "effects", EFFECTS);
             c.word(ext, "functional_impact", FUNCTIONAL_IMPACT);
             c.word(ext, "information_impact", INFORMATION_IMPACT);
@@ -146,8 +230,12 @@ pub fn check_object(obj: &Value, path: &str, out: &mut Vec<Finding>) {
                 }
             }
             if let (Some(a), Some(b)) = (
-                ext.get("first_seen").and_then(Value::as_str).and_then(|s| Timestamp::parse(s).ok()),
-                ext.get("last_seen").and_then(Value::as_str).and_then(|s| Timestamp::parse(s).ok()),
+                ext.get("first_seen")
+                    .and_then(Value::as_str)
+                    .and_then(|s| Timestamp::parse(s).ok()),
+                ext.get("last_seen")
+                    .and_then(Value::as_str)
+                    .and_then(|s| Timestamp::parse(s).ok()),
             ) {
                 if b < a {
                     c.err("last_seen", "last_seen is earlier than first_seen".into());
@@ -159,30 +247,32 @@ pub fn check_object(obj: &Value, path: &str, out: &mut Vec<Finding>) {
             match ext.get("credibility") {
                 None => {}
                 Some(v) if v.as_i64().is_some_and(|n| (1..=6).contains(&n)) => {}
-                Some(v) => c.err("credibility", format!("credibility: {v} is not an integer from 1 to 6")),
+                Some(v) => c.err(
+                    "credibility",
+                    format!("credibility: {v} is not an integer from 1 to 6"),
+                ),
             }
             c.word(ext, "evidence_kind", EVIDENCE_KINDS);
             if let Some(v) = ext.get("sponsor") {
                 if !v.as_str().is_some_and(is_member_code) {
-                    c.err("sponsor", format!("sponsor: {v} is not an ISO 3166 alpha-3 code"));
+                    c.err(
+                        "sponsor",
+                        format!("sponsor: {v} is not an ISO 3166 alpha-3 code"),
+                    );
                 }
             }
         }
         "identity" => {
             if let Some(v) = ext.get("member") {
                 if !v.as_str().is_some_and(is_member_code) {
-                    c.err("member", format!("member: {v} is not a member code (ISO 3166 alpha-3, uppercase)"));
+                    c.err(
+                        "member",
+                        format!("member: {v} is not a member code (ISO 3166 alpha-3, uppercase)"),
+                    );
                 }
             }
         }
         _ => {}
-    }
-}
-
-/// Check every object of a document and add the findings to the report's errors.
-pub fn check_document(doc: &Document<'_>, report: &mut Report) {
-    for o in &doc.objects {
-        check_object(&o.value, &o.path, &mut report.errors);
     }
 }
 
@@ -194,11 +284,24 @@ mod tests {
     #[test]
     fn shipped_objects_are_valid_stix() {
         for v in [identity(), extension_definition()] {
-            let r = validate_object(&v, "$", &Options { strict: true, ..Options::default() });
+            let r = validate_object(
+                &v,
+                "$",
+                &Options {
+                    strict: true,
+                    ..Options::default()
+                },
+            );
             assert!(r.is_valid(), "{:?}", r.errors);
         }
         let schema: Value = serde_json::from_str(SCHEMA).unwrap();
-        assert_eq!(schema["properties"]["sectors"]["items"]["enum"].as_array().unwrap().len(), SECTORS.len());
+        assert_eq!(
+            schema["properties"]["sectors"]["items"]["enum"]
+                .as_array()
+                .unwrap()
+                .len(),
+            SECTORS.len()
+        );
     }
 
     #[test]

@@ -15,15 +15,28 @@ pub const DEFAULT_MAX_BYTES: u64 = 512 * 1024 * 1024;
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
     #[error("{path}: cannot read: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path}: input is larger than the limit of {limit} bytes (raise it with --max-bytes)")]
     TooLarge { path: String, limit: u64 },
     #[error("{path}: corrupt or truncated gzip data: {message}")]
     Gzip { path: String, message: String },
     #[error("{path}:{line}:{column}: invalid UTF-8 (byte offset {offset})")]
-    Utf8 { path: String, line: usize, column: usize, offset: usize },
+    Utf8 {
+        path: String,
+        line: usize,
+        column: usize,
+        offset: usize,
+    },
     #[error("{path}:{line}:{column}: {message}")]
-    Json { path: String, line: usize, column: usize, message: String },
+    Json {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("{path}: {message}")]
     Shape { path: String, message: String },
 }
@@ -46,26 +59,60 @@ impl InputError {
 /// of content after decompression.
 pub fn read_file(path: &Path, max_bytes: u64) -> Result<Vec<u8>, InputError> {
     let name = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|source| InputError::Io { path: name.clone(), source })?;
-    read_limited(file, &name, max_bytes)
+    let file = std::fs::File::open(path).map_err(|source| InputError::Io {
+        path: name.clone(),
+        source,
+    })?;
+    let len = file.metadata().map_or(0, |m| m.len());
+    if len > max_bytes {
+        return Err(InputError::TooLarge {
+            path: name,
+            limit: max_bytes,
+        });
+    }
+    read_sized(file, &name, max_bytes, len)
 }
 
 /// Read from any reader with the same rules as [`read_file`].
 pub fn read_limited<R: Read>(reader: R, name: &str, max_bytes: u64) -> Result<Vec<u8>, InputError> {
-    let mut raw = Vec::new();
+    read_sized(reader, name, max_bytes, 0)
+}
+
+fn read_sized<R: Read>(
+    reader: R,
+    name: &str,
+    max_bytes: u64,
+    size_hint: u64,
+) -> Result<Vec<u8>, InputError> {
+    let cap = |n: u64| usize::try_from(n.min(max_bytes.saturating_add(1))).unwrap_or(0);
+    let mut raw = Vec::with_capacity(cap(size_hint + 1));
     let mut head = reader.take(max_bytes.saturating_add(1));
-    head.read_to_end(&mut raw).map_err(|source| InputError::Io { path: name.to_string(), source })?;
+    head.read_to_end(&mut raw)
+        .map_err(|source| InputError::Io {
+            path: name.to_string(),
+            source,
+        })?;
     if raw.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
+        // gzip'd JSON typically inflates 5 to 7 times
+        let mut out = Vec::with_capacity(cap(raw.len() as u64 * 6));
         let mut dec = flate2::read::MultiGzDecoder::new(&raw[..]).take(max_bytes.saturating_add(1));
-        dec.read_to_end(&mut out).map_err(|e| InputError::Gzip { path: name.to_string(), message: e.to_string() })?;
+        dec.read_to_end(&mut out).map_err(|e| InputError::Gzip {
+            path: name.to_string(),
+            message: e.to_string(),
+        })?;
         if out.len() as u64 > max_bytes {
-            return Err(InputError::TooLarge { path: name.to_string(), limit: max_bytes });
+            return Err(InputError::TooLarge {
+                path: name.to_string(),
+                limit: max_bytes,
+            });
         }
         return Ok(out);
     }
     if raw.len() as u64 > max_bytes {
-        return Err(InputError::TooLarge { path: name.to_string(), limit: max_bytes });
+        return Err(InputError::TooLarge {
+            path: name.to_string(),
+            limit: max_bytes,
+        });
     }
     Ok(raw)
 }
@@ -75,8 +122,13 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = text.as_bytes().get(..offset).unwrap_or_default();
     let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-    let col = 1 + String::from_utf8_lossy(&before[line_start..]).chars().count();
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    let col = 1 + String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count();
     (line, col)
 }
 
@@ -87,7 +139,12 @@ pub fn utf8<'a>(bytes: &'a [u8], name: &str) -> Result<&'a str, InputError> {
         // the valid prefix is UTF-8 by construction
         let prefix = std::str::from_utf8(&bytes[..offset]).unwrap_or_default();
         let (line, column) = line_col(prefix, offset);
-        InputError::Utf8 { path: name.to_string(), line, column, offset }
+        InputError::Utf8 {
+            path: name.to_string(),
+            line,
+            column,
+            offset,
+        }
     })
 }
 
@@ -162,6 +219,31 @@ pub struct RawObject<'a> {
     pub path: String,
 }
 
+/// One object of a document before its value is parsed.
+#[derive(Debug, Clone)]
+pub struct RawPart<'a> {
+    pub raw: &'a str,
+    pub offset: usize,
+    pub path: String,
+}
+
+/// A document split into objects whose values are not parsed yet (syntax already checked).
+#[derive(Debug)]
+pub struct RawDocument<'a> {
+    pub text: &'a str,
+    pub name: String,
+    /// The bundle envelope without `objects`, when the document is a bundle.
+    pub bundle: Option<Map<String, Value>>,
+    pub parts: Vec<RawPart<'a>>,
+}
+
+impl<'a> RawDocument<'a> {
+    /// Parse one part strictly (duplicate keys rejected), with positions in the document.
+    pub fn parse_part(&self, part: &RawPart<'a>) -> Result<Value, InputError> {
+        parse_strict(part.raw, &self.name, self.text, part.offset)
+    }
+}
+
 /// A parsed document: a bundle (with its envelope properties) or a single object.
 #[derive(Debug)]
 pub struct Document<'a> {
@@ -187,74 +269,95 @@ fn json_error(name: &str, text: &str, base: usize, e: &serde_json::Error) -> Inp
     if let Some(idx) = message.find(" at line ") {
         message.truncate(idx);
     }
-    InputError::Json { path: name.to_string(), line, column, message }
+    InputError::Json {
+        path: name.to_string(),
+        line,
+        column,
+        message,
+    }
 }
 
 fn offset_in(text: &str, part: &str) -> usize {
     (part.as_ptr() as usize).saturating_sub(text.as_ptr() as usize)
 }
 
-/// Parse a document strictly. A bundle's objects are parsed in parallel.
-pub fn parse_document<'a>(text: &'a str, name: &str) -> Result<Document<'a>, InputError> {
-    use rayon::prelude::*;
-    // First pass: top-level keys, values kept raw; checks syntax and duplicate top-level keys.
-    let top: Vec<(String, &'a RawValue)> = {
+/// Split a document into its objects, checking JSON syntax and top-level duplicate keys.
+pub fn split_document<'a>(text: &'a str, name: &str) -> Result<RawDocument<'a>, InputError> {
+    let top: Vec<(String, TopValue<'a>)> = {
         let mut de = serde_json::Deserializer::from_str(text);
         let v = TopLevel::deserialize(&mut de).map_err(|e| json_error(name, text, 0, &e))?;
         de.end().map_err(|e| json_error(name, text, 0, &e))?;
         v.0
     };
-    let type_raw = top.iter().find(|(k, _)| k == "type").map(|(_, v)| v.get());
-    let is_bundle = type_raw == Some("\"bundle\"");
-    if !is_bundle {
-        let value = parse_strict(text, name, text, 0)?;
-        return Ok(Document {
+    let type_raw = top
+        .iter()
+        .find(|(k, _)| k == "type")
+        .and_then(|(_, v)| match v {
+            TopValue::Raw(r) => Some(r.get()),
+            _ => None,
+        });
+    if type_raw != Some("\"bundle\"") {
+        return Ok(RawDocument {
             text,
+            name: name.to_string(),
             bundle: None,
-            objects: vec![RawObject { raw: text, offset: 0, value, path: "$".into() }],
+            parts: vec![RawPart {
+                raw: text,
+                offset: 0,
+                path: "$".into(),
+            }],
         });
     }
     let mut envelope = Map::new();
-    let mut objects_raw: Option<&'a RawValue> = None;
-    for (k, v) in &top {
-        if k == "objects" {
-            objects_raw = Some(v);
-        } else {
-            let off = offset_in(text, v.get());
-            envelope.insert(k.clone(), parse_strict(v.get(), name, text, off)?);
+    let mut parts = Vec::new();
+    for (k, v) in top {
+        match v {
+            TopValue::Objects(items) => {
+                parts = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| RawPart {
+                        raw: r.get(),
+                        offset: offset_in(text, r.get()),
+                        path: format!("$.objects[{i}]"),
+                    })
+                    .collect();
+            }
+            TopValue::Raw(r) => {
+                let off = offset_in(text, r.get());
+                envelope.insert(k, parse_strict(r.get(), name, text, off)?);
+            }
         }
     }
-    let mut objects = Vec::new();
-    if let Some(raw) = objects_raw {
-        let off = offset_in(text, raw.get());
-        let wrapped: Vec<&'a RawValue> = {
-            let mut de = serde_json::Deserializer::from_str(raw.get());
-            let items: Result<Vec<&'a RawValue>, _> = Deserialize::deserialize(&mut de);
-            match items {
-                Ok(items) => items,
-                Err(_) => {
-                    return Err(InputError::Shape {
-                        path: name.to_string(),
-                        message: format!(
-                            "$.objects (line {}): the bundle's objects must be a JSON array",
-                            line_col(text, off).0
-                        ),
-                    })
-                }
-            }
-        };
-        let parsed: Result<Vec<RawObject<'a>>, InputError> = wrapped
-            .par_iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let o = offset_in(text, r.get());
-                let value = parse_strict(r.get(), name, text, o)?;
-                Ok(RawObject { raw: r.get(), offset: o, value, path: format!("$.objects[{i}]") })
+    Ok(RawDocument {
+        text,
+        name: name.to_string(),
+        bundle: Some(envelope),
+        parts,
+    })
+}
+
+/// Parse a document strictly. A bundle's objects are parsed in parallel.
+pub fn parse_document<'a>(text: &'a str, name: &str) -> Result<Document<'a>, InputError> {
+    use rayon::prelude::*;
+    let raw = split_document(text, name)?;
+    let objects = raw
+        .parts
+        .par_iter()
+        .map(|p| {
+            Ok(RawObject {
+                raw: p.raw,
+                offset: p.offset,
+                value: raw.parse_part(p)?,
+                path: p.path.clone(),
             })
-            .collect();
-        objects = parsed?;
-    }
-    Ok(Document { text, bundle: Some(envelope), objects })
+        })
+        .collect::<Result<Vec<_>, InputError>>()?;
+    Ok(Document {
+        text,
+        bundle: raw.bundle,
+        objects,
+    })
 }
 
 fn parse_strict(part: &str, name: &str, text: &str, base: usize) -> Result<Value, InputError> {
@@ -263,7 +366,14 @@ fn parse_strict(part: &str, name: &str, text: &str, base: usize) -> Result<Value
     Ok(v)
 }
 
-struct TopLevel<'a>(Vec<(String, &'a RawValue)>);
+/// The top level of a document: its keys with raw values; a bundle's `objects` array is
+/// split into raw objects in the same pass.
+struct TopLevel<'a>(Vec<(String, TopValue<'a>)>);
+
+enum TopValue<'a> {
+    Raw(&'a RawValue),
+    Objects(Vec<&'a RawValue>),
+}
 
 impl<'de: 'a, 'a> Deserialize<'de> for TopLevel<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -274,17 +384,44 @@ impl<'de: 'a, 'a> Deserialize<'de> for TopLevel<'a> {
                 f.write_str("a JSON object (a STIX bundle or a STIX object)")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TopLevel<'a>, A::Error> {
-                let mut out: Vec<(String, &'a RawValue)> = Vec::new();
+                let mut out: Vec<(String, TopValue<'a>)> = Vec::new();
                 while let Some(key) = map.next_key::<String>()? {
                     if out.iter().any(|(k, _)| *k == key) {
                         return Err(de::Error::custom(format!("duplicate key \"{key}\"")));
                     }
-                    let v: &'a RawValue = map.next_value()?;
+                    let v = if key == "objects" {
+                        TopValue::Objects(map.next_value::<ObjectsList<'a>>()?.0)
+                    } else {
+                        TopValue::Raw(map.next_value()?)
+                    };
                     out.push((key, v));
                 }
                 Ok(TopLevel(out))
             }
         }
         d.deserialize_map(V(std::marker::PhantomData))
+    }
+}
+
+/// A bundle's `objects`: an array of raw values, anything else is an error.
+struct ObjectsList<'a>(Vec<&'a RawValue>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for ObjectsList<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = ObjectsList<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("the bundle's objects as a JSON array")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ObjectsList<'a>, A::Error> {
+                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                while let Some(r) = seq.next_element::<&'a RawValue>()? {
+                    out.push(r);
+                }
+                Ok(ObjectsList(out))
+            }
+        }
+        d.deserialize_seq(V(std::marker::PhantomData))
     }
 }

@@ -13,6 +13,7 @@
 //!
 //! This crate knows nothing of SQL, HTTP or alliance policy.
 
+pub mod canonical;
 pub mod concord_ext;
 pub mod json;
 pub mod model;
@@ -20,16 +21,19 @@ pub mod pattern;
 pub mod timestamp;
 pub mod validate;
 
-pub use json::{Document, InputError, RawObject};
+pub use json::{Document, InputError, RawDocument, RawObject};
 pub use validate::{Finding, Options, Report};
 
 /// Read, parse and validate a file in one step (what `concord validate` does per file).
-pub fn validate_file(path: &std::path::Path, max_bytes: u64, opts: &Options) -> Result<Report, InputError> {
+pub fn validate_file(
+    path: &std::path::Path,
+    max_bytes: u64,
+    opts: &Options,
+) -> Result<Report, InputError> {
     let bytes = json::read_file(path, max_bytes)?;
     let name = path.display().to_string();
     let text = json::utf8(&bytes, &name)?;
-    let doc = json::parse_document(text, &name)?;
-    let mut report = validate::validate_document(&doc, opts);
-    concord_ext::check_document(&doc, &mut report);
+    let doc = json::split_document(text, &name)?;
+    let (report, _) = validate::validate_stream(&doc, opts, |_| ())?;
     Ok(report)
 }

@@ -71,12 +71,20 @@ pub struct Prop {
 
 macro_rules! p {
     ($name:expr, $ty:expr $(,)?) => {
-        Prop { name: $name, ty: $ty, required: false }
+        Prop {
+            name: $name,
+            ty: $ty,
+            required: false,
+        }
     };
 }
 macro_rules! r {
     ($name:expr, $ty:expr $(,)?) => {
-        Prop { name: $name, ty: $ty, required: true }
+        Prop {
+            name: $name,
+            ty: $ty,
+            required: true,
+        }
     };
 }
 
@@ -125,7 +133,11 @@ pub const SDO_TYPES: &[&str] = &[
 ];
 
 pub const SRO_TYPES: &[&str] = &["relationship", "sighting"];
-pub const META_TYPES: &[&str] = &["marking-definition", "language-content", "extension-definition"];
+pub const META_TYPES: &[&str] = &[
+    "marking-definition",
+    "language-content",
+    "extension-definition",
+];
 
 /// The category of an object type.
 pub fn category(ty: &str) -> Category {
@@ -207,7 +219,11 @@ pub fn specific_props(ty: &str) -> Option<&'static [Prop]> {
             p!("sectors", OpenVocabList("industry-sector")),
             p!("contact_information", Str),
         ],
-        "incident" => &[r!("name", Str), p!("description", Str), p!("kill_chain_phases", KillChainPhases)],
+        "incident" => &[
+            r!("name", Str),
+            p!("description", Str),
+            p!("kill_chain_phases", KillChainPhases),
+        ],
         "indicator" => &[
             p!("name", Str),
             p!("description", Str),
@@ -222,7 +238,10 @@ pub fn specific_props(ty: &str) -> Option<&'static [Prop]> {
         "infrastructure" => &[
             r!("name", Str),
             p!("description", Str),
-            p!("infrastructure_types", OpenVocabList("infrastructure-types")),
+            p!(
+                "infrastructure_types",
+                OpenVocabList("infrastructure-types")
+            ),
             p!("aliases", StrList),
             p!("kill_chain_phases", KillChainPhases),
             p!("first_seen", Timestamp),
@@ -262,8 +281,14 @@ pub fn specific_props(ty: &str) -> Option<&'static [Prop]> {
             p!("first_seen", Timestamp),
             p!("last_seen", Timestamp),
             p!("operating_system_refs", RefList(SOFTWARE)),
-            p!("architecture_execution_envs", OpenVocabList("processor-architecture")),
-            p!("implementation_languages", OpenVocabList("implementation-languages")),
+            p!(
+                "architecture_execution_envs",
+                OpenVocabList("processor-architecture")
+            ),
+            p!(
+                "implementation_languages",
+                OpenVocabList("implementation-languages")
+            ),
             p!("capabilities", OpenVocabList("malware-capabilities")),
             p!("sample_refs", RefList(&["file", "artifact"])),
         ],
@@ -301,8 +326,15 @@ pub fn specific_props(ty: &str) -> Option<&'static [Prop]> {
         "opinion" => &[
             p!("explanation", Str),
             p!("authors", StrList),
-            r!("opinion",
-                Enum(&["strongly-disagree", "disagree", "neutral", "agree", "strongly-agree"]),
+            r!(
+                "opinion",
+                Enum(&[
+                    "strongly-disagree",
+                    "disagree",
+                    "neutral",
+                    "agree",
+                    "strongly-agree"
+                ]),
             ),
             r!("object_refs", RefList(&[])),
         ],
@@ -361,7 +393,8 @@ pub fn specific_props(ty: &str) -> Option<&'static [Prop]> {
             p!("payload_bin", Binary),
             p!("url", Uri),
             p!("hashes", Hashes),
-            p!("encryption_algorithm",
+            p!(
+                "encryption_algorithm",
                 Enum(&["AES-256-GCM", "ChaCha20-Poly1305", "mime-type-indicated"]),
             ),
             p!("decryption_key", Str),
@@ -377,9 +410,16 @@ pub fn specific_props(ty: &str) -> Option<&'static [Prop]> {
         ],
         "domain-name" => &[
             r!("value", Str),
-            p!("resolves_to_refs", RefList(&["ipv4-addr", "ipv6-addr", "domain-name"])),
+            p!(
+                "resolves_to_refs",
+                RefList(&["ipv4-addr", "ipv6-addr", "domain-name"])
+            ),
         ],
-        "email-addr" => &[r!("value", Str), p!("display_name", Str), p!("belongs_to_ref", Ref(&["user-account"]))],
+        "email-addr" => &[
+            r!("value", Str),
+            p!("display_name", Str),
+            p!("belongs_to_ref", Ref(&["user-account"])),
+        ],
         "email-message" => &[
             r!("is_multipart", Bool),
             p!("date", Timestamp),
@@ -427,8 +467,14 @@ pub fn specific_props(ty: &str) -> Option<&'static [Prop]> {
             p!("start", Timestamp),
             p!("end", Timestamp),
             p!("is_active", Bool),
-            p!("src_ref", Ref(&["ipv4-addr", "ipv6-addr", "mac-addr", "domain-name"])),
-            p!("dst_ref", Ref(&["ipv4-addr", "ipv6-addr", "mac-addr", "domain-name"])),
+            p!(
+                "src_ref",
+                Ref(&["ipv4-addr", "ipv6-addr", "mac-addr", "domain-name"])
+            ),
+            p!(
+                "dst_ref",
+                Ref(&["ipv4-addr", "ipv6-addr", "mac-addr", "domain-name"])
+            ),
             p!("src_port", IntRange(0, 65535)),
             p!("dst_port", IntRange(0, 65535)),
             r!("protocols", StrList),
@@ -559,7 +605,8 @@ pub fn meta_props(ty: &str) -> Option<&'static [Prop]> {
             p!("description", Str),
             r!("schema", Str),
             r!("version", Str),
-            r!("extension_types",
+            r!(
+                "extension_types",
                 Any, // checked in the validator: non-empty list of the five words
             ),
             p!("extension_properties", StrList),
@@ -628,7 +675,10 @@ pub fn predefined_sco_extension(sco: &str, ext: &str) -> Option<&'static [Prop]>
             p!("owner_sid", Str),
             p!("window_title", Str),
             p!("startup_info", Dict),
-            p!("integrity_level", Enum(&["low", "medium", "high", "system"])),
+            p!(
+                "integrity_level",
+                Enum(&["low", "medium", "high", "system"])
+            ),
         ],
         ("process", "windows-service-ext") => &[
             p!("service_name", Str),
@@ -656,7 +706,12 @@ pub fn embedded_props(kind: &str) -> Option<&'static [&'static str]> {
     Some(match kind {
         "alternate_data_streams" => &["name", "hashes", "size"],
         "sections" => &["name", "size", "entropy", "hashes"],
-        "body_multipart" => &["body", "body_raw_ref", "content_type", "content_disposition"],
+        "body_multipart" => &[
+            "body",
+            "body_raw_ref",
+            "content_type",
+            "content_disposition",
+        ],
         "values" => &["name", "data", "data_type"],
         "optional_header" => &[
             "magic_hex",
@@ -710,11 +765,23 @@ pub fn vocabulary(check: &str) -> &'static [&'static str] {
             "revenge",
             "unpredictable",
         ],
-        "attack-resource-level" => {
-            &["individual", "club", "contest", "team", "organization", "government"]
-        }
+        "attack-resource-level" => &[
+            "individual",
+            "club",
+            "contest",
+            "team",
+            "organization",
+            "government",
+        ],
         "grouping-context" => &["suspicious-activity", "malware-analysis", "unspecified"],
-        "identity-class" => &["individual", "group", "system", "organization", "class", "unknown"],
+        "identity-class" => &[
+            "individual",
+            "group",
+            "system",
+            "organization",
+            "class",
+            "unknown",
+        ],
         "implementation-languages" => &[
             "applescript",
             "bash",
@@ -864,9 +931,9 @@ pub fn vocabulary(check: &str) -> &'static [&'static str] {
             "wiper",
             "worm",
         ],
-        "processor-architecture" => {
-            &["alpha", "arm", "ia-64", "mips", "powerpc", "sparc", "x86", "x86-64"]
-        }
+        "processor-architecture" => &[
+            "alpha", "arm", "ia-64", "mips", "powerpc", "sparc", "x86", "x86-64",
+        ],
         "region" => &[
             "africa",
             "eastern-africa",
@@ -1006,39 +1073,143 @@ pub fn vocabulary_code(check: &str) -> &'static str {
 
 /// The TLP 1.0 marking definitions predefined by STIX 2.1: (id, tlp word).
 pub const TLP1: &[(&str, &str)] = &[
-    ("marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9", "white"),
-    ("marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da", "green"),
-    ("marking-definition--f88d31f6-486f-44da-b317-01333bde0b82", "amber"),
-    ("marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed", "red"),
+    (
+        "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9",
+        "white",
+    ),
+    (
+        "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da",
+        "green",
+    ),
+    (
+        "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82",
+        "amber",
+    ),
+    (
+        "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed",
+        "red",
+    ),
 ];
 
 /// The TLP 2.0 marking definitions of the OASIS extension: (id, tlp word).
 pub const TLP2: &[(&str, &str)] = &[
-    ("marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487", "clear"),
-    ("marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb", "green"),
-    ("marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421", "amber"),
-    ("marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003", "amber+strict"),
-    ("marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1", "red"),
+    (
+        "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
+        "clear",
+    ),
+    (
+        "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb",
+        "green",
+    ),
+    (
+        "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",
+        "amber",
+    ),
+    (
+        "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003",
+        "amber+strict",
+    ),
+    (
+        "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
+        "red",
+    ),
 ];
 
 /// The relationship types STIX 2.1 suggests, as (source type, relationship, target types).
 pub const SUGGESTED_RELATIONSHIPS: &[(&str, &str, &[&str])] = &[
     ("attack-pattern", "delivers", &["malware"]),
-    ("attack-pattern", "targets", &["identity", "location", "vulnerability"]),
+    (
+        "attack-pattern",
+        "targets",
+        &["identity", "location", "vulnerability"],
+    ),
     ("attack-pattern", "uses", &["malware", "tool"]),
-    ("campaign", "attributed-to", &["intrusion-set", "threat-actor"]),
+    (
+        "campaign",
+        "attributed-to",
+        &["intrusion-set", "threat-actor"],
+    ),
     ("campaign", "compromises", &["infrastructure"]),
     ("campaign", "originates-from", &["location"]),
-    ("campaign", "targets", &["identity", "location", "vulnerability"]),
-    ("campaign", "uses", &["attack-pattern", "infrastructure", "malware", "tool"]),
+    (
+        "campaign",
+        "targets",
+        &["identity", "location", "vulnerability"],
+    ),
+    (
+        "campaign",
+        "uses",
+        &["attack-pattern", "infrastructure", "malware", "tool"],
+    ),
     ("course-of-action", "investigates", &["indicator"]),
-    ("course-of-action", "mitigates", &["attack-pattern", "indicator", "malware", "tool", "vulnerability"]),
-    ("course-of-action", "remediates", &["malware", "vulnerability"]),
+    (
+        "course-of-action",
+        "mitigates",
+        &[
+            "attack-pattern",
+            "indicator",
+            "malware",
+            "tool",
+            "vulnerability",
+        ],
+    ),
+    (
+        "course-of-action",
+        "remediates",
+        &["malware", "vulnerability"],
+    ),
     ("identity", "located-at", &["location"]),
-    ("indicator", "indicates", &["attack-pattern", "campaign", "infrastructure", "intrusion-set", "malware", "threat-actor", "tool"]),
+    (
+        "indicator",
+        "indicates",
+        &[
+            "attack-pattern",
+            "campaign",
+            "infrastructure",
+            "intrusion-set",
+            "malware",
+            "threat-actor",
+            "tool",
+        ],
+    ),
     ("indicator", "based-on", &["observed-data"]),
-    ("infrastructure", "communicates-with", &["infrastructure", "ipv4-addr", "ipv6-addr", "domain-name", "url"]),
-    ("infrastructure", "consists-of", &["infrastructure", "observed-data", "artifact", "autonomous-system", "directory", "domain-name", "email-addr", "email-message", "file", "ipv4-addr", "ipv6-addr", "mac-addr", "mutex", "network-traffic", "process", "software", "url", "user-account", "windows-registry-key", "x509-certificate"]),
+    (
+        "infrastructure",
+        "communicates-with",
+        &[
+            "infrastructure",
+            "ipv4-addr",
+            "ipv6-addr",
+            "domain-name",
+            "url",
+        ],
+    ),
+    (
+        "infrastructure",
+        "consists-of",
+        &[
+            "infrastructure",
+            "observed-data",
+            "artifact",
+            "autonomous-system",
+            "directory",
+            "domain-name",
+            "email-addr",
+            "email-message",
+            "file",
+            "ipv4-addr",
+            "ipv6-addr",
+            "mac-addr",
+            "mutex",
+            "network-traffic",
+            "process",
+            "software",
+            "url",
+            "user-account",
+            "windows-registry-key",
+            "x509-certificate",
+        ],
+    ),
     ("infrastructure", "controls", &["infrastructure", "malware"]),
     ("infrastructure", "delivers", &["malware"]),
     ("infrastructure", "has", &["vulnerability"]),
@@ -1050,18 +1221,38 @@ pub const SUGGESTED_RELATIONSHIPS: &[(&str, &str, &[&str])] = &[
     ("intrusion-set", "hosts", &["infrastructure"]),
     ("intrusion-set", "owns", &["infrastructure"]),
     ("intrusion-set", "originates-from", &["location"]),
-    ("intrusion-set", "targets", &["identity", "location", "vulnerability"]),
-    ("intrusion-set", "uses", &["attack-pattern", "infrastructure", "malware", "tool"]),
+    (
+        "intrusion-set",
+        "targets",
+        &["identity", "location", "vulnerability"],
+    ),
+    (
+        "intrusion-set",
+        "uses",
+        &["attack-pattern", "infrastructure", "malware", "tool"],
+    ),
     ("malware", "authored-by", &["threat-actor", "intrusion-set"]),
     ("malware", "beacons-to", &["infrastructure"]),
     ("malware", "exfiltrates-to", &["infrastructure"]),
-    ("malware", "communicates-with", &["ipv4-addr", "ipv6-addr", "domain-name", "url"]),
+    (
+        "malware",
+        "communicates-with",
+        &["ipv4-addr", "ipv6-addr", "domain-name", "url"],
+    ),
     ("malware", "downloads", &["malware", "tool", "file"]),
     ("malware", "drops", &["malware", "tool", "file"]),
     ("malware", "exploits", &["vulnerability"]),
     ("malware", "originates-from", &["location"]),
-    ("malware", "targets", &["identity", "infrastructure", "location", "vulnerability"]),
-    ("malware", "uses", &["attack-pattern", "infrastructure", "malware", "tool"]),
+    (
+        "malware",
+        "targets",
+        &["identity", "infrastructure", "location", "vulnerability"],
+    ),
+    (
+        "malware",
+        "uses",
+        &["attack-pattern", "infrastructure", "malware", "tool"],
+    ),
     ("malware", "variant-of", &["malware"]),
     ("malware-analysis", "characterizes", &["malware"]),
     ("malware-analysis", "analysis-of", &["malware"]),
@@ -1073,13 +1264,29 @@ pub const SUGGESTED_RELATIONSHIPS: &[(&str, &str, &[&str])] = &[
     ("threat-actor", "owns", &["infrastructure"]),
     ("threat-actor", "impersonates", &["identity"]),
     ("threat-actor", "located-at", &["location"]),
-    ("threat-actor", "targets", &["identity", "location", "vulnerability"]),
-    ("threat-actor", "uses", &["attack-pattern", "infrastructure", "malware", "tool"]),
+    (
+        "threat-actor",
+        "targets",
+        &["identity", "location", "vulnerability"],
+    ),
+    (
+        "threat-actor",
+        "uses",
+        &["attack-pattern", "infrastructure", "malware", "tool"],
+    ),
     ("tool", "delivers", &["malware"]),
     ("tool", "drops", &["malware"]),
     ("tool", "has", &["vulnerability"]),
-    ("tool", "targets", &["identity", "infrastructure", "location", "vulnerability"]),
-    ("domain-name", "resolves-to", &["domain-name", "ipv4-addr", "ipv6-addr"]),
+    (
+        "tool",
+        "targets",
+        &["identity", "infrastructure", "location", "vulnerability"],
+    ),
+    (
+        "domain-name",
+        "resolves-to",
+        &["domain-name", "ipv4-addr", "ipv6-addr"],
+    ),
     ("ipv4-addr", "resolves-to", &["mac-addr"]),
     ("ipv4-addr", "belongs-to", &["autonomous-system"]),
     ("ipv6-addr", "resolves-to", &["mac-addr"]),
@@ -1088,3 +1295,31 @@ pub const SUGGESTED_RELATIONSHIPS: &[(&str, &str, &[&str])] = &[
 
 /// Relationship types allowed between any two objects.
 pub const COMMON_RELATIONSHIPS: &[&str] = &["derived-from", "duplicate-of", "related-to"];
+
+/// The TLP level an object's `object_marking_refs` give it (DESIGN 9): the most
+/// restrictive TLP marking among them, TLP 1.0 white read as clear; `None` when there is
+/// no TLP marking (the object then reads as green).
+pub fn tlp_level<'a>(marking_refs: impl IntoIterator<Item = &'a str>) -> Option<&'static str> {
+    let rank = |w: &str| match w {
+        "clear" | "white" => 0,
+        "green" => 1,
+        "amber" => 2,
+        "amber+strict" => 3,
+        _ => 4,
+    };
+    let mut best: Option<&'static str> = None;
+    for r in marking_refs {
+        let word = TLP1
+            .iter()
+            .chain(TLP2)
+            .find(|(id, _)| *id == r)
+            .map(|(_, w)| *w);
+        if let Some(w) = word {
+            let w: &'static str = if w == "white" { "clear" } else { w };
+            if best.is_none_or(|b| rank(w) > rank(b)) {
+                best = Some(w);
+            }
+        }
+    }
+    best
+}

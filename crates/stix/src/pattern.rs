@@ -71,7 +71,12 @@ pub enum Op {
 pub enum Comparison {
     And(Box<Comparison>, Box<Comparison>),
     Or(Box<Comparison>, Box<Comparison>),
-    Test { path: ObjectPath, negated: bool, op: Op, value: Vec<Literal> },
+    Test {
+        path: ObjectPath,
+        negated: bool,
+        op: Op,
+        value: Vec<Literal>,
+    },
     Exists(ObjectPath),
 }
 
@@ -135,7 +140,12 @@ impl Pattern {
                     cmp(a, out);
                     cmp(b, out);
                 }
-                Comparison::Test { path, negated: false, op: Op::Eq, value } => {
+                Comparison::Test {
+                    path,
+                    negated: false,
+                    op: Op::Eq,
+                    value,
+                } => {
                     if let Some(Literal::Str(s)) = value.first() {
                         let mut prop = path.property.clone();
                         for s in &path.steps {
@@ -180,15 +190,32 @@ enum Tok {
 }
 
 const KEYWORDS: &[&str] = &[
-    "AND", "OR", "NOT", "FOLLOWEDBY", "LIKE", "MATCHES", "ISSUPERSET", "ISSUBSET", "EXISTS",
-    "LAST", "IN", "START", "STOP", "SECONDS", "WITHIN", "REPEATS", "TIMES",
+    "AND",
+    "OR",
+    "NOT",
+    "FOLLOWEDBY",
+    "LIKE",
+    "MATCHES",
+    "ISSUPERSET",
+    "ISSUBSET",
+    "EXISTS",
+    "LAST",
+    "IN",
+    "START",
+    "STOP",
+    "SECONDS",
+    "WITHIN",
+    "REPEATS",
+    "TIMES",
 ];
 
 fn describe(t: &Tok) -> String {
     match t {
         Tok::Ident(s, _) => format!("'{s}'"),
         Tok::Kw(k) => format!("'{k}'"),
-        Tok::Lit(_) | Tok::IntPos(_) | Tok::IntNeg(_) | Tok::FloatPos(_) | Tok::FloatNeg(_) => "literal".into(),
+        Tok::Lit(_) | Tok::IntPos(_) | Tok::IntNeg(_) | Tok::FloatPos(_) | Tok::FloatNeg(_) => {
+            "literal".into()
+        }
         Tok::Sym(s) => format!("'{s}'"),
         Tok::Eof => "end of pattern".into(),
     }
@@ -197,7 +224,14 @@ fn describe(t: &Tok) -> String {
 fn is_ts_literal(s: &str) -> bool {
     let b = s.as_bytes();
     let d = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
-    if b.len() < 20 || !(0..4).all(d) || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+    if b.len() < 20
+        || !(0..4).all(d)
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+    {
         return false;
     }
     let two = |i: usize| -> Option<u32> {
@@ -207,7 +241,9 @@ fn is_ts_literal(s: &str) -> bool {
             None
         }
     };
-    let (Some(mo), Some(da), Some(h), Some(mi), Some(se)) = (two(5), two(8), two(11), two(14), two(17)) else {
+    let (Some(mo), Some(da), Some(h), Some(mi), Some(se)) =
+        (two(5), two(8), two(11), two(14), two(17))
+    else {
         return false;
     };
     if !(1..=12).contains(&mo) || !(1..=31).contains(&da) || h > 23 || mi > 59 || se > 60 {
@@ -233,7 +269,9 @@ fn is_b64(s: &str) -> bool {
     if b.len() == 4 && pad == 4 {
         return false;
     }
-    b[..b.len() - pad].iter().all(|c| c.is_ascii_alphanumeric() || *c == b'+' || *c == b'/')
+    b[..b.len() - pad]
+        .iter()
+        .all(|c| c.is_ascii_alphanumeric() || *c == b'+' || *c == b'/')
 }
 
 struct Lexer<'a> {
@@ -251,7 +289,8 @@ impl<'a> Lexer<'a> {
                 Some('/') if self.chars.get(self.pos + 1) == Some(&'*') => {
                     self.pos += 2;
                     while self.pos < self.chars.len()
-                        && !(self.chars[self.pos] == '*' && self.chars.get(self.pos + 1) == Some(&'/'))
+                        && !(self.chars[self.pos] == '*'
+                            && self.chars.get(self.pos + 1) == Some(&'/'))
                     {
                         self.pos += 1;
                     }
@@ -274,23 +313,30 @@ impl<'a> Lexer<'a> {
         let mut out = String::new();
         loop {
             match self.chars.get(self.pos) {
-                None => return Err(PatternError { column: start, message: "unterminated string literal".into() }),
+                None => {
+                    return Err(PatternError {
+                        column: start,
+                        message: "unterminated string literal".into(),
+                    })
+                }
                 Some('\'') => {
                     self.pos += 1;
                     return Ok(out);
                 }
-                Some('\\') => match self.chars.get(self.pos + 1) {
-                    Some(c @ ('\'' | '\\')) => {
-                        out.push(*c);
-                        self.pos += 2;
-                    }
-                    _ => {
-                        return Err(PatternError {
+                Some('\\') => {
+                    match self.chars.get(self.pos + 1) {
+                        Some(c @ ('\'' | '\\')) => {
+                            out.push(*c);
+                            self.pos += 2;
+                        }
+                        _ => return Err(PatternError {
                             column: self.pos,
-                            message: "invalid escape in string literal (only \\' and \\\\ are allowed)".into(),
-                        })
+                            message:
+                                "invalid escape in string literal (only \\' and \\\\ are allowed)"
+                                    .into(),
+                        }),
                     }
-                },
+                }
                 Some(c) => {
                     out.push(*c);
                     self.pos += 1;
@@ -321,7 +367,10 @@ impl<'a> Lexer<'a> {
                     'b' => "binary (base64)",
                     _ => "hex",
                 };
-                return Err(PatternError { column: start, message: format!("invalid {kind} literal {c}'{s}'") });
+                return Err(PatternError {
+                    column: start,
+                    message: format!("invalid {kind} literal {c}'{s}'"),
+                });
             }
             return Ok((
                 start,
@@ -360,7 +409,10 @@ impl<'a> Lexer<'a> {
                 },
             ));
         }
-        if c.is_ascii_digit() || ((c == '-' || c == '+') && next.is_some_and(|n| n.is_ascii_digit() || n == '.')) || (c == '.' && next.is_some_and(|n| n.is_ascii_digit())) {
+        if c.is_ascii_digit()
+            || ((c == '-' || c == '+') && next.is_some_and(|n| n.is_ascii_digit() || n == '.'))
+            || (c == '.' && next.is_some_and(|n| n.is_ascii_digit()))
+        {
             let neg = c == '-';
             if c == '-' || c == '+' {
                 self.pos += 1;
@@ -370,22 +422,40 @@ impl<'a> Lexer<'a> {
                 int.push(d);
                 self.pos += 1;
             }
-            if self.chars.get(self.pos) == Some(&'.') && self.chars.get(self.pos + 1).is_some_and(|d| d.is_ascii_digit()) {
+            if self.chars.get(self.pos) == Some(&'.')
+                && self
+                    .chars
+                    .get(self.pos + 1)
+                    .is_some_and(|d| d.is_ascii_digit())
+            {
                 self.pos += 1;
                 let mut frac = String::new();
                 while let Some(&d) = self.chars.get(self.pos).filter(|d| d.is_ascii_digit()) {
                     frac.push(d);
                     self.pos += 1;
                 }
-                let v: f64 = format!("{}.{}", if int.is_empty() { "0" } else { &int }, frac).parse().unwrap_or(0.0);
-                return Ok((start, if neg { Tok::FloatNeg(-v) } else { Tok::FloatPos(v) }));
+                let v: f64 = format!("{}.{}", if int.is_empty() { "0" } else { &int }, frac)
+                    .parse()
+                    .unwrap_or(0.0);
+                return Ok((
+                    start,
+                    if neg {
+                        Tok::FloatNeg(-v)
+                    } else {
+                        Tok::FloatPos(v)
+                    },
+                ));
             }
             if int.len() > 1 && int.starts_with('0') {
-                return Err(PatternError { column: start, message: format!("integer literal '{int}' has a leading zero") });
+                return Err(PatternError {
+                    column: start,
+                    message: format!("integer literal '{int}' has a leading zero"),
+                });
             }
-            let v: i64 = int
-                .parse()
-                .map_err(|_| PatternError { column: start, message: format!("integer literal '{int}' is out of range") })?;
+            let v: i64 = int.parse().map_err(|_| PatternError {
+                column: start,
+                message: format!("integer literal '{int}' is out of range"),
+            })?;
             return Ok((start, if neg { Tok::IntNeg(-v) } else { Tok::IntPos(v) }));
         }
         let two: String = [c, next.unwrap_or('\0')].iter().collect();
@@ -401,7 +471,10 @@ impl<'a> Lexer<'a> {
                 return Ok((start, Tok::Sym(s)));
             }
         }
-        Err(PatternError { column: start, message: format!("token recognition error at: '{c}'") })
+        Err(PatternError {
+            column: start,
+            message: format!("token recognition error at: '{c}'"),
+        })
     }
 }
 
@@ -430,21 +503,26 @@ impl Parser {
     fn err<T>(&self, expecting: &str) -> R<T> {
         Err(PatternError {
             column: self.col(),
-            message: format!("mismatched input {} expecting {expecting}", describe(self.peek())),
+            message: format!(
+                "mismatched input {} expecting {expecting}",
+                describe(self.peek())
+            ),
         })
     }
     fn eat_sym(&mut self, s: &str) -> bool {
-        if *self.peek() == Tok::Sym(match s {
-            "[" => "[",
-            "]" => "]",
-            "(" => "(",
-            ")" => ")",
-            ":" => ":",
-            "." => ".",
-            "," => ",",
-            "*" => "*",
-            _ => return false,
-        }) {
+        if *self.peek()
+            == Tok::Sym(match s {
+                "[" => "[",
+                "]" => "]",
+                "(" => "(",
+                ")" => ")",
+                ":" => ":",
+                "." => ".",
+                "," => ",",
+                "*" => "*",
+                _ => return false,
+            })
+        {
             self.i += 1;
             true
         } else {
@@ -462,7 +540,10 @@ impl Parser {
     fn enter(&mut self) -> R<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(PatternError { column: self.col(), message: format!("nesting deeper than {MAX_DEPTH} levels") });
+            return Err(PatternError {
+                column: self.col(),
+                message: format!("nesting deeper than {MAX_DEPTH} levels"),
+            });
         }
         Ok(())
     }
@@ -635,7 +716,12 @@ impl Parser {
             Op::Eq | Op::Neq => vec![self.literal(true)?],
             _ => vec![self.literal(false)?],
         };
-        Ok(Comparison::Test { path, negated, op, value })
+        Ok(Comparison::Test {
+            path,
+            negated,
+            op,
+            value,
+        })
     }
     fn literal(&mut self, allow_bool: bool) -> R<Literal> {
         let lit = match self.bump() {
@@ -696,7 +782,11 @@ impl Parser {
                     return self.err("']'");
                 }
             } else {
-                return Ok(ObjectPath { object_type, property, steps });
+                return Ok(ObjectPath {
+                    object_type,
+                    property,
+                    steps,
+                });
             }
         }
     }
@@ -704,7 +794,11 @@ impl Parser {
 
 /// Parse a STIX pattern.
 pub fn parse(src: &str) -> Result<Pattern, PatternError> {
-    let mut lx = Lexer { chars: src.chars().collect(), pos: 0, _src: src };
+    let mut lx = Lexer {
+        chars: src.chars().collect(),
+        pos: 0,
+        _src: src,
+    };
     let mut toks = Vec::new();
     loop {
         let (c, t) = lx.next()?;
@@ -714,9 +808,16 @@ pub fn parse(src: &str) -> Result<Pattern, PatternError> {
             break;
         }
     }
-    let mut p = Parser { toks, i: 0, depth: 0 };
+    let mut p = Parser {
+        toks,
+        i: 0,
+        depth: 0,
+    };
     if !matches!(p.peek(), Tok::Sym("[" | "(")) {
-        return Err(PatternError { column: 0, message: "input is missing square brackets".into() });
+        return Err(PatternError {
+            column: 0,
+            message: "input is missing square brackets".into(),
+        });
     }
     let root = p.observations()?;
     if *p.peek() != Tok::Eof {
@@ -740,7 +841,14 @@ mod tests {
         ] {
             assert!(parse(ok).is_ok(), "{ok}: {:?}", parse(ok));
         }
-        for bad in ["file:size = 1", "[file.size = 1]", "[a:b = ]", "[a:b = 1] WITHIN 5 HOURS", "[a:b = 01]", "[a:b = 'x'"] {
+        for bad in [
+            "file:size = 1",
+            "[file.size = 1]",
+            "[a:b = ]",
+            "[a:b = 1] WITHIN 5 HOURS",
+            "[a:b = 01]",
+            "[a:b = 'x'",
+        ] {
             assert!(parse(bad).is_err(), "{bad}");
         }
     }
@@ -753,7 +861,8 @@ mod tests {
 
     #[test]
     fn equalities_extracted() {
-        let p = parse("[ipv4-addr:value = '198.51.100.1' OR domain-name:value = 'evil.example']").unwrap();
+        let p = parse("[ipv4-addr:value = '198.51.100.1' OR domain-name:value = 'evil.example']")
+            .unwrap();
         assert_eq!(p.equalities().len(), 2);
     }
 }

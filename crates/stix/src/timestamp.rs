@@ -54,7 +54,13 @@ impl Timestamp {
     /// Parse a STIX timestamp.
     pub fn parse(s: &str) -> Result<Timestamp, TimestampError> {
         let b = s.as_bytes();
-        if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+        if b.len() < 20
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || b[10] != b'T'
+            || b[13] != b':'
+            || b[16] != b':'
+        {
             return Err(TimestampError::Format);
         }
         if *b.last().unwrap_or(&0) != b'Z' {
@@ -113,16 +119,85 @@ mod tests {
         let a = Timestamp::parse("2016-04-06T20:03:48.000Z").unwrap();
         let b = Timestamp::parse("2016-04-06T20:03:48.000123Z").unwrap();
         assert!(a < b);
-        assert_eq!(Timestamp::parse("1970-01-01T00:00:00Z").unwrap().unix_seconds(), 0);
+        assert_eq!(
+            Timestamp::parse("1970-01-01T00:00:00Z")
+                .unwrap()
+                .unix_seconds(),
+            0
+        );
     }
 
     #[test]
     fn rejects_bad_dates() {
-        assert_eq!(Timestamp::parse("2017-02-29T08:17:27.000Z"), Err(TimestampError::Range("day is out of range for month")));
+        assert_eq!(
+            Timestamp::parse("2017-02-29T08:17:27.000Z"),
+            Err(TimestampError::Range("day is out of range for month"))
+        );
         assert!(Timestamp::parse("2016-02-29T08:17:27Z").is_ok());
-        assert_eq!(Timestamp::parse("2016-03-42T08:17:27.000Z"), Err(TimestampError::Format));
-        assert_eq!(Timestamp::parse("2016-03-12T99:17:27.000Z"), Err(TimestampError::Format));
-        assert_eq!(Timestamp::parse("2016-03-12T09:17:27.000"), Err(TimestampError::Format));
-        assert_eq!(Timestamp::parse("2016-03-12T09:17:27.Z"), Err(TimestampError::Format));
+        assert_eq!(
+            Timestamp::parse("2016-03-42T08:17:27.000Z"),
+            Err(TimestampError::Format)
+        );
+        assert_eq!(
+            Timestamp::parse("2016-03-12T99:17:27.000Z"),
+            Err(TimestampError::Format)
+        );
+        assert_eq!(
+            Timestamp::parse("2016-03-12T09:17:27.000"),
+            Err(TimestampError::Format)
+        );
+        assert_eq!(
+            Timestamp::parse("2016-03-12T09:17:27.Z"),
+            Err(TimestampError::Format)
+        );
+    }
+}
+
+/// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// Format milliseconds since the Unix epoch as a STIX timestamp with milliseconds.
+pub fn format_unix_millis(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let milli = ms.rem_euclid(1000);
+    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    let s = secs.rem_euclid(86_400);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{milli:03}Z",
+        s / 3600,
+        s / 60 % 60,
+        s % 60
+    )
+}
+
+/// The current time as a STIX timestamp with milliseconds.
+pub fn now() -> String {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    format_unix_millis(ms)
+}
+
+#[cfg(test)]
+mod format_tests {
+    #[test]
+    fn formats_round_trip() {
+        let s = super::format_unix_millis(1_700_000_000_123);
+        assert_eq!(s, "2023-11-14T22:13:20.123Z");
+        assert_eq!(
+            super::Timestamp::parse(&s).unwrap().unix_seconds(),
+            1_700_000_000
+        );
     }
 }

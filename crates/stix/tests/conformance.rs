@@ -12,7 +12,13 @@ fn shared() -> Option<PathBuf> {
 }
 
 fn strings(v: Option<&Value>) -> Vec<String> {
-    v.and_then(Value::as_array).map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect()).unwrap_or_default()
+    v.and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn verdict(text: &str, opts: &Options) -> (bool, Vec<String>) {
@@ -20,9 +26,14 @@ fn verdict(text: &str, opts: &Options) -> (bool, Vec<String>) {
         Ok(d) => d,
         Err(e) => return (false, vec![e.to_string()]),
     };
-    let mut r = validate::validate_document(&doc, opts);
-    concord_stix::concord_ext::check_document(&doc, &mut r);
-    (r.is_valid(), r.errors.iter().map(|f| format!("[{}] {} {}", f.code, f.path, f.message)).collect())
+    let r = validate::validate_document(&doc, opts);
+    (
+        r.is_valid(),
+        r.errors
+            .iter()
+            .map(|f| format!("[{}] {} {}", f.code, f.path, f.message))
+            .collect(),
+    )
 }
 
 #[test]
@@ -32,11 +43,14 @@ fn reference_validator_agreement() {
         return;
     };
     let dir = data.join("stix-conformance/cti-stix-validator/cases");
-    let manifest: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
     let (mut n, mut agree_opts, mut agree_default) = (0, 0, 0);
     let mut report = String::new();
     for case in manifest["cases"].as_array().unwrap() {
-        let Some(expected) = case["valid"].as_bool() else { continue };
+        let Some(expected) = case["valid"].as_bool() else {
+            continue;
+        };
         let text = std::fs::read_to_string(dir.join(case["file"].as_str().unwrap())).unwrap();
         let o = &case["options"];
         let opts = Options {
@@ -52,7 +66,10 @@ fn reference_validator_agreement() {
         if got == expected {
             agree_opts += 1;
         } else {
-            report.push_str(&format!("OPTIONS {} expected {expected} got {got} {:?}\n  ref: {:?}\n", case["file"], opts, case["errors"]));
+            report.push_str(&format!(
+                "OPTIONS {} expected {expected} got {got} {:?}\n  ref: {:?}\n",
+                case["file"], opts, case["errors"]
+            ));
             for e in errs.iter().take(4) {
                 report.push_str(&format!("  ours: {e}\n"));
             }
@@ -62,16 +79,25 @@ fn reference_validator_agreement() {
         if got == expected {
             agree_default += 1;
         } else {
-            report.push_str(&format!("DEFAULT {} expected {expected} got {got}\n  ref: {:?}\n", case["file"], case["must_only_errors"]));
+            report.push_str(&format!(
+                "DEFAULT {} expected {expected} got {got}\n  ref: {:?}\n",
+                case["file"], case["must_only_errors"]
+            ));
             for e in errs.iter().take(4) {
                 report.push_str(&format!("  ours: {e}\n"));
             }
         }
     }
-    let (a, b) = (agree_opts as f64 / n as f64, agree_default as f64 / n as f64);
+    let (a, b) = (
+        agree_opts as f64 / n as f64,
+        agree_default as f64 / n as f64,
+    );
     eprintln!("{report}");
     eprintln!("cases {n}: agreement with options {a:.4} ({agree_opts}), default mode {b:.4} ({agree_default})");
-    assert!(a >= 0.97 && b >= 0.97, "agreement below 97%: {a:.4} / {b:.4}");
+    assert!(
+        a >= 0.97 && b >= 0.97,
+        "agreement below 97%: {a:.4} / {b:.4}"
+    );
 }
 
 #[test]
@@ -80,7 +106,11 @@ fn pattern_verdicts_match_reference() {
         eprintln!("skipped: ../shared/data not present");
         return;
     };
-    let cases: Value = serde_json::from_str(&std::fs::read_to_string(data.join("stix-conformance/stix2-patterns/patterns-v21.json")).unwrap()).unwrap();
+    let cases: Value = serde_json::from_str(
+        &std::fs::read_to_string(data.join("stix-conformance/stix2-patterns/patterns-v21.json"))
+            .unwrap(),
+    )
+    .unwrap();
     let mut bad = Vec::new();
     for c in cases["cases"].as_array().unwrap() {
         let p = c["pattern"].as_str().unwrap();
@@ -107,7 +137,9 @@ fn real_bundles_validate_without_errors() {
                 let p = e.unwrap().path();
                 if p.is_dir() {
                     stack.push(p);
-                } else if p.to_string_lossy().ends_with(".json") || p.to_string_lossy().ends_with(".json.gz") {
+                } else if p.to_string_lossy().ends_with(".json")
+                    || p.to_string_lossy().ends_with(".json.gz")
+                {
                     files.push(p);
                 }
             }
@@ -118,7 +150,11 @@ fn real_bundles_validate_without_errors() {
     for f in &files {
         match concord_stix::validate_file(f, json::DEFAULT_MAX_BYTES, &Options::default()) {
             Ok(r) if r.is_valid() => {}
-            Ok(r) => failures.push(format!("{}: {:?}", f.display(), &r.errors[..r.errors.len().min(3)])),
+            Ok(r) => failures.push(format!(
+                "{}: {:?}",
+                f.display(),
+                &r.errors[..r.errors.len().min(3)]
+            )),
             Err(e) => failures.push(e.to_string()),
         }
     }

@@ -7,7 +7,7 @@
 mod checks;
 mod objects;
 
-use crate::json::{Document, RawObject};
+use crate::json::{Document, InputError, RawDocument, RawObject};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -123,15 +123,24 @@ fn listed(list: &[String], code: &str, name: &str) -> bool {
     list.iter().any(|x| {
         x == code
             || x == name
-            || GROUPS.iter().any(|(prefix, g)| (x == g || x == prefix) && code.starts_with(prefix))
-            || (x == "210" && (code.starts_with("21") || code.starts_with("22") || code.starts_with("23") || code.starts_with("24")))
+            || GROUPS
+                .iter()
+                .any(|(prefix, g)| (x == g || x == prefix) && code.starts_with(prefix))
+            || (x == "210"
+                && (code.starts_with("21")
+                    || code.starts_with("22")
+                    || code.starts_with("23")
+                    || code.starts_with("24")))
             || (x == "270" && code.starts_with("27"))
     })
 }
 
 impl Options {
     fn runs(&self, code: &str) -> bool {
-        let name = SHOULD_CHECKS.iter().find(|(c, _)| *c == code).map_or("", |(_, n)| *n);
+        let name = SHOULD_CHECKS
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map_or("", |(_, n)| *n);
         let on = |c: &str, n: &str| {
             if self.enabled.is_empty() {
                 !listed(&self.disabled, c, n)
@@ -142,9 +151,26 @@ impl Options {
         match code {
             // The prefix checks only run when the extensions check does not.
             "101" => !on("401", "extensions-use") && on("101", "custom-prefix"),
-            "102" => !on("401", "extensions-use") && !on("101", "custom-prefix") && on("102", "custom-prefix-lax"),
+            "102" => {
+                !on("401", "extensions-use")
+                    && !on("101", "custom-prefix")
+                    && on("102", "custom-prefix-lax")
+            }
             _ => on(code, name),
         }
+    }
+
+    /// The codes of the SHOULD checks these options run.
+    pub fn running(&self) -> Vec<&'static str> {
+        SHOULD_CHECKS
+            .iter()
+            .map(|(c, _)| *c)
+            .filter(|c| self.runs(c))
+            .collect()
+    }
+
+    fn running_table(&self) -> Vec<bool> {
+        SHOULD_CHECKS.iter().map(|(c, _)| self.runs(c)).collect()
     }
 
     /// Whether every name in `disabled` and `enabled` is a known check.
@@ -164,29 +190,70 @@ impl Options {
 }
 
 /// Raw findings before options sort them into errors and warnings.
+///
+/// SHOULD findings of checks the options switch off are never formatted.
 #[derive(Debug, Default)]
 pub(crate) struct Sink {
     pub must: Vec<Finding>,
     pub should: Vec<Finding>,
     /// Always warnings, whatever the options.
     pub notes: Vec<Finding>,
+    /// Codes of the SHOULD checks that run (from [`Options::running`]).
+    running: std::sync::Arc<Vec<bool>>,
 }
 
 impl Sink {
-    pub fn must(&mut self, code: &str, id: Option<&str>, path: &str, message: impl Into<String>) {
-        self.must.push(Finding { code: code.into(), id: id.map(str::to_owned), path: path.into(), message: message.into() });
+    pub fn new(opts: &Options) -> Sink {
+        Sink::with(std::sync::Arc::new(opts.running_table()))
     }
-    pub fn should(&mut self, code: &str, id: Option<&str>, path: &str, message: impl Into<String>) {
-        self.should.push(Finding { code: code.into(), id: id.map(str::to_owned), path: path.into(), message: message.into() });
+    fn with(running: std::sync::Arc<Vec<bool>>) -> Sink {
+        Sink {
+            running,
+            ..Sink::default()
+        }
+    }
+    pub fn must(
+        &mut self,
+        code: &str,
+        id: Option<&str>,
+        path: impl std::fmt::Display,
+        message: impl std::fmt::Display,
+    ) {
+        self.must.push(Finding {
+            code: code.into(),
+            id: id.map(str::to_owned),
+            path: path.to_string(),
+            message: message.to_string(),
+        });
+    }
+    pub fn should(
+        &mut self,
+        code: &'static str,
+        id: Option<&str>,
+        path: impl std::fmt::Display,
+        message: impl std::fmt::Display,
+    ) {
+        let on = SHOULD_CHECKS
+            .iter()
+            .position(|(c, _)| *c == code)
+            .is_some_and(|i| self.running.get(i).copied().unwrap_or(false));
+        if on {
+            self.should.push(Finding {
+                code: code.into(),
+                id: id.map(str::to_owned),
+                path: path.to_string(),
+                message: message.to_string(),
+            });
+        }
     }
 }
 
 fn finish(sink: Sink, opts: &Options) -> Report {
-    let mut report = Report { errors: sink.must, warnings: sink.notes };
+    let mut report = Report {
+        errors: sink.must,
+        warnings: sink.notes,
+    };
     for f in sink.should {
-        if !opts.runs(&f.code) {
-            continue;
-        }
         if opts.strict {
             report.errors.push(f);
         } else {
@@ -198,91 +265,190 @@ fn finish(sink: Sink, opts: &Options) -> Report {
 
 /// Validate one object (a JSON value), with `path` its JSON path in its document.
 pub fn validate_object(value: &Value, path: &str, opts: &Options) -> Report {
-    let mut sink = Sink::default();
+    let mut sink = Sink::new(opts);
     objects::check_object(value, path, opts, &mut sink, false);
     finish(sink, opts)
 }
 
-/// Validate a parsed document: a bundle's envelope and every object, or a single object.
+/// What the bundle-level checks need to know of each object.
+#[derive(Debug, Default)]
+struct ObjInfo {
+    id: Option<String>,
+    modified: Option<String>,
+    path: String,
+    /// (property, referenced id), only collected when `enforce_refs` is on.
+    refs: Vec<(String, String)>,
+}
+
+fn check_one(
+    value: &Value,
+    path: &str,
+    opts: &Options,
+    legacy_bundle: bool,
+    in_bundle: bool,
+    sink: &mut Sink,
+) -> ObjInfo {
+    let sv = value.get("spec_version").and_then(Value::as_str);
+    let id = value.get("id").and_then(Value::as_str).map(String::from);
+    if sv == Some("2.0") || (legacy_bundle && sv.is_none()) {
+        sink.notes.push(Finding {
+            code: "stix-2.0".into(),
+            id: id.clone(),
+            path: path.to_string(),
+            message:
+                "STIX 2.0 content: concord validates STIX 2.1 only, so this object was not checked"
+                    .into(),
+        });
+    } else {
+        objects::check_object(value, path, opts, sink, in_bundle);
+        let mut ext = Vec::new();
+        crate::concord_ext::check_object(value, path, &mut ext);
+        sink.must.extend(ext);
+    }
+    let mut refs = Vec::new();
+    if opts.enforce_refs {
+        if let Some(obj) = value.as_object() {
+            for (k, v) in obj {
+                if k.ends_with("_ref") {
+                    refs.extend(v.as_str().map(|r| (k.clone(), r.to_string())));
+                } else if k.ends_with("_refs") {
+                    refs.extend(
+                        v.as_array()
+                            .into_iter()
+                            .flatten()
+                            .filter_map(Value::as_str)
+                            .map(|r| (k.clone(), r.to_string())),
+                    );
+                }
+            }
+        }
+    }
+    ObjInfo {
+        id,
+        modified: value
+            .get("modified")
+            .and_then(Value::as_str)
+            .map(String::from),
+        path: path.to_string(),
+        refs,
+    }
+}
+
+/// Validate a parsed document (also runs the concord extension checks).
 pub fn validate_document(doc: &Document<'_>, opts: &Options) -> Report {
     use rayon::prelude::*;
-    let mut sink = Sink::default();
-    if let Some(env) = &doc.bundle {
-        objects::check_bundle_envelope(env, opts, &mut sink);
-    }
+    let mut sink = Sink::new(opts);
+    let legacy = envelope(doc.bundle.as_ref(), opts, &mut sink);
     let in_bundle = doc.bundle.is_some();
-    let legacy_bundle = doc.bundle.as_ref().and_then(|b| b.get("spec_version")).and_then(Value::as_str) == Some("2.0");
-    let per: Vec<Sink> = doc
+    let table = sink.running.clone();
+    let per: Vec<(Sink, ObjInfo)> = doc
         .objects
         .par_iter()
         .map(|o: &RawObject<'_>| {
-            let mut s = Sink::default();
-            let sv = o.value.get("spec_version").and_then(Value::as_str);
-            if sv == Some("2.0") || (legacy_bundle && sv.is_none()) {
-                s.notes.push(Finding {
-                    code: "stix-2.0".into(),
-                    id: o.value.get("id").and_then(Value::as_str).map(String::from),
-                    path: o.path.clone(),
-                    message: "STIX 2.0 content: concord validates STIX 2.1 only, so this object was not checked".into(),
-                });
-            } else {
-                objects::check_object(&o.value, &o.path, opts, &mut s, in_bundle);
-            }
-            s
+            let mut s = Sink::with(table.clone());
+            let info = check_one(&o.value, &o.path, opts, legacy, in_bundle, &mut s);
+            (s, info)
         })
         .collect();
-    for s in per {
+    finish_all(sink, per, doc.bundle.as_ref(), opts).0
+}
+
+/// Parse and validate a split document object by object in parallel, handing each parsed
+/// value to `each` and dropping it, so memory stays near the size of the text.
+/// Returns the report and `each`'s results in document order.
+pub fn validate_stream<T: Send>(
+    doc: &RawDocument<'_>,
+    opts: &Options,
+    each: impl Fn(&Value) -> T + Sync,
+) -> Result<(Report, Vec<T>), InputError> {
+    use rayon::prelude::*;
+    let mut sink = Sink::new(opts);
+    let legacy = envelope(doc.bundle.as_ref(), opts, &mut sink);
+    let in_bundle = doc.bundle.is_some();
+    let table = sink.running.clone();
+    let per: Vec<(Sink, ObjInfo, T)> = doc
+        .parts
+        .par_iter()
+        .map(|p| {
+            let value = doc.parse_part(p)?;
+            let mut s = Sink::with(table.clone());
+            let info = check_one(&value, &p.path, opts, legacy, in_bundle, &mut s);
+            let t = each(&value);
+            Ok((s, info, t))
+        })
+        .collect::<Result<_, InputError>>()?;
+    let mut results = Vec::with_capacity(per.len());
+    let per: Vec<(Sink, ObjInfo)> = per
+        .into_iter()
+        .map(|(s, i, t)| {
+            results.push(t);
+            (s, i)
+        })
+        .collect();
+    Ok((finish_all(sink, per, doc.bundle.as_ref(), opts).0, results))
+}
+
+fn envelope(
+    bundle: Option<&serde_json::Map<String, Value>>,
+    opts: &Options,
+    sink: &mut Sink,
+) -> bool {
+    if let Some(env) = bundle {
+        objects::check_bundle_envelope(env, opts, sink);
+    }
+    bundle
+        .and_then(|b| b.get("spec_version"))
+        .and_then(Value::as_str)
+        == Some("2.0")
+}
+
+fn finish_all(
+    mut sink: Sink,
+    per: Vec<(Sink, ObjInfo)>,
+    bundle: Option<&serde_json::Map<String, Value>>,
+    opts: &Options,
+) -> (Report, ()) {
+    let mut infos = Vec::with_capacity(per.len());
+    for (s, info) in per {
         sink.must.extend(s.must);
         sink.should.extend(s.should);
         sink.notes.extend(s.notes);
+        infos.push(info);
     }
-    if doc.bundle.is_some() {
-        bundle_checks(doc, opts, &mut sink);
+    if let Some(b) = bundle {
+        bundle_checks(b.get("id").and_then(Value::as_str), &infos, opts, &mut sink);
     }
-    finish(sink, opts)
+    (finish(sink, opts), ())
 }
 
-fn bundle_checks(doc: &Document<'_>, opts: &Options, sink: &mut Sink) {
-    let bundle_id = doc.bundle.as_ref().and_then(|b| b.get("id")).and_then(Value::as_str);
+fn bundle_checks(bundle_id: Option<&str>, infos: &[ObjInfo], opts: &Options, sink: &mut Sink) {
     // {203} duplicate ids with the same `modified`
     let mut seen: HashMap<(&str, Option<&str>), usize> = HashMap::new();
-    for o in &doc.objects {
-        let Some(id) = o.value.get("id").and_then(Value::as_str) else { continue };
-        let modified = o.value.get("modified").and_then(Value::as_str);
-        let n = seen.entry((id, modified)).or_insert(0);
+    for o in infos {
+        let Some(id) = o.id.as_deref() else { continue };
+        let n = seen.entry((id, o.modified.as_deref())).or_insert(0);
         *n += 1;
         if *n == 2 {
             sink.should(
                 "203",
                 bundle_id,
                 &o.path,
-                format!("Duplicate ID '{id}' has identical `modified` timestamp. If they are different versions of the same object, they should have different `modified` properties."),
+                format_args!("Duplicate ID '{id}' has identical `modified` timestamp. If they are different versions of the same object, they should have different `modified` properties."),
             );
         }
     }
     if opts.enforce_refs {
         let ids: std::collections::HashSet<&str> =
-            doc.objects.iter().filter_map(|o| o.value.get("id").and_then(Value::as_str)).collect();
-        for o in &doc.objects {
-            let Some(obj) = o.value.as_object() else { continue };
-            let id = obj.get("id").and_then(Value::as_str);
-            for (k, v) in obj {
-                let refs: Vec<&str> = if k.ends_with("_ref") {
-                    v.as_str().into_iter().collect()
-                } else if k.ends_with("_refs") {
-                    v.as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default()
-                } else {
-                    continue;
-                };
-                for r in refs {
-                    if !ids.contains(r) && !r.starts_with("marking-definition--") {
-                        sink.must(
-                            "unresolved-ref",
-                            id,
-                            &format!("{}.{k}", o.path),
-                            format!("{k} refers to {r}, which is not in this bundle"),
-                        );
-                    }
+            infos.iter().filter_map(|o| o.id.as_deref()).collect();
+        for o in infos {
+            for (k, r) in &o.refs {
+                if !ids.contains(r.as_str()) && !r.starts_with("marking-definition--") {
+                    sink.must(
+                        "unresolved-ref",
+                        o.id.as_deref(),
+                        format_args!("{}.{k}", o.path),
+                        format_args!("{k} refers to {r}, which is not in this bundle"),
+                    );
                 }
             }
         }

@@ -1,0 +1,63 @@
+//! Append-only schema migrations. Never edit or reorder an entry: add a new one.
+//! `PRAGMA user_version` holds the number of migrations applied.
+
+use crate::StoreError;
+use rusqlite::Connection;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: objects, ingest batches, audit log
+    "CREATE TABLE ingests (
+        seq INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        submitter TEXT NOT NULL,
+        at TEXT NOT NULL,
+        objects INTEGER NOT NULL
+    );
+    CREATE TABLE objects (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL,
+        modified TEXT NOT NULL,
+        type TEXT NOT NULL,
+        created TEXT,
+        created_by_ref TEXT,
+        revoked INTEGER NOT NULL DEFAULT 0,
+        markings TEXT,
+        tlp TEXT,
+        submitter TEXT NOT NULL,
+        date_added TEXT NOT NULL,
+        ingest INTEGER NOT NULL REFERENCES ingests(seq),
+        hash BLOB NOT NULL,
+        raw TEXT NOT NULL,
+        UNIQUE (id, modified)
+    );
+    CREATE INDEX objects_type ON objects (type);
+    CREATE INDEX objects_date_added ON objects (date_added);
+    CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        principal TEXT NOT NULL,
+        action TEXT NOT NULL,
+        detail TEXT NOT NULL
+    );",
+];
+
+pub(crate) fn run(conn: &Connection) -> Result<(), StoreError> {
+    let done: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if done > MIGRATIONS.len() as i64 {
+        return Err(StoreError::TooNew {
+            found: done,
+            known: MIGRATIONS.len(),
+        });
+    }
+    for (i, sql) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .skip(usize::try_from(done).unwrap_or(0))
+    {
+        let tx = conn.unchecked_transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
