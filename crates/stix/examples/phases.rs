@@ -19,7 +19,6 @@ fn main() {
     let Ok(doc) = concord_stix::json::split_document(text, &path) else {
         return;
     };
-    let t3 = t.elapsed();
     let tp = Instant::now();
     let n = parse_only(&doc);
     println!("parse only {:?} ({n})", tp.elapsed());

@@ -224,7 +224,7 @@ pub fn check_object(obj: &Value, path: &str, out: &mut Vec<Finding>) {
             c.word(ext, "location", LOCATION);
             for k in ["first_seen", "last_seen"] {
                 if let Some(v) = ext.get(k) {
-                    if !v.as_str().is_some_and(|s| Timestamp::parse(s).is_ok()) {
+                    if v.as_str().is_none_or(|s| Timestamp::parse(s).is_err()) {
                         c.err(k, format!("{k}: {v} is not a STIX timestamp"));
                     }
                 }

@@ -256,7 +256,7 @@ pub struct Document<'a> {
 fn json_error(name: &str, text: &str, base: usize, e: &serde_json::Error) -> InputError {
     // serde_json reports 1-based line/column relative to the parsed slice
     let (line, column) = if base == 0 {
-        (e.line(), e.column())
+        (e.line().max(1), e.column().max(1))
     } else {
         let (bl, bc) = line_col(text, base);
         if e.line() <= 1 {

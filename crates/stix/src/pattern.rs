@@ -259,7 +259,7 @@ fn is_ts_literal(s: &str) -> bool {
 
 fn is_b64(s: &str) -> bool {
     let b = s.as_bytes();
-    if b.len() % 4 != 0 {
+    if !b.len().is_multiple_of(4) {
         return false;
     }
     let pad = b.iter().rev().take_while(|&&c| c == b'=').count();

@@ -175,6 +175,9 @@ pub struct Store {
     conn: Connection,
 }
 
+/// (modified, created, created_by_ref, revoked) of a version seen in the current bundle.
+type VersionFacts<'a> = (&'a str, Option<&'a str>, Option<&'a str>, bool);
+
 /// The member an identity object stands for (concord extension `member`).
 fn identity_member(v: &Value) -> Option<&str> {
     v.get("extensions")?
@@ -241,7 +244,7 @@ impl Store {
                 "SELECT raw FROM objects WHERE id = ?1 ORDER BY modified DESC LIMIT 1",
             )?;
             // versions seen in this bundle: id -> (modified, created, created_by_ref, revoked)
-            let mut in_bundle: HashMap<&str, Vec<(&str, Option<&str>, Option<&str>, bool)>> =
+            let mut in_bundle: HashMap<&str, Vec<VersionFacts<'_>>> =
                 HashMap::new();
             let mut keys: HashMap<(&str, &str), &[u8]> = HashMap::new();
             let bundle_members: HashMap<&str, &str> = prepared

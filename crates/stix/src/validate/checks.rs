@@ -119,7 +119,7 @@ pub fn is_uri(v: &str) -> bool {
 /// Base64 (standard alphabet, padded).
 pub fn is_base64(v: &str) -> bool {
     let b = v.as_bytes();
-    if b.len() % 4 != 0 {
+    if !b.len().is_multiple_of(4) {
         return false;
     }
     let pad = b.iter().rev().take_while(|&&c| c == b'=').count();
@@ -130,7 +130,7 @@ pub fn is_base64(v: &str) -> bool {
 }
 
 pub fn is_hex(v: &str) -> bool {
-    v.len() % 2 == 0 && v.bytes().all(|c| c.is_ascii_hexdigit())
+    v.len().is_multiple_of(2) && v.bytes().all(|c| c.is_ascii_hexdigit())
 }
 
 /// IPv4 address with optional CIDR suffix, as the STIX schema's pattern.

@@ -114,14 +114,14 @@ fn custom_property_should(o: &Obj<'_>, k: &str, sink: &mut Sink) {
     sink.should(
         "401",
         o.id,
-        &p,
+        p,
         format_args!("Custom property '{k}' should be implemented using an extension with an 'extension_type' of 'property-extension' or 'toplevel-property-extension'."),
     );
     if !(k.starts_with("x_") && k[2..].contains('_')) {
-        sink.should("101", o.id, &p, format_args!("Custom property '{k}' should have a type that starts with 'x_' followed by a source unique identifier (like a domain name with dots replaced by underscores), an underscore and then the name."));
+        sink.should("101", o.id, p, format_args!("Custom property '{k}' should have a type that starts with 'x_' followed by a source unique identifier (like a domain name with dots replaced by underscores), an underscore and then the name."));
     }
     if !k.starts_with("x_") {
-        sink.should("102", o.id, &p, format_args!("Custom property '{k}' should have a type that starts with 'x_' in order to be compatible with future versions of the STIX 2 specification."));
+        sink.should("102", o.id, p, format_args!("Custom property '{k}' should have a type that starts with 'x_' in order to be compatible with future versions of the STIX 2 specification."));
     }
 }
 
@@ -1258,7 +1258,7 @@ fn semantics(o: &Obj<'_>, obj: &Map<String, Value>, cat: Category, sink: &mut Si
                     sink.must(
                         "relationship-type",
                         id,
-                        &at("relationship_type"),
+                        at("relationship_type"),
                         format_args!("relationship_type: '{rt}' contains invalid characters"),
                     );
                 }
@@ -1276,7 +1276,7 @@ fn semantics(o: &Obj<'_>, obj: &Map<String, Value>, cat: Category, sink: &mut Si
                             | "language-content"
                             | "extension-definition"
                     ) {
-                        sink.must("ref-type", id, &at(f), format_args!("{f}: Relationships cannot link bundles, marking definitions, sightings, or other relationships. This field must contain the id of an SDO."));
+                        sink.must("ref-type", id, at(f), format_args!("{f}: Relationships cannot link bundles, marking definitions, sightings, or other relationships. This field must contain the id of an SDO."));
                     }
                 }
             }
@@ -1286,7 +1286,7 @@ fn semantics(o: &Obj<'_>, obj: &Map<String, Value>, cat: Category, sink: &mut Si
                 let t = r.split("--").next().unwrap_or("");
                 let c = model::category(t);
                 if !matches!(c, Category::Sdo | Category::Custom) {
-                    sink.must("ref-type", id, &at("sighting_of_ref"), "sighting_of_ref: 'sighting_of_ref' must refer to a STIX Domain Object or Custom Object");
+                    sink.must("ref-type", id, at("sighting_of_ref"), "sighting_of_ref: 'sighting_of_ref' must refer to a STIX Domain Object or Custom Object");
                 }
             }
         }
@@ -1295,7 +1295,7 @@ fn semantics(o: &Obj<'_>, obj: &Map<String, Value>, cat: Category, sink: &mut Si
             match (obj.contains_key("objects"), obj.contains_key("object_refs")) {
                 (true, true) => sink.must("exclusive", id, path, "'objects' and 'object_refs' cannot both be present"),
                 (false, false) => sink.must("required", id, path, "one of 'objects' and 'object_refs' is required"),
-                (true, false) => sink.should("304", id, &at("objects"), "The 'objects' property of observed-data is deprecated in STIX 2.1; use 'object_refs'."),
+                (true, false) => sink.should("304", id, at("objects"), "The 'objects' property of observed-data is deprecated in STIX 2.1; use 'object_refs'."),
                 _ => {}
             }
             if let Some(refs) = obj.get("object_refs").and_then(Value::as_array) {
@@ -1348,12 +1348,12 @@ fn semantics(o: &Obj<'_>, obj: &Map<String, Value>, cat: Category, sink: &mut Si
             }
             if let Some(c) = obj.get("country").and_then(Value::as_str) {
                 if !(c.len() == 2 && c.bytes().all(|b| b.is_ascii_alphabetic())) {
-                    sink.should("277", id, &at("country"), format_args!("Location `country` should be a valid ISO 3166-1 ALPHA-2 Code, not '{c}'."));
+                    sink.should("277", id, at("country"), format_args!("Location `country` should be a valid ISO 3166-1 ALPHA-2 Code, not '{c}'."));
                 }
             }
         }
-        "malware" => {
-            if obj.get("is_family") == Some(&Value::Bool(true)) && !obj.contains_key("name") {
+        "malware"
+            if obj.get("is_family") == Some(&Value::Bool(true)) && !obj.contains_key("name") => {
                 sink.must(
                     "required",
                     id,
@@ -1361,7 +1361,6 @@ fn semantics(o: &Obj<'_>, obj: &Map<String, Value>, cat: Category, sink: &mut Si
                     "'name' is required when 'is_family' is true",
                 );
             }
-        }
         "malware-analysis" => {
             if !obj.contains_key("result") && !obj.contains_key("analysis_sco_refs") {
                 sink.must(
@@ -1373,7 +1372,7 @@ fn semantics(o: &Obj<'_>, obj: &Map<String, Value>, cat: Category, sink: &mut Si
             }
             if let Some(p) = obj.get("product").and_then(Value::as_str) {
                 if !vocab_format(p) {
-                    sink.should("143", id, &at("product"), format_args!("The 'product' property '{p}' should be all lowercase with words separated by dash."));
+                    sink.should("143", id, at("product"), format_args!("The 'product' property '{p}' should be all lowercase with words separated by dash."));
                 }
             }
             order(o, obj, "analysis_started", "analysis_ended", false, sink);
@@ -1421,7 +1420,7 @@ fn semantics(o: &Obj<'_>, obj: &Map<String, Value>, cat: Category, sink: &mut Si
                         .iter()
                         .any(|t| t.as_str() == Some("toplevel-property-extension"));
                     if obj.contains_key("extension_properties") && !toplevel {
-                        sink.must("extension-properties", id, &at("extension_properties"), "'extension_properties' is only allowed when extension_types includes 'toplevel-property-extension'");
+                        sink.must("extension-properties", id, at("extension_properties"), "'extension_properties' is only allowed when extension_types includes 'toplevel-property-extension'");
                     }
                     if toplevel && !obj.contains_key("extension_properties") {
                         sink.should("306", id, path, "For extensions of the 'toplevel-property-extension' type, the 'extension_properties' property SHOULD include one or more property names.");
@@ -1430,7 +1429,7 @@ fn semantics(o: &Obj<'_>, obj: &Map<String, Value>, cat: Category, sink: &mut Si
                 Some(_) => sink.must(
                     "extension-types",
                     id,
-                    &at("extension_types"),
+                    at("extension_types"),
                     "'extension_types' must be a non-empty list",
                 ),
                 None => {}
@@ -1664,14 +1663,14 @@ fn sco_semantics(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Sink) {
             }
             if let Some(e) = s("name_enc") {
                 if !is_charset(e) {
-                    sink.must("charset", id, &at("name_enc"), format_args!("The 'name_enc' property of object '{}' ('{e}') must be an IANA registered character set.", id.unwrap_or("?")));
+                    sink.must("charset", id, at("name_enc"), format_args!("The 'name_enc' property of object '{}' ('{e}') must be an IANA registered character set.", id.unwrap_or("?")));
                 }
             }
         }
         "directory" => {
             if let Some(e) = s("path_enc") {
                 if !is_charset(e) {
-                    sink.must("charset", id, &at("path_enc"), format_args!("The 'path_enc' property of object '{}' ('{e}') must be an IANA registered character set.", id.unwrap_or("?")));
+                    sink.must("charset", id, at("path_enc"), format_args!("The 'path_enc' property of object '{}' ('{e}') must be an IANA registered character set.", id.unwrap_or("?")));
                 }
             }
         }
@@ -1680,7 +1679,7 @@ fn sco_semantics(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Sink) {
                 sink.must(
                     "value-format",
                     id,
-                    &at("value"),
+                    at("value"),
                     format_args!("value: '{v}' is not a valid IPv4 address or CIDR block"),
                 );
             }
@@ -1690,7 +1689,7 @@ fn sco_semantics(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Sink) {
                 sink.must(
                     "value-format",
                     id,
-                    &at("value"),
+                    at("value"),
                     format_args!("value: '{v}' is not a valid IPv6 address or CIDR block"),
                 );
             }
@@ -1700,7 +1699,7 @@ fn sco_semantics(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Sink) {
                 sink.must(
                     "value-format",
                     id,
-                    &at("value"),
+                    at("value"),
                     format_args!("value: '{v}' is not a lowercase colon-separated MAC address"),
                 );
             }
@@ -1710,7 +1709,7 @@ fn sco_semantics(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Sink) {
                 sink.must(
                     "value-format",
                     id,
-                    &at("value"),
+                    at("value"),
                     format_args!("value: '{v}' is not an email address"),
                 );
             }
@@ -1751,7 +1750,7 @@ fn sco_semantics(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Sink) {
                     let camel = k.chars().next().is_some_and(|c| c.is_ascii_lowercase())
                         && k.chars().all(|c| c.is_ascii_alphanumeric());
                     if !camel {
-                        sink.should("273", id, &at("ipfix"), format_args!("The 'ipfix' property of object '{}' contains a key ('{k}') not in IANA IP Flow Information Export (IPFIX) Entities Registry.", id.unwrap_or("?")));
+                        sink.should("273", id, at("ipfix"), format_args!("The 'ipfix' property of object '{}' contains a key ('{k}') not in IANA IP Flow Information Export (IPFIX) Entities Registry.", id.unwrap_or("?")));
                     }
                 }
             }
@@ -1764,7 +1763,7 @@ fn sco_semantics(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Sink) {
                             || c == b'_'
                             || c == b'.'
                     }) {
-                        sink.should("272", id, &at("protocols"), format_args!("The 'protocols' property of object '{}' contains a protocol ('{pr}') not in lowercase IANA Service Name and Transport Protocol Port Number Registry form.", id.unwrap_or("?")));
+                        sink.should("272", id, at("protocols"), format_args!("The 'protocols' property of object '{}' contains a protocol ('{pr}') not in lowercase IANA Service Name and Transport Protocol Port Number Registry form.", id.unwrap_or("?")));
                     }
                 }
             }
@@ -1773,7 +1772,7 @@ fn sco_semantics(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Sink) {
             if let Some(Value::Array(ls)) = obj.get("languages") {
                 for l in ls.iter().filter_map(Value::as_str) {
                     if !is_lang(l) {
-                        sink.must("lang", id, &at("languages"), format_args!("The 'languages' property of object '{}' contains an invalid language code ('{l}'). Expected RFC 5646 language code.", id.unwrap_or("?")));
+                        sink.must("lang", id, at("languages"), format_args!("The 'languages' property of object '{}' contains an invalid language code ('{l}'). Expected RFC 5646 language code.", id.unwrap_or("?")));
                     }
                 }
             }
@@ -1781,7 +1780,7 @@ fn sco_semantics(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Sink) {
         "user-account" => {
             if let Some(t) = s("account_type") {
                 if !model::vocabulary("account-type").contains(&t) {
-                    sink.should("244", id, &at("account_type"), format_args!("Object '{}' is a User Account Object with an 'account_type' of '{t}', which is not a value in the account-type-ov vocabulary.", id.unwrap_or("?")));
+                    sink.should("244", id, at("account_type"), format_args!("Object '{}' is a User Account Object with an 'account_type' of '{t}', which is not a value in the account-type-ov vocabulary.", id.unwrap_or("?")));
                 }
             }
         }

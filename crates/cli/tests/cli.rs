@@ -1,0 +1,427 @@
+//! End-to-end tests of the `concord` binary: exit codes, JSON output, bad input.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use assert_cmd::Command;
+use serde_json::{json, Value};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+fn concord(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("concord").unwrap();
+    c.current_dir(dir)
+        .env("CONCORD_DB", dir.join("t.db"))
+        .env_remove("RUST_LOG");
+    c
+}
+
+fn write(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, content).unwrap();
+    p
+}
+
+fn identity(n: u32, member: Option<&str>) -> Value {
+    let mut v = json!({"type": "identity", "spec_version": "2.1", "id": format!("identity--{n:08x}-f010-4473-83ec-1edf84858f4c"),
+        "created": "2026-01-01T00:00:00.000Z", "modified": "2026-01-01T00:00:00.000Z", "name": format!("org {n}"), "identity_class": "organization"});
+    if let Some(m) = member {
+        v["extensions"] = json!({"extension-definition--5b7e1c2a-9d4f-4c1e-8a36-2f0d6c9b7e41": {"extension_type": "property-extension", "member": m}});
+    }
+    v
+}
+
+fn bundle(objs: Vec<Value>) -> Vec<u8> {
+    serde_json::to_vec_pretty(&json!({"type": "bundle", "id": "bundle--44af6c39-c09b-49c5-9de2-394224b04982", "objects": objs})).unwrap()
+}
+
+fn json_lines(out: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn validate_valid_file_exits_0() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(d.path(), "ok.json", &bundle(vec![identity(1, None)]));
+    let out = concord(d.path())
+        .args(["validate", "--json"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let lines = json_lines(&out.stdout);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["valid"], true);
+    assert_eq!(lines[0]["errors"], json!([]));
+    assert!(lines[0]["file"].as_str().unwrap().ends_with("ok.json"));
+}
+
+#[test]
+fn validate_invalid_object_exits_1_with_id_and_path() {
+    let d = tempfile::tempdir().unwrap();
+    let mut bad = identity(2, None);
+    bad["created"] = json!(5);
+    let f = write(d.path(), "bad.json", &bundle(vec![identity(1, None), bad]));
+    let out = concord(d.path())
+        .args(["validate", "--json"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let l = &json_lines(&out.stdout)[0];
+    assert_eq!(l["valid"], false);
+    let e = &l["errors"][0];
+    assert_eq!(e["code"], "json-type");
+    assert_eq!(e["id"], "identity--00000002-f010-4473-83ec-1edf84858f4c");
+    assert_eq!(e["path"], "$.objects[1].created");
+}
+
+#[test]
+fn strict_turns_should_findings_into_errors() {
+    let d = tempfile::tempdir().unwrap();
+    let mut v = identity(1, None);
+    v["x_custom"] = json!("x");
+    let f = write(d.path(), "w.json", &bundle(vec![v]));
+    let out = concord(d.path())
+        .args(["validate", "--json"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json_lines(&out.stdout)[0]["warnings"][0]["code"], "401");
+    let out = concord(d.path())
+        .args(["validate", "--json", "--strict"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let out = concord(d.path())
+        .args([
+            "validate",
+            "--json",
+            "--strict",
+            "--disable",
+            "extensions-use",
+        ])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "custom-prefix (101) then applies: x_custom has no source prefix"
+    );
+    let out = concord(d.path())
+        .args(["validate", "--disable", "no-such-check"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown check name"));
+}
+
+fn unusable(d: &Path, name: &str, content: &[u8], extra: &[&str]) -> Value {
+    let f = write(d, name, content);
+    let out = concord(d)
+        .args(["validate", "--json"])
+        .args(extra)
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{name}: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let l = json_lines(&out.stdout).remove(0);
+    assert_eq!(l["valid"], false);
+    assert_eq!(l["unusable"], true);
+    // ingest refuses it the same way and stores nothing
+    let out = concord(d)
+        .args(["ingest", "--json"])
+        .args(extra)
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["stored"], 0);
+    l["errors"][0].clone()
+}
+
+#[test]
+fn malformed_json_names_line_and_column() {
+    let d = tempfile::tempdir().unwrap();
+    let e = unusable(
+        d.path(),
+        "m.json",
+        b"{\n  \"type\": \"bundle\",\n  \"id\": oops\n}",
+        &[],
+    );
+    assert_eq!(e["code"], "json");
+    assert_eq!(
+        (e["line"].as_u64(), e["column"].as_u64()),
+        (Some(3), Some(9))
+    );
+    assert!(e["message"].as_str().unwrap().contains("m.json:3:9"));
+}
+
+#[test]
+fn duplicate_keys_are_refused_with_position() {
+    let d = tempfile::tempdir().unwrap();
+    let mut text = String::from_utf8(bundle(vec![identity(1, None)])).unwrap();
+    text = text.replacen(
+        "\"name\": \"org 1\",",
+        "\"name\": \"org 1\", \"name\": \"again\",",
+        1,
+    );
+    let e = unusable(d.path(), "dup.json", text.as_bytes(), &[]);
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("duplicate key \"name\""),
+        "{e}"
+    );
+    assert!(e["line"].as_u64().unwrap() > 1);
+}
+
+#[test]
+fn deep_nesting_is_refused_not_a_crash() {
+    let d = tempfile::tempdir().unwrap();
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let e = unusable(d.path(), "deep.json", deep.as_bytes(), &[]);
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("expected a JSON object"),
+        "{e}"
+    );
+    let deep_obj = format!("{{\"type\":\"bundle\",\"id\":\"bundle--44af6c39-c09b-49c5-9de2-394224b04982\",\"objects\":[{{\"a\":{}1{}}}]}}", "[".repeat(10_000), "]".repeat(10_000));
+    let e = unusable(d.path(), "deep2.json", deep_obj.as_bytes(), &[]);
+    assert!(
+        e["message"].as_str().unwrap().contains("recursion limit"),
+        "{e}"
+    );
+    let deep_in_object = format!(
+        "{{\"type\":\"identity\",\"x\":{}1{}}}",
+        "{\"a\":".repeat(10_000),
+        "}".repeat(10_000)
+    );
+    let e = unusable(d.path(), "deep3.json", deep_in_object.as_bytes(), &[]);
+    assert!(
+        e["message"].as_str().unwrap().contains("recursion limit"),
+        "{e}"
+    );
+}
+
+#[test]
+fn invalid_utf8_names_position() {
+    let d = tempfile::tempdir().unwrap();
+    let mut bytes = bundle(vec![identity(1, None)]);
+    let at = bytes.windows(5).position(|w| w == b"org 1").unwrap();
+    bytes[at] = 0xff;
+    let e = unusable(d.path(), "u.json", &bytes, &[]);
+    assert_eq!(e["code"], "utf8");
+    assert!(e["line"].as_u64().unwrap() > 1);
+}
+
+#[test]
+fn truncated_gzip_and_size_limit() {
+    let d = tempfile::tempdir().unwrap();
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(&bundle(vec![identity(1, None), identity(2, None)]))
+        .unwrap();
+    let gz = enc.finish().unwrap();
+    let f = write(d.path(), "ok.json.gz", &gz);
+    assert_eq!(
+        concord(d.path())
+            .args(["validate"])
+            .arg(&f)
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(0)
+    );
+    let e = unusable(d.path(), "cut.json.gz", &gz[..gz.len() / 2], &[]);
+    assert_eq!(e["code"], "gzip");
+    let e = unusable(
+        d.path(),
+        "big.json",
+        &bundle(vec![identity(1, None)]),
+        &["--max-bytes", "100"],
+    );
+    assert_eq!(e["code"], "too-large");
+    let e = unusable(d.path(), "bomb.json.gz", &gz, &["--max-bytes", "100"]);
+    assert_eq!(
+        e["code"], "too-large",
+        "the limit applies after decompression"
+    );
+}
+
+#[test]
+fn not_an_object_is_unusable() {
+    let d = tempfile::tempdir().unwrap();
+    unusable(d.path(), "arr.json", b"[1,2,3]", &[]);
+    unusable(d.path(), "objs.json", br#"{"type":"bundle","id":"bundle--44af6c39-c09b-49c5-9de2-394224b04982","objects":{"a":1}}"#, &[]);
+    let out = concord(d.path())
+        .args(["validate", "--json", "missing.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(json_lines(&out.stdout)[0]["errors"][0]["code"], "io");
+}
+
+fn ingest_json(d: &Path, f: &Path, extra: &[&str]) -> (i32, Value) {
+    let out = concord(d)
+        .args(["ingest", "--json"])
+        .args(extra)
+        .arg(f)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        serde_json::from_slice(&out.stdout).unwrap(),
+    )
+}
+
+#[test]
+fn ingest_is_atomic_idempotent_and_summarised() {
+    let d = tempfile::tempdir().unwrap();
+    let good = write(
+        d.path(),
+        "good.json",
+        &bundle(vec![identity(1, None), identity(2, None)]),
+    );
+    let (code, doc) = ingest_json(d.path(), &good, &[]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        (
+            doc["stored"].as_u64(),
+            doc["duplicates"].as_u64(),
+            doc["rejected"].as_u64()
+        ),
+        (Some(2), Some(0), Some(0))
+    );
+    assert_eq!(doc["by_type"]["identity"]["new"], 2);
+    let (code, doc) = ingest_json(d.path(), &good, &[]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        (doc["stored"].as_u64(), doc["duplicates"].as_u64()),
+        (Some(0), Some(2))
+    );
+
+    // a bundle mixing a valid new object with an invalid one: nothing stored
+    let mut bad = identity(4, None);
+    bad.as_object_mut().unwrap().remove("name");
+    let mixed = write(
+        d.path(),
+        "mixed.json",
+        &bundle(vec![identity(3, None), bad]),
+    );
+    let (code, doc) = ingest_json(d.path(), &mixed, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        (doc["stored"].as_u64(), doc["rejected"].as_u64()),
+        (Some(0), Some(2))
+    );
+    assert_eq!(doc["files"][0]["errors"][0]["code"], "required");
+    let only3 = write(d.path(), "three.json", &bundle(vec![identity(3, None)]));
+    assert_eq!(
+        ingest_json(d.path(), &only3, &[]).1["stored"],
+        1,
+        "identity 3 was not stored by the rejected bundle"
+    );
+
+    // a new version that changes created_by_ref
+    let mut v1 = identity(5, None);
+    v1["created_by_ref"] = json!("identity--00000001-f010-4473-83ec-1edf84858f4c");
+    let f = write(d.path(), "v1.json", &bundle(vec![v1.clone()]));
+    assert_eq!(ingest_json(d.path(), &f, &[]).0, 0);
+    let mut v2 = v1.clone();
+    v2["modified"] = json!("2026-02-01T00:00:00.000Z");
+    v2["created_by_ref"] = json!("identity--00000002-f010-4473-83ec-1edf84858f4c");
+    let f = write(d.path(), "v2.json", &bundle(vec![identity(6, None), v2]));
+    let (code, doc) = ingest_json(d.path(), &f, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(doc["stored"], 0);
+    let e = &doc["files"][0]["errors"][0];
+    assert_eq!(e["id"], "identity--00000005-f010-4473-83ec-1edf84858f4c");
+    assert!(e["message"].as_str().unwrap().contains("created_by_ref"));
+}
+
+#[test]
+fn ingest_walks_directories_and_reports_each_file() {
+    let d = tempfile::tempdir().unwrap();
+    let sub = d.path().join("feeds/est");
+    std::fs::create_dir_all(&sub).unwrap();
+    write(&sub, "a.json", &bundle(vec![identity(1, None)]));
+    write(&sub, "b.json", &bundle(vec![identity(2, None)]));
+    write(&sub, "notes.txt", b"not json, ignored");
+    let (code, doc) = ingest_json(d.path(), &d.path().join("feeds"), &[]);
+    assert_eq!(code, 0);
+    assert_eq!(doc["stored"], 2);
+    assert_eq!(doc["files"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn members_cannot_submit_in_anothers_name() {
+    let d = tempfile::tempdir().unwrap();
+    let lva = identity(7, Some("LVA"));
+    let f = write(d.path(), "id.json", &bundle(vec![lva]));
+    assert_eq!(ingest_json(d.path(), &f, &[]).0, 0);
+    let mut c = json!({"type": "campaign", "spec_version": "2.1", "id": "campaign--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+        "created": "2026-01-01T00:00:00.000Z", "modified": "2026-01-01T00:00:00.000Z", "name": "x"});
+    c["created_by_ref"] = json!("identity--00000007-f010-4473-83ec-1edf84858f4c");
+    let f = write(d.path(), "c.json", &bundle(vec![c]));
+    let (code, doc) = ingest_json(d.path(), &f, &["--as", "EST"]);
+    assert_eq!(code, 1);
+    assert_eq!(doc["stored"], 0);
+    assert_eq!(ingest_json(d.path(), &f, &["--as", "LVA"]).1["stored"], 1);
+}
+
+#[test]
+fn demo_runs_with_no_external_data() {
+    let d = tempfile::tempdir().unwrap();
+    let out = concord(d.path()).arg("demo").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("FICTIONAL"));
+    assert!(text.contains("incident"));
+    let out = concord(d.path()).args(["demo", "--json"]).output().unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["fictional"], true);
+    assert_eq!(doc["by_type"]["incident"]["new"], 3);
+}
+
+#[test]
+fn schema_definition_validates() {
+    let d = tempfile::tempdir().unwrap();
+    let out = concord(d.path())
+        .args(["schema", "--definition"])
+        .output()
+        .unwrap();
+    let f = write(d.path(), "ext.json", &out.stdout);
+    let out = concord(d.path())
+        .args(["validate", "--strict"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = concord(d.path()).arg("schema").output().unwrap();
+    let schema: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        schema["properties"]["extension_type"]["const"],
+        "property-extension"
+    );
+}
