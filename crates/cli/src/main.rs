@@ -35,6 +35,11 @@ enum Command {
     Demo(cmd::demo::Args),
     /// Print concord's STIX extension: its extension-definition object and JSON schema.
     Schema(cmd::schema::Args),
+    /// Member policies: check a policy directory (or the built-in set).
+    #[command(subcommand)]
+    Policy(cmd::policy::Command),
+    /// Decide on an assessment vector: each option's outcome, blockers, path to consensus.
+    Decide(cmd::decide::Args),
 }
 
 fn main() {
@@ -59,6 +64,8 @@ fn main() {
         Command::Ingest(a) => cmd::ingest::run(&ctx, a),
         Command::Demo(a) => cmd::demo::run(&ctx, a),
         Command::Schema(a) => cmd::schema::run(&ctx, a),
+        Command::Policy(c) => cmd::policy::run(&ctx, c),
+        Command::Decide(a) => cmd::decide::run(&ctx, a),
     };
     let code = code.unwrap_or_else(|e| {
         // a closed pipe (`concord ... | head`) is not an error

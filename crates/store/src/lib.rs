@@ -244,8 +244,7 @@ impl Store {
                 "SELECT raw FROM objects WHERE id = ?1 ORDER BY modified DESC LIMIT 1",
             )?;
             // versions seen in this bundle: id -> (modified, created, created_by_ref, revoked)
-            let mut in_bundle: HashMap<&str, Vec<VersionFacts<'_>>> =
-                HashMap::new();
+            let mut in_bundle: HashMap<&str, Vec<VersionFacts<'_>>> = HashMap::new();
             let mut keys: HashMap<(&str, &str), &[u8]> = HashMap::new();
             let bundle_members: HashMap<&str, &str> = prepared
                 .iter()

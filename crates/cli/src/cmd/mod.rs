@@ -1,7 +1,9 @@
 //! One module per subcommand.
 
+pub mod decide;
 pub mod demo;
 pub mod ingest;
+pub mod policy;
 pub mod schema;
 pub mod validate;
 
@@ -60,6 +62,91 @@ impl CheckArgs {
         }
         Ok(o)
     }
+}
+
+/// The alliance and policy options shared by `decide`, `policy check`, `rift`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PolicyArgs {
+    /// Alliance file (TOML) replacing the built-in NATO-32 alliance.
+    #[arg(long, value_name = "FILE")]
+    pub alliance: Option<std::path::PathBuf>,
+    /// Policy directory replacing the built-in illustrative set entirely.
+    #[arg(long, value_name = "DIR")]
+    pub policies: Option<std::path::PathBuf>,
+}
+
+/// Why the alliance or the policies could not be loaded: diagnostics to render.
+pub struct ConfigErrors {
+    pub diagnostics: Vec<concord_policy::Diagnostic>,
+    pub sources: std::collections::BTreeMap<String, String>,
+}
+
+impl PolicyArgs {
+    pub fn load(
+        &self,
+    ) -> Result<(concord_policy::Alliance, concord_policy::PolicySet), ConfigErrors> {
+        use concord_policy::{Alliance, PolicySet};
+        let alliance = match &self.alliance {
+            None => Alliance::nato(),
+            Some(p) => {
+                let name = p.display().to_string();
+                let text = std::fs::read_to_string(p).map_err(|e| ConfigErrors {
+                    diagnostics: vec![concord_policy::Diagnostic {
+                        file: name.clone(),
+                        key: String::new(),
+                        line: 0,
+                        column: 0,
+                        message: format!("cannot read: {e}"),
+                        span: 0..0,
+                        valid: Vec::new(),
+                        suggestion: None,
+                    }],
+                    sources: Default::default(),
+                })?;
+                Alliance::parse(&name, &text).map_err(|d| ConfigErrors {
+                    diagnostics: d,
+                    sources: [(name.clone(), text.clone())].into(),
+                })?
+            }
+        };
+        let policies = match &self.policies {
+            None => PolicySet::builtin(&alliance),
+            Some(dir) => PolicySet::load_dir(dir, &alliance).map_err(|e| ConfigErrors {
+                diagnostics: e.diagnostics,
+                sources: e.sources,
+            })?,
+        };
+        Ok((alliance, policies))
+    }
+}
+
+/// Print configuration diagnostics: rendered with source snippets, or as JSON.
+pub fn print_config_errors(e: &ConfigErrors, json: bool) -> std::io::Result<()> {
+    use std::io::Write;
+    if json {
+        let doc = serde_json::json!({"ok": false, "diagnostics": e.diagnostics});
+        writeln!(std::io::stdout(), "{doc}")?;
+        return Ok(());
+    }
+    let handler =
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor());
+    let mut out = String::new();
+    for d in &e.diagnostics {
+        match e.sources.get(&d.file) {
+            Some(text) => {
+                let r = d.render(text);
+                if handler.render_report(&mut out, &r).is_err() {
+                    out.push_str(&format!("{d}\n"));
+                }
+            }
+            None => out.push_str(&format!("{d}\n")),
+        }
+    }
+    out.push_str(&format!(
+        "{} problem(s); the policy set is rejected as a whole\n",
+        e.diagnostics.len()
+    ));
+    std::io::stderr().write_all(out.as_bytes())
 }
 
 /// A JSON line/document for an unusable input.

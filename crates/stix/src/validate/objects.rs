@@ -1353,14 +1353,15 @@ fn semantics(o: &Obj<'_>, obj: &Map<String, Value>, cat: Category, sink: &mut Si
             }
         }
         "malware"
-            if obj.get("is_family") == Some(&Value::Bool(true)) && !obj.contains_key("name") => {
-                sink.must(
-                    "required",
-                    id,
-                    path,
-                    "'name' is required when 'is_family' is true",
-                );
-            }
+            if obj.get("is_family") == Some(&Value::Bool(true)) && !obj.contains_key("name") =>
+        {
+            sink.must(
+                "required",
+                id,
+                path,
+                "'name' is required when 'is_family' is true",
+            );
+        }
         "malware-analysis" => {
             if !obj.contains_key("result") && !obj.contains_key("analysis_sco_refs") {
                 sink.must(

@@ -1,0 +1,140 @@
+//! The policy condition language (DESIGN 5): parse (winnow) into a syntax tree with spans,
+//! check it into a typed [`Cond`] (collecting every error, with the valid words and a
+//! suggestion), print it back, and evaluate it against [`Facts`].
+
+mod check;
+mod eval;
+mod parse;
+mod print;
+
+pub use check::check;
+pub use eval::{naive_eval, Facts};
+pub use parse::{parse, MAX_NESTING};
+
+use crate::vocab::{Nominal, Ordinal};
+use std::ops::Range;
+
+/// A comparison operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CmpOp {
+    Lt,
+    Le,
+    Eq,
+    Ne,
+    Ge,
+    Gt,
+}
+
+impl CmpOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Eq => "==",
+            CmpOp::Ne => "!=",
+            CmpOp::Ge => ">=",
+            CmpOp::Gt => ">",
+        }
+    }
+    pub fn holds<T: Ord>(self, a: T, b: T) -> bool {
+        match self {
+            CmpOp::Lt => a < b,
+            CmpOp::Le => a <= b,
+            CmpOp::Eq => a == b,
+            CmpOp::Ne => a != b,
+            CmpOp::Ge => a >= b,
+            CmpOp::Gt => a > b,
+        }
+    }
+}
+
+/// A word of the source with its byte span in the condition string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    pub text: String,
+    pub span: Range<usize>,
+}
+
+/// The right-hand side of a comparison.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rhs {
+    Word(Word),
+    Int(u64, Range<usize>),
+}
+
+/// The syntax tree: words are not yet resolved to dimensions and levels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Syn {
+    Or(Box<Syn>, Box<Syn>),
+    And(Box<Syn>, Box<Syn>),
+    Not(Box<Syn>),
+    /// `true`, `false`, `affected_self` (or a word used wrongly).
+    Word(Word),
+    Cmp {
+        lhs: Word,
+        op: CmpOp,
+        rhs: Rhs,
+    },
+    In {
+        lhs: Word,
+        values: Vec<Word>,
+    },
+}
+
+/// The form of a nominal test.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum NomTest {
+    Eq(u8),
+    Ne(u8),
+    In(Vec<u8>),
+}
+
+/// A checked condition: dimensions and levels resolved to indices.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Cond {
+    True,
+    False,
+    AffectedSelf,
+    Ord { dim: Ordinal, op: CmpOp, level: u8 },
+    MembersAffected { op: CmpOp, n: u64 },
+    Nom { dim: Nominal, test: NomTest },
+    Not(Box<Cond>),
+    And(Box<Cond>, Box<Cond>),
+    Or(Box<Cond>, Box<Cond>),
+}
+
+/// One problem in a condition, located by a byte span of the condition string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CondError {
+    pub span: Range<usize>,
+    pub message: String,
+    /// The words that would be valid here.
+    pub valid: Vec<&'static str>,
+    pub suggestion: Option<&'static str>,
+}
+
+impl std::fmt::Display for CondError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)?;
+        if let Some(s) = self.suggestion {
+            write!(f, "; did you mean '{s}'?")?;
+        }
+        if !self.valid.is_empty() {
+            write!(f, " (valid: {})", self.valid.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+/// Parse and check a condition string.
+pub fn compile(src: &str) -> Result<Cond, Vec<CondError>> {
+    let syn = parse(src).map_err(|e| vec![e])?;
+    check(&syn)
+}
+
+impl Cond {
+    /// The canonical text of the condition; `compile(&c.to_text()) == Ok(c)`.
+    pub fn to_text(&self) -> String {
+        print::print(self)
+    }
+}

@@ -1,0 +1,27 @@
+//! # concord-policy
+//!
+//! The alliance and its response ladder, member legal doctrines and the legal class of an
+//! act, the policy language (parse, check, print, compile), member positions as policy
+//! files, stances, the consensus decision and the path to consensus (DESIGN 3 to 6).
+//!
+//! Invariants:
+//! - Knows nothing of STIX or storage: it works on assessment vectors.
+//! - A policy set is accepted whole or rejected whole; every problem is reported at once
+//!   with file, key, line and column.
+//! - Evaluation is pure and deterministic; member lists are sorted by code.
+
+pub mod alliance;
+pub mod decide;
+pub mod diag;
+pub mod doctrine;
+pub mod lang;
+pub mod policy;
+pub mod vector;
+pub mod vocab;
+
+pub use alliance::{Alliance, Rule};
+pub use decide::{decide, Decision, Stance};
+pub use diag::Diagnostic;
+pub use doctrine::Doctrine;
+pub use policy::{MemberPolicy, PolicyErrors, PolicySet};
+pub use vector::Vector;

@@ -1,0 +1,170 @@
+//! Property tests: the compiled evaluator equals the naive interpreter, printing and
+//! parsing round-trip, and the parser never panics.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use concord_policy::lang::{self, naive_eval, CmpOp, Cond, Facts, NomTest};
+use concord_policy::vocab::{
+    Nominal, Ordinal, ACTOR, ATTRIBUTION, EFFECTS, LEGAL, SECTOR, SEVERITY,
+};
+use proptest::prelude::*;
+
+fn op() -> impl Strategy<Value = CmpOp> {
+    prop_oneof![
+        Just(CmpOp::Lt),
+        Just(CmpOp::Le),
+        Just(CmpOp::Eq),
+        Just(CmpOp::Ne),
+        Just(CmpOp::Ge),
+        Just(CmpOp::Gt)
+    ]
+}
+
+fn leaf() -> impl Strategy<Value = Cond> {
+    prop_oneof![
+        Just(Cond::True),
+        Just(Cond::False),
+        Just(Cond::AffectedSelf),
+        (0..4usize, op()).prop_flat_map(|(d, op)| {
+            let dim = Ordinal::ALL[d];
+            (0..dim.levels().len() as u8).prop_map(move |level| Cond::Ord { dim, op, level })
+        }),
+        (op(), 0..40u64).prop_map(|(op, n)| Cond::MembersAffected { op, n }),
+        (prop::bool::ANY, 0..3u8).prop_flat_map(|(sector, form)| {
+            let dim = if sector {
+                Nominal::Sector
+            } else {
+                Nominal::Actor
+            };
+            let n = dim.values().len() as u8;
+            match form {
+                0 => (0..n)
+                    .prop_map(move |v| Cond::Nom {
+                        dim,
+                        test: NomTest::Eq(v),
+                    })
+                    .boxed(),
+                1 => (0..n)
+                    .prop_map(move |v| Cond::Nom {
+                        dim,
+                        test: NomTest::Ne(v),
+                    })
+                    .boxed(),
+                _ => prop::collection::vec(0..n, 1..4)
+                    .prop_map(move |vs| Cond::Nom {
+                        dim,
+                        test: NomTest::In(vs),
+                    })
+                    .boxed(),
+            }
+        }),
+    ]
+}
+
+fn cond() -> impl Strategy<Value = Cond> {
+    leaf().prop_recursive(6, 48, 2, |inner| {
+        prop_oneof![
+            inner.clone().prop_map(|c| Cond::Not(Box::new(c))),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| Cond::And(Box::new(a), Box::new(b))),
+            (inner.clone(), inner).prop_map(|(a, b)| Cond::Or(Box::new(a), Box::new(b))),
+        ]
+    })
+}
+
+fn facts() -> impl Strategy<Value = Facts> {
+    (
+        0..SEVERITY.len() as u8,
+        0..ATTRIBUTION.len() as u8,
+        0..EFFECTS.len() as u8,
+        0..LEGAL.len() as u8,
+        0..ACTOR.len() as u8,
+        0..(1u16 << SECTOR.len()),
+        0..40u32,
+        prop::bool::ANY,
+    )
+        .prop_map(
+            |(
+                severity,
+                attribution,
+                effects,
+                legal,
+                actor,
+                sectors,
+                members_affected,
+                affected_self,
+            )| Facts {
+                severity,
+                attribution,
+                effects,
+                legal,
+                actor,
+                sectors,
+                members_affected,
+                affected_self,
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn print_then_parse_is_identity(c in cond()) {
+        let text = c.to_text();
+        let back = lang::compile(&text).map_err(|e| format!("{text}: {e:?}")).unwrap();
+        prop_assert_eq!(back, c);
+    }
+
+    #[test]
+    fn compiled_equals_naive(c in cond(), f in prop::collection::vec(facts(), 8)) {
+        let text = c.to_text();
+        let syn = lang::parse(&text).unwrap();
+        let compiled = lang::check(&syn).unwrap();
+        for fact in &f {
+            prop_assert_eq!(Some(compiled.eval(fact)), naive_eval(&syn, fact), "{} on {:?}", text, fact);
+        }
+    }
+
+    #[test]
+    fn parser_never_panics(s in "[a-z_ ()\\[\\],<>=!0-9\\t\\n]{0,80}") {
+        let _ = lang::compile(&s);
+    }
+
+    #[test]
+    fn parser_never_panics_on_any_unicode(s in "\\PC{0,60}") {
+        let _ = lang::compile(&s);
+    }
+}
+
+#[test]
+fn nesting_limit_is_an_error_not_a_crash() {
+    for depth in [64, lang::MAX_NESTING] {
+        let s = format!("{}true{}", "(".repeat(depth), ")".repeat(depth));
+        assert!(lang::compile(&s).is_ok(), "{depth} levels work");
+        let s = format!("{}affected_self", "not ".repeat(depth));
+        assert!(lang::compile(&s).is_ok(), "{depth} nots work");
+    }
+    for depth in [lang::MAX_NESTING + 1, 10_000, 1_000_000] {
+        let s = format!("{}true{}", "(".repeat(depth), ")".repeat(depth));
+        assert!(lang::compile(&s).is_err());
+        let s = format!("{}true", "not ".repeat(depth));
+        assert!(lang::compile(&s).is_err());
+        let s = format!("{}true", "not (".repeat(depth));
+        assert!(lang::compile(&s).is_err());
+    }
+}
+
+#[test]
+fn two_files_for_one_member_reject_the_set() {
+    let a = concord_policy::Alliance::nato();
+    let files = vec![
+        ("a.toml".to_string(), "member = \"EST\"\n".to_string()),
+        ("b.toml".to_string(), "member = \"EST\"\n".to_string()),
+    ];
+    let e = concord_policy::PolicySet::from_texts(&files, &a).unwrap_err();
+    assert_eq!(e.diagnostics.len(), 1);
+    assert_eq!(e.diagnostics[0].file, "b.toml");
+    assert!(e.diagnostics[0].message.contains("second policy for EST"));
+    let files = vec![("a.toml".to_string(), "member = 7\n".to_string())];
+    assert!(concord_policy::PolicySet::from_texts(&files, &a).is_err());
+}
