@@ -40,6 +40,8 @@ enum Command {
     Policy(cmd::policy::Command),
     /// Decide on an assessment vector: each option's outcome, blockers, path to consensus.
     Decide(cmd::decide::Args),
+    /// Rift analytics over the whole scenario space: rift index, adoption, pivotal members, ceilings.
+    Rift(cmd::rift::Args),
 }
 
 fn main() {
@@ -66,6 +68,7 @@ fn main() {
         Command::Schema(a) => cmd::schema::run(&ctx, a),
         Command::Policy(c) => cmd::policy::run(&ctx, c),
         Command::Decide(a) => cmd::decide::run(&ctx, a),
+        Command::Rift(a) => cmd::rift::run(&ctx, a),
     };
     let code = code.unwrap_or_else(|e| {
         // a closed pipe (`concord ... | head`) is not an error

@@ -1,7 +1,7 @@
 //! The full stance table for one vector (32 members x 10 options), and a whole decision
+//! with the path to consensus, with the built-in policies.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-//! with the path to consensus, with the built-in policies.
 
 use concord_policy::decide::{member_facts, stance_table};
 use concord_policy::{decide, Alliance, PolicySet, Vector};

@@ -4,6 +4,7 @@ pub mod decide;
 pub mod demo;
 pub mod ingest;
 pub mod policy;
+pub mod rift;
 pub mod schema;
 pub mod validate;
 

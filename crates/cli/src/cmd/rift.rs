@@ -1,0 +1,143 @@
+//! `concord rift`: rift analytics over the scenario space (DESIGN 7).
+
+use super::{Ctx, PolicyArgs};
+use crate::exit;
+use concord_rift::{space::Weights, Metrics};
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    policy: PolicyArgs,
+    /// Prior weights: [weights.<dimension>] tables of level = weight (levels not listed weigh 1).
+    #[arg(long, value_name = "FILE")]
+    prior: Option<PathBuf>,
+    /// Print exactly the DESIGN 7 document on standard output.
+    #[arg(long)]
+    json: bool,
+    /// Write SVG charts directly into DIR.
+    #[arg(long, value_name = "DIR")]
+    svg: Option<PathBuf>,
+    /// Propose up to K single-level threshold edits that cut the overall rift index most.
+    #[arg(long, value_name = "K")]
+    harmonise: Option<usize>,
+}
+
+pub fn run(_ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
+    let (alliance, policies) = match args.policy.load() {
+        Ok(x) => x,
+        Err(e) => {
+            super::print_config_errors(&e, false)?;
+            return Ok(exit::INVALID);
+        }
+    };
+    let weights = match &args.prior {
+        None => Weights::uniform(alliance.members.len()),
+        Some(p) => {
+            let name = p.display().to_string();
+            let text = match std::fs::read_to_string(p) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("error: {name}: cannot read: {e}");
+                    return Ok(exit::UNUSABLE);
+                }
+            };
+            match Weights::parse_prior(&name, &text, &alliance) {
+                Ok(w) => w,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return Ok(exit::INVALID);
+                }
+            }
+        }
+    };
+    let started = std::time::Instant::now();
+    let m = concord_rift::rift(&alliance, &policies, &weights);
+    tracing::info!("{} cells in {:?}", m.cells, started.elapsed());
+    if let Some(dir) = &args.svg {
+        std::fs::create_dir_all(dir)?;
+        let files = concord_rift::svg::write_all(dir, &alliance, &m)?;
+        for f in files {
+            eprintln!("wrote {}", f.display());
+        }
+    }
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if args.json && args.harmonise.is_none() {
+        writeln!(out, "{}", concord_rift::to_json(&m))?;
+        out.flush()?;
+        return Ok(exit::OK);
+    }
+    if let Some(k) = args.harmonise {
+        let proposals = concord_rift::harmonise::propose(&alliance, &policies, &weights, k);
+        if args.json {
+            writeln!(
+                out,
+                "{}",
+                serde_json::json!({"rift_index": m.rift_index, "proposals": proposals})
+            )?;
+        } else {
+            print_summary(&mut out, &alliance, &m)?;
+            concord_rift::harmonise::print(&mut out, &proposals)?;
+        }
+        out.flush()?;
+        return Ok(exit::OK);
+    }
+    print_summary(&mut out, &alliance, &m)?;
+    out.flush()?;
+    Ok(exit::OK)
+}
+
+fn print_summary(
+    out: &mut impl Write,
+    alliance: &concord_policy::Alliance,
+    m: &Metrics,
+) -> std::io::Result<()> {
+    writeln!(out, "{}: {} scenarios; rift index {:.4} (share of scenarios where a majority wants a consensus option but someone blocks)\n", alliance.name, m.cells, m.rift_index)?;
+    writeln!(
+        out,
+        "{:<16} {:<12} {:>10} {:>10}  pivotal blockers (scenarios where they alone block)",
+        "option", "rule", "rift", "adopted"
+    )?;
+    for (o, rung) in m.options.iter().zip(&alliance.ladder) {
+        let mut piv: Vec<(&String, &u64)> = o.pivotal.iter().collect();
+        piv.sort_by(|a, b| b.1.cmp(a.1));
+        let piv: Vec<String> = piv
+            .iter()
+            .take(5)
+            .map(|(c, n)| format!("{c} {n}"))
+            .collect();
+        writeln!(
+            out,
+            "{:<16} {:<12} {:>10.4} {:>10.4}  {}",
+            o.id,
+            rung.rule.text(),
+            o.rift_index,
+            o.adopted_share,
+            piv.join(", ")
+        )?;
+    }
+    writeln!(
+        out,
+        "\nceiling: the most severe state attack left without the rung, by attribution level"
+    )?;
+    writeln!(
+        out,
+        "{:<16} {:>10} {:>10} {:>10} {:>10}",
+        "rung", "none", "low", "moderate", "high"
+    )?;
+    for rung in &alliance.ladder {
+        let c = &m.ceiling[&rung.id];
+        let cell = |a: &str| c.get(a).copied().flatten().unwrap_or("-");
+        writeln!(
+            out,
+            "{:<16} {:>10} {:>10} {:>10} {:>10}",
+            rung.id,
+            cell("none"),
+            cell("low"),
+            cell("moderate"),
+            cell("high")
+        )?;
+    }
+    Ok(())
+}
