@@ -350,3 +350,141 @@ impl<'a> Engine<'a> {
         }
     }
 }
+
+/// What harmonisation trials need of a full computation: stance bits per base cell and,
+/// per (base cell, victim), how many options are a rift there.
+pub(crate) struct State {
+    /// `bits[base][rung * n + member]`
+    bits: Vec<Vec<u8>>,
+    /// `rifts[base * n + victim]`
+    rifts: Vec<u8>,
+    pub(crate) overall: f64,
+    pub(crate) total: f64,
+}
+
+impl Engine<'_> {
+    fn rift_at(&self, r: usize, bits: &[u8], n: usize, sf: usize, bf: usize, v: usize) -> bool {
+        let x = bits[r * n + v];
+        let s = sf - usize::from(x & SF != 0) + usize::from(x & ST != 0);
+        let b = bf - usize::from(x & BF != 0) + usize::from(x & BT != 0);
+        2 * s > n && b >= 1
+    }
+
+    pub(crate) fn state(&self, w: &Weights) -> State {
+        let n = self.conds.len();
+        let rungs = self.alliance.ladder.len();
+        let per: Vec<(Vec<u8>, Vec<u8>, f64)> = (0..BASE_CELLS)
+            .into_par_iter()
+            .map(|bi| {
+                let b = Base::from_index(bi);
+                let mut bits = vec![0u8; rungs * n];
+                self.base_stances(b, &mut bits);
+                let mut rifts = vec![0u8; n];
+                let mut overall = 0.0;
+                for (r, rung) in self.alliance.ladder.iter().enumerate() {
+                    if rung.rule != Rule::Consensus {
+                        continue;
+                    }
+                    let row = &bits[r * n..(r + 1) * n];
+                    let sf = row.iter().filter(|x| **x & SF != 0).count();
+                    let bf = row.iter().filter(|x| **x & BF != 0).count();
+                    for (v, c) in rifts.iter_mut().enumerate() {
+                        if self.rift_at(r, &bits, n, sf, bf, v) {
+                            *c += 1;
+                        }
+                    }
+                }
+                let wb = b.weight(w);
+                for (v, c) in rifts.iter().enumerate() {
+                    if *c > 0 {
+                        overall += wb * w.victim[v];
+                    }
+                }
+                (bits, rifts, overall)
+            })
+            .collect();
+        let total = w.severity.iter().sum::<f64>()
+            * w.attribution.iter().sum::<f64>()
+            * w.actor.iter().sum::<f64>()
+            * w.effects.iter().sum::<f64>()
+            * w.sector.iter().sum::<f64>()
+            * w.members_affected.iter().sum::<f64>()
+            * w.victim.iter().sum::<f64>();
+        let mut st = State {
+            bits: Vec::with_capacity(BASE_CELLS),
+            rifts: Vec::with_capacity(BASE_CELLS * n),
+            overall: 0.0,
+            total,
+        };
+        for (bits, rifts, o) in per {
+            st.bits.push(bits);
+            st.rifts.extend(rifts);
+            st.overall += o;
+        }
+        st
+    }
+
+    /// The overall rift weight if member `m`'s conditions on consensus rung `r` were
+    /// `(support, block)` instead.
+    pub(crate) fn trial(
+        &self,
+        st: &State,
+        w: &Weights,
+        m: usize,
+        r: usize,
+        support: Option<&Cond>,
+        block: Option<&Cond>,
+    ) -> f64 {
+        let n = self.conds.len();
+        (0..BASE_CELLS)
+            .into_par_iter()
+            .map(|bi| {
+                let b = Base::from_index(bi);
+                let bits = &st.bits[bi];
+                let legal = self.legal[m][usize::from(b.effects)][usize::from(b.severity)]
+                    [usize::from(b.sector)];
+                let mut f = Facts {
+                    severity: b.severity,
+                    attribution: b.attribution,
+                    effects: b.effects,
+                    legal,
+                    actor: b.actor,
+                    sectors: 1 << b.sector,
+                    members_affected: MEMBERS_AFFECTED[usize::from(b.ma)],
+                    affected_self: false,
+                };
+                let mut nb = 0u8;
+                for (aff, (sbit, bbit)) in [(false, (SF, BF)), (true, (ST, BT))] {
+                    f.affected_self = aff;
+                    if block.is_some_and(|c| c.eval(&f)) {
+                        nb |= bbit;
+                    } else if support.is_some_and(|c| c.eval(&f)) {
+                        nb |= sbit;
+                    }
+                }
+                let old = bits[r * n + m];
+                let row = &bits[r * n..(r + 1) * n];
+                let sf = row.iter().filter(|x| **x & SF != 0).count();
+                let bf = row.iter().filter(|x| **x & BF != 0).count();
+                let sf2 = sf - usize::from(old & SF != 0) + usize::from(nb & SF != 0);
+                let bf2 = bf - usize::from(old & BF != 0) + usize::from(nb & BF != 0);
+                let mut changed = bits.clone();
+                changed[r * n + m] = nb;
+                let wb = b.weight(w);
+                let mut acc = 0.0;
+                for v in 0..n {
+                    let before = self.rift_at(r, bits, n, sf, bf, v);
+                    let after = self.rift_at(r, &changed, n, sf2, bf2, v);
+                    let c = st.rifts[bi * n + v];
+                    let now = i32::from(c) - i32::from(before) + i32::from(after);
+                    if now > 0 {
+                        acc += wb * w.victim[v];
+                    }
+                }
+                acc
+            })
+            .collect::<Vec<f64>>()
+            .iter()
+            .sum()
+    }
+}

@@ -1,8 +1,275 @@
-//! SVG charts (placeholder until implemented below).
-pub fn write_all(
-    _dir: &std::path::Path,
-    _a: &concord_policy::Alliance,
-    _m: &crate::Metrics,
-) -> std::io::Result<Vec<std::path::PathBuf>> {
-    Ok(Vec::new())
+//! SVG charts of the rift metrics, drawn with plotters (SVG backend, no font files needed):
+//! a heatmap of the highest adopted rung over severity x attribution for state actors (one
+//! per effects level), rift index per option, pivotal members per option, and the ceilings.
+
+use crate::engine::Metrics;
+use concord_policy::vocab::{ATTRIBUTION, EFFECTS, SEVERITY};
+use concord_policy::Alliance;
+use plotters::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// Colour-blind-safe sequential palette (viridis, 11 steps), low to high.
+const VIRIDIS: [(u8, u8, u8); 11] = [
+    (68, 1, 84),
+    (72, 36, 117),
+    (65, 68, 135),
+    (53, 95, 141),
+    (42, 120, 142),
+    (33, 145, 140),
+    (34, 168, 132),
+    (68, 191, 112),
+    (122, 209, 81),
+    (189, 223, 38),
+    (253, 231, 37),
+];
+
+fn palette(x: f64) -> RGBColor {
+    let i = ((x.clamp(0.0, 1.0)) * (VIRIDIS.len() - 1) as f64).round() as usize;
+    let (r, g, b) = VIRIDIS[i.min(VIRIDIS.len() - 1)];
+    RGBColor(r, g, b)
+}
+
+fn io<E: std::fmt::Debug>(e: E) -> std::io::Error {
+    std::io::Error::other(format!("{e:?}"))
+}
+
+/// Weighted median of a distribution over `0..=rungs` (0 = no rung adopted).
+fn median(dist: &[f64]) -> usize {
+    let mut acc = 0.0;
+    for (i, p) in dist.iter().enumerate() {
+        acc += p;
+        if acc >= 0.5 {
+            return i;
+        }
+    }
+    0
+}
+
+fn heatmap(path: &Path, alliance: &Alliance, m: &Metrics, effects: usize) -> std::io::Result<()> {
+    let rungs = alliance.ladder.len();
+    let root = SVGBackend::new(path, (760, 560)).into_drawing_area();
+    root.fill(&WHITE).map_err(io)?;
+    let title = format!(
+        "Highest adopted rung (median), state actor, effects = {}",
+        EFFECTS[effects]
+    );
+    let root = root.titled(&title, ("sans-serif", 20)).map_err(io)?;
+    let (grid, legend) = root.split_horizontally(560);
+    let cells = grid
+        .margin(30, 40, 110, 10)
+        .split_evenly((SEVERITY.len(), ATTRIBUTION.len()));
+    for (k, area) in cells.iter().enumerate() {
+        let sev = SEVERITY.len() - 1 - k / ATTRIBUTION.len();
+        let att = k % ATTRIBUTION.len();
+        let dist = m
+            .heat
+            .get(effects)
+            .and_then(|e| e.get(sev))
+            .and_then(|s| s.get(att));
+        let h = dist.map_or(0, |d| median(d));
+        let colour = palette(h as f64 / rungs as f64);
+        area.fill(&colour).map_err(io)?;
+        let label = if h == 0 {
+            "none".to_string()
+        } else {
+            alliance.ladder[h - 1].id.clone()
+        };
+        let text_colour = if h as f64 / rungs as f64 > 0.6 {
+            BLACK
+        } else {
+            WHITE
+        };
+        area.draw_text(
+            &label,
+            &("sans-serif", 14).into_font().color(&text_colour),
+            (8, 8),
+        )
+        .map_err(io)?;
+        if att == 0 {
+            area.draw_text(
+                SEVERITY[sev],
+                &("sans-serif", 13).into_font().color(&BLACK),
+                (-100, 8),
+            )
+            .map_err(io)?;
+        }
+    }
+    for (a, name) in ATTRIBUTION.iter().enumerate() {
+        grid.draw_text(
+            &format!("attribution {name}"),
+            &("sans-serif", 12).into_font().color(&BLACK),
+            (110 + a as i32 * 104, 520),
+        )
+        .map_err(io)?;
+    }
+    for r in 0..=rungs {
+        let y = 30 + r as i32 * 40;
+        let label = if r == 0 {
+            "none".to_string()
+        } else {
+            format!("{} {}", r, alliance.ladder[r - 1].id)
+        };
+        legend
+            .draw(&Rectangle::new(
+                [(10, y), (34, y + 24)],
+                palette(r as f64 / rungs as f64).filled(),
+            ))
+            .map_err(io)?;
+        legend
+            .draw_text(
+                &label,
+                &("sans-serif", 13).into_font().color(&BLACK),
+                (40, y + 5),
+            )
+            .map_err(io)?;
+    }
+    root.present().map_err(io)
+}
+
+fn bars(
+    path: &Path,
+    title: &str,
+    labels: &[String],
+    values: &[f64],
+    fmt: fn(f64) -> String,
+) -> std::io::Result<()> {
+    let root = SVGBackend::new(path, (760, 60 + 34 * labels.len() as u32)).into_drawing_area();
+    root.fill(&WHITE).map_err(io)?;
+    let root = root.titled(title, ("sans-serif", 20)).map_err(io)?;
+    let max = values.iter().copied().fold(0.0_f64, f64::max).max(1e-12);
+    for (i, (l, v)) in labels.iter().zip(values).enumerate() {
+        let y = 10 + i as i32 * 34;
+        root.draw_text(
+            l,
+            &("sans-serif", 14).into_font().color(&BLACK),
+            (10, y + 6),
+        )
+        .map_err(io)?;
+        let w = (v / max * 430.0).round() as i32;
+        root.draw(&Rectangle::new(
+            [(200, y), (200 + w.max(1), y + 24)],
+            palette(0.35).filled(),
+        ))
+        .map_err(io)?;
+        root.draw_text(
+            &fmt(*v),
+            &("sans-serif", 13).into_font().color(&BLACK),
+            (210 + w.max(1), y + 6),
+        )
+        .map_err(io)?;
+    }
+    root.present().map_err(io)
+}
+
+fn ceiling_table(path: &Path, alliance: &Alliance, m: &Metrics) -> std::io::Result<()> {
+    let root =
+        SVGBackend::new(path, (760, 90 + 32 * alliance.ladder.len() as u32)).into_drawing_area();
+    root.fill(&WHITE).map_err(io)?;
+    let root = root
+        .titled(
+            "Ceiling: most severe state attack left without the rung",
+            ("sans-serif", 20),
+        )
+        .map_err(io)?;
+    for (a, name) in ATTRIBUTION.iter().enumerate() {
+        root.draw_text(
+            &format!("attribution {name}"),
+            &("sans-serif", 13).into_font().color(&BLACK),
+            (200 + a as i32 * 135, 8),
+        )
+        .map_err(io)?;
+    }
+    for (r, rung) in alliance.ladder.iter().enumerate() {
+        let y = 34 + r as i32 * 32;
+        root.draw_text(
+            &rung.id,
+            &("sans-serif", 14).into_font().color(&BLACK),
+            (10, y + 6),
+        )
+        .map_err(io)?;
+        for (a, name) in ATTRIBUTION.iter().enumerate() {
+            let c = m
+                .ceiling
+                .get(&rung.id)
+                .and_then(|x| x.get(name))
+                .copied()
+                .flatten();
+            let level = c
+                .and_then(|s| SEVERITY.iter().position(|x| *x == s))
+                .map_or(0.0, |i| (i + 1) as f64 / SEVERITY.len() as f64);
+            let x = 200 + a as i32 * 135;
+            root.draw(&Rectangle::new(
+                [(x, y), (x + 125, y + 26)],
+                palette(level).filled(),
+            ))
+            .map_err(io)?;
+            let tc = if level > 0.6 { BLACK } else { WHITE };
+            root.draw_text(
+                c.unwrap_or("answered"),
+                &("sans-serif", 13).into_font().color(&tc),
+                (x + 8, y + 7),
+            )
+            .map_err(io)?;
+        }
+    }
+    root.present().map_err(io)
+}
+
+/// Write every chart into `dir`; returns the files written.
+pub fn write_all(dir: &Path, alliance: &Alliance, m: &Metrics) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for (e, name) in EFFECTS.iter().enumerate() {
+        let p = dir.join(format!("heatmap-{name}.svg"));
+        heatmap(&p, alliance, m, e)?;
+        files.push(p);
+    }
+    let labels: Vec<String> = m.options.iter().map(|o| o.id.clone()).collect();
+    let p = dir.join("rift-index.svg");
+    bars(
+        &p,
+        &format!("Rift index per option (overall {:.4})", m.rift_index),
+        &labels,
+        &m.options.iter().map(|o| o.rift_index).collect::<Vec<_>>(),
+        |v| format!("{v:.4}"),
+    )?;
+    files.push(p);
+    let p = dir.join("adopted-share.svg");
+    bars(
+        &p,
+        "Share of scenarios where the option is adopted",
+        &labels,
+        &m.options
+            .iter()
+            .map(|o| o.adopted_share)
+            .collect::<Vec<_>>(),
+        |v| format!("{v:.4}"),
+    )?;
+    files.push(p);
+    let mut piv_labels = Vec::new();
+    let mut piv_values = Vec::new();
+    for o in &m.options {
+        let mut v: Vec<(&String, &u64)> = o.pivotal.iter().collect();
+        v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        for (code, n) in v.into_iter().take(5) {
+            piv_labels.push(format!("{} {code}", o.id));
+            piv_values.push(*n as f64);
+        }
+    }
+    if piv_labels.is_empty() {
+        piv_labels.push("no pivotal member".into());
+        piv_values.push(0.0);
+    }
+    let p = dir.join("pivotal.svg");
+    bars(
+        &p,
+        "Pivotal members: scenarios where one member alone blocks",
+        &piv_labels,
+        &piv_values,
+        |v| format!("{v:.0}"),
+    )?;
+    files.push(p);
+    let p = dir.join("ceiling.svg");
+    ceiling_table(&p, alliance, m)?;
+    files.push(p);
+    Ok(files)
 }

@@ -211,3 +211,41 @@ fn builtin_positions_have_a_real_rift_with_france_pivotal() {
         assert_eq!(per.as_object().unwrap().len(), 4);
     }
 }
+
+#[test]
+fn harmonisation_edits_really_lower_the_index() {
+    let (a, p) = tiny();
+    let w = Weights::uniform(3);
+    let props = concord_rift::harmonise::propose(&a, &p, &w, 3);
+    assert!(!props.is_empty());
+    let first = &props[0];
+    assert_eq!(first.member, "CCC");
+    assert_eq!(first.key, "stance.act.block");
+    assert_eq!(first.before, "severity >= high");
+    assert_eq!(first.after, "severity >= severe");
+    assert_eq!(first.rift_before, 0.5);
+    assert!(
+        (first.rift_after - 2.0 / 6.0).abs() < 1e-12,
+        "{}",
+        first.rift_after
+    );
+    for pair in props.windows(2) {
+        assert!(pair[1].rift_after < pair[0].rift_after);
+        assert_eq!(pair[1].rift_before, pair[0].rift_after);
+    }
+    // each claim checked independently: apply the edits and recompute with the reference
+    let mut edited = p.clone();
+    for pr in &props {
+        let m = a.member_index(&pr.member).unwrap();
+        let parts: Vec<&str> = pr.key.split('.').collect();
+        let r = a.rung_index(parts[1]).unwrap();
+        let c = concord_policy::lang::compile(&pr.after).unwrap();
+        let s = &mut edited.by_member[m].as_mut().unwrap().stances[r];
+        if parts[2] == "block" {
+            s.block = Some(c)
+        } else {
+            s.support = Some(c)
+        }
+        assert!((naive::rift(&a, &edited, &w).rift_index - pr.rift_after).abs() < 1e-12);
+    }
+}
