@@ -1,0 +1,164 @@
+//! `concord rift`: the exact JSON document on stdout (also with --svg), priors, errors.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn concord(dir: &std::path::Path) -> Command {
+    let mut c = Command::cargo_bin("concord").unwrap();
+    c.current_dir(dir).env_remove("RUST_LOG");
+    c
+}
+
+#[test]
+fn rift_json_is_the_only_stdout_also_with_svg() {
+    let d = tempfile::tempdir().unwrap();
+    let out = concord(d.path())
+        .args(["rift", "--json", "--svg"])
+        .arg(d.path().join("charts"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let keys: Vec<&String> = doc.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["ceiling", "cells", "options", "rift_index"]);
+    assert_eq!(doc["cells"], 442_368);
+    let ids: Vec<&str> = doc["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 10);
+    assert_eq!(ids[0], "share");
+    for o in doc["options"].as_array().unwrap() {
+        let k: Vec<&String> = o.as_object().unwrap().keys().collect();
+        assert_eq!(k, ["adopted_share", "id", "pivotal", "rift_index"]);
+    }
+    assert_eq!(
+        doc["options"][3]["rift_index"], 0.0,
+        "coalition rungs have no rift"
+    );
+    assert_eq!(doc["options"][3]["pivotal"], serde_json::json!({}));
+    let charts: Vec<String> = std::fs::read_dir(d.path().join("charts"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for f in [
+        "heatmap-espionage.svg",
+        "heatmap-casualties.svg",
+        "rift-index.svg",
+        "pivotal.svg",
+        "ceiling.svg",
+    ] {
+        assert!(charts.contains(&f.to_string()), "{f} in {charts:?}");
+    }
+    let svg = std::fs::read_to_string(d.path().join("charts/pivotal.svg")).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("FRA"));
+}
+
+#[test]
+fn prior_changes_weights_and_bad_priors_are_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let base: Value = serde_json::from_slice(
+        &concord(d.path())
+            .args(["rift", "--json"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("p.toml"),
+        "[weights.actor]\nstate = 10\n[weights.victim]\nEST = 5\n",
+    )
+    .unwrap();
+    let out = concord(d.path())
+        .args(["rift", "--json", "--prior", "p.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let weighted: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_ne!(weighted["rift_index"], base["rift_index"]);
+    assert_eq!(
+        weighted["options"][8]["pivotal"], base["options"][8]["pivotal"],
+        "pivotal counts are unweighted"
+    );
+    std::fs::write(d.path().join("bad.toml"), "[weights.actor]\nnation = 2\n").unwrap();
+    let out = concord(d.path())
+        .args(["rift", "--json", "--prior", "bad.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown actor level 'nation'"));
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn readable_summary_and_harmonise() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("a.toml"), "name = \"T\"\n[[member]]\ncode = \"AAA\"\n[[member]]\ncode = \"BBB\"\n[[member]]\ncode = \"CCC\"\n[[rung]]\nid = \"act\"\nrule = \"consensus\"\n").unwrap();
+    let pol = d.path().join("pol");
+    std::fs::create_dir_all(&pol).unwrap();
+    std::fs::write(
+        pol.join("a.toml"),
+        "member = \"AAA\"\n[stance.act]\nsupport = \"true\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        pol.join("b.toml"),
+        "member = \"BBB\"\n[stance.act]\nsupport = \"true\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        pol.join("c.toml"),
+        "member = \"CCC\"\n[stance.act]\nblock = \"severity >= high\"\n",
+    )
+    .unwrap();
+    let out = concord(d.path())
+        .args([
+            "rift",
+            "--harmonise",
+            "2",
+            "--alliance",
+            "a.toml",
+            "--policies",
+            "pol",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("rift index 0.5000"), "{text}");
+    assert!(
+        text.contains("-block = \"severity >= high\"")
+            && text.contains("+block = \"severity >= severe\""),
+        "{text}"
+    );
+    let out = concord(d.path())
+        .args([
+            "rift",
+            "--harmonise",
+            "1",
+            "--json",
+            "--alliance",
+            "a.toml",
+            "--policies",
+            "pol",
+        ])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["proposals"][0]["member"], "CCC");
+}
