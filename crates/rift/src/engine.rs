@@ -126,33 +126,46 @@ impl<'a> Engine<'a> {
         }
     }
 
+    /// Member `m`'s facts in base cell `b`, not affected.
+    fn facts(&self, m: usize, b: Base) -> Facts {
+        let (e, sev, sec) = (
+            usize::from(b.effects),
+            usize::from(b.severity),
+            usize::from(b.sector),
+        );
+        Facts {
+            severity: b.severity,
+            attribution: b.attribution,
+            effects: b.effects,
+            legal: self.legal[m][e][sev][sec],
+            actor: b.actor,
+            sectors: 1 << b.sector,
+            members_affected: MEMBERS_AFFECTED[usize::from(b.ma)],
+            affected_self: false,
+        }
+    }
+
+    /// Stance bits (SF, ST, BF, BT) of one member on one rung: block wins over support.
+    fn stance_bits(support: Option<&Cond>, block: Option<&Cond>, mut f: Facts) -> u8 {
+        let mut bits = 0u8;
+        for (aff, (sbit, bbit)) in [(false, (SF, BF)), (true, (ST, BT))] {
+            f.affected_self = aff;
+            if block.is_some_and(|c| c.eval(&f)) {
+                bits |= bbit;
+            } else if support.is_some_and(|c| c.eval(&f)) {
+                bits |= sbit;
+            }
+        }
+        bits
+    }
+
     /// Stance bits for every `[rung][member]` of a base cell.
     fn base_stances(&self, b: Base, out: &mut [u8]) {
         let n = self.conds.len();
         for (m, per_rung) in self.conds.iter().enumerate() {
-            let legal = self.legal[m][usize::from(b.effects)][usize::from(b.severity)]
-                [usize::from(b.sector)];
-            let mut f = Facts {
-                severity: b.severity,
-                attribution: b.attribution,
-                effects: b.effects,
-                legal,
-                actor: b.actor,
-                sectors: 1 << b.sector,
-                members_affected: MEMBERS_AFFECTED[usize::from(b.ma)],
-                affected_self: false,
-            };
+            let f = self.facts(m, b);
             for (r, (sup, blk)) in per_rung.iter().enumerate() {
-                let mut bits = 0u8;
-                for (aff, (sbit, bbit)) in [(false, (SF, BF)), (true, (ST, BT))] {
-                    f.affected_self = aff;
-                    if blk.is_some_and(|c| c.eval(&f)) {
-                        bits |= bbit;
-                    } else if sup.is_some_and(|c| c.eval(&f)) {
-                        bits |= sbit;
-                    }
-                }
-                out[r * n + m] = bits;
+                out[r * n + m] = Self::stance_bits(*sup, *blk, f);
             }
         }
     }
@@ -441,27 +454,7 @@ impl Engine<'_> {
             .map(|bi| {
                 let b = Base::from_index(bi);
                 let bits = &st.bits[bi];
-                let legal = self.legal[m][usize::from(b.effects)][usize::from(b.severity)]
-                    [usize::from(b.sector)];
-                let mut f = Facts {
-                    severity: b.severity,
-                    attribution: b.attribution,
-                    effects: b.effects,
-                    legal,
-                    actor: b.actor,
-                    sectors: 1 << b.sector,
-                    members_affected: MEMBERS_AFFECTED[usize::from(b.ma)],
-                    affected_self: false,
-                };
-                let mut nb = 0u8;
-                for (aff, (sbit, bbit)) in [(false, (SF, BF)), (true, (ST, BT))] {
-                    f.affected_self = aff;
-                    if block.is_some_and(|c| c.eval(&f)) {
-                        nb |= bbit;
-                    } else if support.is_some_and(|c| c.eval(&f)) {
-                        nb |= sbit;
-                    }
-                }
+                let nb = Self::stance_bits(support, block, self.facts(m, b));
                 let old = bits[r * n + m];
                 let row = &bits[r * n..(r + 1) * n];
                 let sf = row.iter().filter(|x| **x & SF != 0).count();

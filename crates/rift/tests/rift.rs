@@ -132,10 +132,10 @@ fn cond_strategy() -> impl Strategy<Value = Option<Cond>> {
     prop::option::weighted(0.8, tree)
 }
 
-fn policy_strategy(
-    members: usize,
-    rungs: usize,
-) -> impl Strategy<Value = Vec<(bool, [bool; 3], Vec<(Option<Cond>, Option<Cond>)>)>> {
+/// Per member: has a policy, doctrine flags, (support, block) per rung.
+type RawPolicy = (bool, [bool; 3], Vec<(Option<Cond>, Option<Cond>)>);
+
+fn policy_strategy(members: usize, rungs: usize) -> impl Strategy<Value = Vec<RawPolicy>> {
     prop::collection::vec(
         (
             prop::bool::weighted(0.85),

@@ -5,7 +5,10 @@
 //! here too; MUST findings carry kebab-case codes listed in `docs/validator-checks.md`.
 
 mod checks;
+mod extensions;
 mod objects;
+mod semantics;
+mod values;
 
 use crate::json::{Document, InputError, RawDocument, RawObject};
 use serde::Serialize;
