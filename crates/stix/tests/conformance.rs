@@ -62,6 +62,9 @@ fn reference_validator_agreement() {
             enforce_refs: o["enforce_refs"].as_bool().unwrap_or(false),
             disabled: strings(o.get("disabled")),
             enabled: strings(o.get("enabled")),
+            // the manifest's "test/v21/test_schemas" is ../test_schemas here
+            schema_dir: o.get("schema_dir").map(|_| dir.join("../test_schemas")),
+            version: o.get("version").and_then(Value::as_str).map(String::from),
         };
         n += 1;
         let (got, errs) = verdict(&text, &opts);
@@ -76,7 +79,13 @@ fn reference_validator_agreement() {
                 report.push_str(&format!("  ours: {e}\n"));
             }
         }
-        let (got, errs) = verdict(&text, &Options::default());
+        // default mode: same version and schema_dir, no other options
+        let default = Options {
+            schema_dir: opts.schema_dir.clone(),
+            version: opts.version.clone(),
+            ..Options::default()
+        };
+        let (got, errs) = verdict(&text, &default);
         let expected = case["must_only_valid"].as_bool().unwrap();
         if got == expected {
             agree_default += 1;

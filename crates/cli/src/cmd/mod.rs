@@ -39,6 +39,12 @@ pub struct CheckArgs {
     /// Run only these SHOULD checks (names or codes, comma separated).
     #[arg(long, value_delimiter = ',')]
     pub enable: Vec<String>,
+    /// Directory of custom JSON schemas applied on top: `<type>.json`, `extension-definition--<uuid>.json`.
+    #[arg(long, value_name = "DIR")]
+    pub schema_dir: Option<std::path::PathBuf>,
+    /// STIX version to check against: 2.1 (default) or 2.0 (checks a 2.0 bundle envelope only).
+    #[arg(long, value_parser = ["2.0", "2.1"])]
+    pub version: Option<String>,
     /// Refuse input larger than this many bytes (after decompression).
     #[arg(long, default_value_t = concord_stix::json::DEFAULT_MAX_BYTES)]
     pub max_bytes: u64,
@@ -53,6 +59,8 @@ impl CheckArgs {
             enforce_refs: self.enforce_refs,
             disabled: self.disable.clone(),
             enabled: self.enable.clone(),
+            schema_dir: self.schema_dir.clone(),
+            version: self.version.clone(),
         };
         let unknown = o.unknown_check_names();
         if !unknown.is_empty() {

@@ -5,6 +5,7 @@
 //! here too; MUST findings carry kebab-case codes listed in `docs/validator-checks.md`.
 
 mod checks;
+mod custom;
 mod extensions;
 mod objects;
 mod semantics;
@@ -30,6 +31,11 @@ pub struct Options {
     pub disabled: Vec<String>,
     /// When not empty, only these SHOULD checks run, by name or code.
     pub enabled: Vec<String>,
+    /// Directory of custom JSON schemas applied on top (`<type>.json`,
+    /// `extension-definition--<uuid>.json`).
+    pub schema_dir: Option<std::path::PathBuf>,
+    /// `Some("2.0")`: check a STIX 2.0 bundle envelope (its objects are not validated).
+    pub version: Option<String>,
 }
 
 /// One finding.
@@ -342,6 +348,7 @@ pub fn validate_document(doc: &Document<'_>, opts: &Options) -> Report {
     use rayon::prelude::*;
     let mut sink = Sink::new(opts);
     let legacy = envelope(doc.bundle.as_ref(), opts, &mut sink);
+    let schemas = custom_schemas(opts, &mut sink);
     let in_bundle = doc.bundle.is_some();
     let table = sink.running.clone();
     let per: Vec<(Sink, ObjInfo)> = doc
@@ -350,6 +357,9 @@ pub fn validate_document(doc: &Document<'_>, opts: &Options) -> Report {
         .map(|o: &RawObject<'_>| {
             let mut s = Sink::with(table.clone());
             let info = check_one(&o.value, &o.path, opts, legacy, in_bundle, &mut s);
+            if let Some(c) = &schemas {
+                c.check(&o.value, &o.path, &mut s);
+            }
             (s, info)
         })
         .collect();
@@ -367,6 +377,7 @@ pub fn validate_stream<T: Send>(
     use rayon::prelude::*;
     let mut sink = Sink::new(opts);
     let legacy = envelope(doc.bundle.as_ref(), opts, &mut sink);
+    let schemas = custom_schemas(opts, &mut sink);
     let in_bundle = doc.bundle.is_some();
     let table = sink.running.clone();
     let per: Vec<(Sink, ObjInfo, T)> = doc
@@ -376,6 +387,9 @@ pub fn validate_stream<T: Send>(
             let value = doc.parse_part(p)?;
             let mut s = Sink::with(table.clone());
             let info = check_one(&value, &p.path, opts, legacy, in_bundle, &mut s);
+            if let Some(c) = &schemas {
+                c.check(&value, &p.path, &mut s);
+            }
             let t = each(&value);
             Ok((s, info, t))
         })
@@ -399,10 +413,38 @@ fn envelope(
     if let Some(env) = bundle {
         objects::check_bundle_envelope(env, opts, sink);
     }
-    bundle
+    let declared = bundle
         .and_then(|b| b.get("spec_version"))
-        .and_then(Value::as_str)
-        == Some("2.0")
+        .and_then(Value::as_str);
+    if opts.version.as_deref() == Some("2.0") {
+        if let Some(env) = bundle {
+            let id = env.get("id").and_then(Value::as_str);
+            match declared {
+                Some("2.0") => {}
+                None => sink.must(
+                    "required",
+                    id,
+                    "$",
+                    "'spec_version' is a required property of a STIX 2.0 bundle",
+                ),
+                Some(other) => sink.must(
+                    "enum",
+                    id,
+                    "$.spec_version",
+                    format_args!("spec_version: '{other}' is not one of ['2.0']"),
+                ),
+            }
+        }
+        return true;
+    }
+    declared == Some("2.0")
+}
+
+fn custom_schemas(opts: &Options, sink: &mut Sink) -> Option<custom::CustomSchemas> {
+    let dir = opts.schema_dir.as_ref()?;
+    let c = custom::CustomSchemas::load(dir);
+    sink.must.extend(c.problems.iter().cloned());
+    Some(c)
 }
 
 fn finish_all(
