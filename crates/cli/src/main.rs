@@ -38,6 +38,8 @@ enum Command {
     /// Member policies: check a policy directory (or the built-in set).
     #[command(subcommand)]
     Policy(cmd::policy::Command),
+    /// Assess a stored incident or campaign: severity, effects, victims, legal class, the vector.
+    Assess(cmd::assess::Args),
     /// Decide on an assessment vector: each option's outcome, blockers, path to consensus.
     Decide(cmd::decide::Args),
     /// Rift analytics over the whole scenario space: rift index, adoption, pivotal members, ceilings.
@@ -67,6 +69,7 @@ fn main() {
         Command::Demo(a) => cmd::demo::run(&ctx, a),
         Command::Schema(a) => cmd::schema::run(&ctx, a),
         Command::Policy(c) => cmd::policy::run(&ctx, c),
+        Command::Assess(a) => cmd::assess::run(&ctx, a),
         Command::Decide(a) => cmd::decide::run(&ctx, a),
         Command::Rift(a) => cmd::rift::run(&ctx, a),
     };

@@ -425,3 +425,89 @@ fn schema_definition_validates() {
         "property-extension"
     );
 }
+
+#[test]
+fn assess_and_decide_a_stored_campaign() {
+    let d = tempfile::tempdir().unwrap();
+    let ext = "extension-definition--5b7e1c2a-9d4f-4c1e-8a36-2f0d6c9b7e41";
+    let inc = |n: u32, victims: Value, fi: &str| {
+        json!({"type": "incident", "spec_version": "2.1",
+        "id": format!("incident--{n:08x}-95f3-4c04-a882-116832996da0"), "created": "2026-03-01T00:00:00.000Z",
+        "modified": "2026-03-01T00:00:00.000Z", "name": format!("inc {n}"),
+        "extensions": {ext: {"extension_type": "property-extension", "victims": victims, "sectors": ["energy"], "effects": "disruption", "functional_impact": fi}}})
+    };
+    let camp = "campaign--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f";
+    let rel = |n: u32| {
+        json!({"type": "relationship", "spec_version": "2.1", "id": format!("relationship--{n:08x}-ba52-4f0c-87a3-1824e67d7fad"),
+        "created": "2026-03-01T00:00:00.000Z", "modified": "2026-03-01T00:00:00.000Z", "relationship_type": "related-to",
+        "source_ref": camp, "target_ref": format!("incident--{n:08x}-95f3-4c04-a882-116832996da0")})
+    };
+    let objs = vec![
+        json!({"type": "campaign", "spec_version": "2.1", "id": camp, "created": "2026-03-01T00:00:00.000Z", "modified": "2026-03-01T00:00:00.000Z", "name": "Baltic grid"}),
+        inc(1, json!(["EST"]), "degraded"),
+        inc(2, json!(["LVA", "LTU"]), "complete_loss"),
+        rel(1),
+        rel(2),
+    ];
+    let f = write(d.path(), "c.json", &bundle(objs));
+    assert_eq!(
+        concord(d.path())
+            .arg("ingest")
+            .arg(&f)
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(0)
+    );
+    let out = concord(d.path())
+        .args(["assess", "--json", camp])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let a: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(a["kind"], "campaign");
+    assert_eq!(a["victims"], json!(["EST", "LTU", "LVA"]));
+    assert_eq!(a["vector"]["members_affected"], 3);
+    assert_eq!(a["incidents"].as_array().unwrap().len(), 2);
+    // the vector goes straight into decide --assessment, and decide ID gives the same document
+    let vf = write(d.path(), "v.json", a["vector"].to_string().as_bytes());
+    let by_file: Value = serde_json::from_slice(
+        &concord(d.path())
+            .args(["decide", "--json", "--assessment"])
+            .arg(&vf)
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let by_id: Value = serde_json::from_slice(
+        &concord(d.path())
+            .args(["decide", "--json", camp])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(by_file, by_id);
+    // unknown ids and wrong types are clear errors
+    let out = concord(d.path())
+        .args(["assess", "incident--00000000-95f3-4c04-a882-116832996da0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such object"));
+    let out = concord(d.path())
+        .args([
+            "assess",
+            "relationship--00000001-ba52-4f0c-87a3-1824e67d7fad",
+        ])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not an incident or a campaign"));
+}

@@ -16,7 +16,17 @@ fn main() {
     let t = Instant::now();
     let reference = naive::rift(&a, &p, &w);
     let tr = t.elapsed().as_secs_f64();
-    println!("fast engine: {tf:.3} s, {:.0} million evaluations/s", evaluations / tf / 1e6);
-    println!("reference:   {tr:.3} s, {:.1} million evaluations/s", evaluations / tr / 1e6);
-    println!("speed-up {:.0}x; same document: {}", tr / tf, to_json(&fast) == to_json(&reference));
+    println!(
+        "fast engine: {tf:.3} s, {:.0} million evaluations/s",
+        evaluations / tf / 1e6
+    );
+    println!(
+        "reference:   {tr:.3} s, {:.1} million evaluations/s",
+        evaluations / tr / 1e6
+    );
+    println!(
+        "speed-up {:.0}x; same document: {}",
+        tr / tf,
+        to_json(&fast) == to_json(&reference)
+    );
 }

@@ -68,6 +68,8 @@ pub struct ObjectMeta {
     tlp: Option<&'static str>,
     /// For identities: the member they stand for.
     member: Option<String>,
+    /// For relationships: (source_ref, target_ref, relationship_type).
+    rel: Option<(String, String, String)>,
     hash: [u8; 32],
 }
 
@@ -103,6 +105,13 @@ impl ObjectMeta {
             } else {
                 None
             },
+            rel: (ty == "relationship").then(|| {
+                (
+                    s("source_ref").unwrap_or_default(),
+                    s("target_ref").unwrap_or_default(),
+                    s("relationship_type").unwrap_or_default(),
+                )
+            }),
             hash: Sha256::digest(canonical::canonical(v).as_bytes()).into(),
             id,
             ty,
@@ -387,8 +396,9 @@ impl Store {
         };
         {
             let mut ins = tx.prepare_cached(
-                "INSERT INTO objects (id, modified, type, created, created_by_ref, revoked, markings, tlp, submitter, date_added, ingest, hash, raw)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                "INSERT INTO objects (id, modified, type, created, created_by_ref, revoked, markings, tlp, submitter, date_added, ingest, hash, raw,
+                                      source_ref, target_ref, relationship_type)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
             )?;
             for (obj, p) in &new_rows {
                 ins.execute(params![
@@ -404,7 +414,10 @@ impl Store {
                     now,
                     batch,
                     &p.hash[..],
-                    obj.raw
+                    obj.raw,
+                    p.rel.as_ref().map(|r| r.0.as_str()),
+                    p.rel.as_ref().map(|r| r.1.as_str()),
+                    p.rel.as_ref().map(|r| r.2.as_str()),
                 ])?;
                 summary.by_type.entry(p.ty.clone()).or_default().new += 1;
                 summary.stored += 1;
@@ -473,6 +486,20 @@ impl Store {
         let mut st = self.conn.prepare(&sql)?;
         let rows = st
             .query_map(params![ty], Self::row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// The latest version of every relationship with `id` as its source or target.
+    pub fn relationships_of(&self, id: &str) -> Result<Vec<StoredObject>, StoreError> {
+        let sql = format!(
+            "SELECT {} FROM objects o WHERE type = 'relationship' AND (source_ref = ?1 OR target_ref = ?1)
+               AND modified = (SELECT MAX(modified) FROM objects WHERE id = o.id) ORDER BY seq",
+            Self::COLS
+        );
+        let mut st = self.conn.prepare(&sql)?;
+        let rows = st
+            .query_map(params![id], Self::row)?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }

@@ -39,6 +39,16 @@ const MIGRATIONS: &[&str] = &[
         action TEXT NOT NULL,
         detail TEXT NOT NULL
     );",
+    // 2: relationship endpoints as indexed columns (backfilled from the raw JSON)
+    "ALTER TABLE objects ADD COLUMN source_ref TEXT;
+    ALTER TABLE objects ADD COLUMN target_ref TEXT;
+    ALTER TABLE objects ADD COLUMN relationship_type TEXT;
+    UPDATE objects SET source_ref = json_extract(raw, '$.source_ref'),
+                       target_ref = json_extract(raw, '$.target_ref'),
+                       relationship_type = json_extract(raw, '$.relationship_type')
+     WHERE type = 'relationship';
+    CREATE INDEX objects_source_ref ON objects (source_ref);
+    CREATE INDEX objects_target_ref ON objects (target_ref);",
 ];
 
 pub(crate) fn run(conn: &Connection) -> Result<(), StoreError> {

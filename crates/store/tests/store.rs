@@ -208,3 +208,28 @@ fn file_store_uses_wal_and_reopens() {
         Err(concord_store::StoreError::TooNew { found: 99, .. })
     ));
 }
+
+#[test]
+fn relationships_are_indexed_by_endpoint() {
+    let mut s = Store::open_in_memory().unwrap();
+    let rel = json!({"type": "relationship", "spec_version": "2.1", "id": "relationship--44298a74-ba52-4f0c-87a3-1824e67d7fad",
+        "created": "2026-01-01T00:00:00.000Z", "modified": "2026-01-01T00:00:00.000Z", "relationship_type": "related-to",
+        "source_ref": "incident--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "target_ref": "campaign--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"});
+    assert_eq!(ingest(&mut s, &[rel], "hub").stored, 1);
+    assert_eq!(
+        s.relationships_of("campaign--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f")
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        s.relationships_of("incident--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f")
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(s
+        .relationships_of("incident--00000000-17d4-4cbf-938f-98ee46b3cd3f")
+        .unwrap()
+        .is_empty());
+}

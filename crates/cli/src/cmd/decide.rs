@@ -9,9 +9,15 @@ use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// Id of a stored incident or campaign to decide on (its assessment's vector).
+    #[arg(required_unless_present = "assessment", conflicts_with = "assessment")]
+    id: Option<String>,
     /// Assessment vector (JSON, DESIGN 3; `-` for standard input). `assess --json`'s `vector` works as is.
     #[arg(long, value_name = "FILE")]
-    assessment: PathBuf,
+    assessment: Option<PathBuf>,
+    /// Severity model for a stored incident or campaign (docs/severity.md).
+    #[arg(long, value_name = "FILE")]
+    severity: Option<PathBuf>,
     #[command(flatten)]
     policy: PolicyArgs,
     /// Print exactly the DESIGN 6 document (plus explanations) on standard output.
@@ -19,7 +25,7 @@ pub struct Args {
     json: bool,
 }
 
-pub fn run(_ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
+pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     let (alliance, policies) = match args.policy.load() {
         Ok(x) => x,
         Err(e) => {
@@ -27,18 +33,50 @@ pub fn run(_ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
             return Ok(exit::INVALID);
         }
     };
-    let name = args.assessment.display().to_string();
+    let vector = match (&args.id, &args.assessment) {
+        (Some(id), _) => {
+            let model = match super::assess::model(args.severity.as_ref()) {
+                Ok(m) => m,
+                Err((code, m)) => {
+                    eprintln!("error: {m}");
+                    return Ok(code);
+                }
+            };
+            let store = concord_store::Store::open(&ctx.db)
+                .with_context(|| format!("opening database {}", ctx.db.display()))?;
+            match super::assess::assess_stored(&store, id, &model, &alliance, &policies)? {
+                Ok(a) => match a.to_vector() {
+                    Some(v) => v,
+                    None => anyhow::bail!("the assessment of {id} gave an invalid vector"),
+                },
+                Err((code, m)) => {
+                    eprintln!("error: {m}");
+                    return Ok(code);
+                }
+            }
+        }
+        (None, Some(path)) => match read_vector(path)? {
+            Ok(v) => v,
+            Err(code) => return Ok(code),
+        },
+        (None, None) => anyhow::bail!("give an incident or campaign id, or --assessment FILE"),
+    };
+    decide_and_print(&alliance, &policies, &vector, args.json)
+}
+
+fn read_vector(path: &std::path::Path) -> anyhow::Result<Result<Vector, i32>> {
+    let name = path.display().to_string();
     let mut text = String::new();
     if name == "-" {
         std::io::stdin()
             .read_to_string(&mut text)
             .context("reading the assessment from standard input")?;
     } else {
-        match std::fs::read_to_string(&args.assessment) {
+        match std::fs::read_to_string(path) {
             Ok(t) => text = t,
             Err(e) => {
                 eprintln!("error: {name}: cannot read: {e}");
-                return Ok(exit::UNUSABLE);
+                return Ok(Err(exit::UNUSABLE));
             }
         }
     }
@@ -46,16 +84,24 @@ pub fn run(_ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
         Ok(v) => v,
         Err(e) => {
             eprintln!("error: {name}:{}:{}: not JSON: {e}", e.line(), e.column());
-            return Ok(exit::UNUSABLE);
+            return Ok(Err(exit::UNUSABLE));
         }
     };
-    let vector = match Vector::from_json(&value) {
-        Ok(v) => v,
+    match Vector::from_json(&value) {
+        Ok(v) => Ok(Ok(v)),
         Err(e) => {
             eprintln!("error: {name}: {e}");
-            return Ok(exit::INVALID);
+            Ok(Err(exit::INVALID))
         }
-    };
+    }
+}
+
+fn decide_and_print(
+    alliance: &concord_policy::Alliance,
+    policies: &concord_policy::PolicySet,
+    vector: &Vector,
+    json: bool,
+) -> anyhow::Result<i32> {
     for v in &vector.victims {
         if alliance.member_index(v).is_none() {
             tracing::warn!(
@@ -64,9 +110,9 @@ pub fn run(_ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
             );
         }
     }
-    let d = decide(&alliance, &policies, &vector);
+    let d = decide(alliance, policies, vector);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    if args.json {
+    if json {
         writeln!(out, "{}", serde_json::to_string(&d)?)?;
         out.flush()?;
         return Ok(exit::OK);

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod assess;
 pub mod decide;
 pub mod demo;
 pub mod ingest;

@@ -1,0 +1,18 @@
+//! # concord-assess
+//!
+//! From stored STIX to the facts the alliance decides on: incident facts from concord's
+//! extension (DESIGN 3.4), an NCISS-style severity score with published, configurable
+//! weights (DESIGN 3.3), and the assessment of an incident or a campaign with the
+//! assessment vector (DESIGN 3) and the evidence behind every figure.
+//!
+//! Invariants: pure functions over parsed STIX values and policy types; no SQL, no HTTP.
+//! Missing facts take a stated default (reported in the output), never a silent guess;
+//! missing victims are an error.
+
+pub mod assess;
+pub mod facts;
+pub mod severity;
+
+pub use assess::{assess_campaign, assess_incident, Assessment};
+pub use facts::{FactError, IncidentFacts};
+pub use severity::SeverityModel;
