@@ -10,8 +10,10 @@
 //! missing victims are an error.
 
 pub mod assess;
+pub mod correlate;
 pub mod facts;
 pub mod severity;
+pub mod warninglist;
 
 pub use assess::{assess_campaign, assess_incident, Assessment};
 pub use facts::{FactError, IncidentFacts};

@@ -38,6 +38,8 @@ enum Command {
     /// Member policies: check a policy directory (or the built-in set).
     #[command(subcommand)]
     Policy(cmd::policy::Command),
+    /// Group stored incidents into campaigns by shared private artefacts.
+    Correlate(cmd::correlate::Args),
     /// Assess a stored incident or campaign: severity, effects, victims, legal class, the vector.
     Assess(cmd::assess::Args),
     /// Decide on an assessment vector: each option's outcome, blockers, path to consensus.
@@ -70,6 +72,7 @@ fn main() {
         Command::Schema(a) => cmd::schema::run(&ctx, a),
         Command::Policy(c) => cmd::policy::run(&ctx, c),
         Command::Assess(a) => cmd::assess::run(&ctx, a),
+        Command::Correlate(a) => cmd::correlate::run(&ctx, a),
         Command::Decide(a) => cmd::decide::run(&ctx, a),
         Command::Rift(a) => cmd::rift::run(&ctx, a),
     };

@@ -511,3 +511,73 @@ fn assess_and_decide_a_stored_campaign() {
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("not an incident or a campaign"));
 }
+
+#[test]
+fn correlate_links_private_artefacts_not_public_resolvers() {
+    let d = tempfile::tempdir().unwrap();
+    let ext = "extension-definition--5b7e1c2a-9d4f-4c1e-8a36-2f0d6c9b7e41";
+    let inc = |n: u32| {
+        json!({"type": "incident", "spec_version": "2.1", "id": format!("incident--{n:08x}-95f3-4c04-a882-116832996da0"),
+        "created": format!("2026-03-{:02}T00:00:00.000Z", n + 1), "modified": format!("2026-03-{:02}T00:00:00.000Z", n + 1), "name": format!("inc {n}"),
+        "extensions": {ext: {"extension_type": "property-extension", "victims": ["EST"]}}})
+    };
+    let ip = |v: &str, n: u32| json!({"type": "ipv4-addr", "spec_version": "2.1", "id": format!("ipv4-addr--{n:08x}-6336-5bc5-b98d-13d6226742dd"), "value": v});
+    let rel = |n: u32, inc_n: u32, target: String| {
+        json!({"type": "relationship", "spec_version": "2.1",
+        "id": format!("relationship--{n:08x}-ba52-4f0c-87a3-1824e67d7fad"), "created": "2026-03-01T00:00:00.000Z", "modified": "2026-03-01T00:00:00.000Z",
+        "relationship_type": "related-to", "source_ref": format!("incident--{inc_n:08x}-95f3-4c04-a882-116832996da0"), "target_ref": target})
+    };
+    let private = "ipv4-addr--00000001-6336-5bc5-b98d-13d6226742dd".to_string();
+    let resolver = "ipv4-addr--00000002-6336-5bc5-b98d-13d6226742dd".to_string();
+    let objs = vec![
+        inc(1),
+        inc(2),
+        inc(3),
+        inc(4),
+        ip("198.51.100.7", 1),
+        ip("8.8.8.8", 2),
+        rel(1, 1, private.clone()),
+        rel(2, 2, private),
+        rel(3, 3, resolver.clone()),
+        rel(4, 4, resolver.clone()),
+        rel(5, 1, resolver),
+    ];
+    let f = write(d.path(), "c.json", &bundle(objs));
+    assert_eq!(
+        concord(d.path())
+            .arg("ingest")
+            .arg(&f)
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(0)
+    );
+    let out = concord(d.path())
+        .args(["correlate", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let c = doc["campaigns"].as_array().unwrap();
+    assert_eq!(
+        c.len(),
+        1,
+        "the decoys sharing only 8.8.8.8 are not merged: {doc}"
+    );
+    assert_eq!(
+        c[0]["incidents"],
+        json!([
+            "incident--00000001-95f3-4c04-a882-116832996da0",
+            "incident--00000002-95f3-4c04-a882-116832996da0"
+        ])
+    );
+    assert!(c[0]["reasons"][0]
+        .as_str()
+        .unwrap()
+        .contains("198.51.100.7"));
+    assert!(doc["ignored"]["public"]["ipv4-addr:8.8.8.8"]
+        .as_str()
+        .unwrap()
+        .contains("public DNS resolver"));
+}
