@@ -12,6 +12,7 @@
 pub mod assess;
 pub mod correlate;
 pub mod facts;
+pub mod gen;
 pub mod severity;
 pub mod warninglist;
 

@@ -38,6 +38,8 @@ enum Command {
     /// Member policies: check a policy directory (or the built-in set).
     #[command(subcommand)]
     Policy(cmd::policy::Command),
+    /// Write a synthetic STIX bundle with known ground truth (campaigns, noise, decoys).
+    Gen(cmd::gen::Args),
     /// Group stored incidents into campaigns by shared private artefacts.
     Correlate(cmd::correlate::Args),
     /// Assess a stored incident or campaign: severity, effects, victims, legal class, the vector.
@@ -73,6 +75,7 @@ fn main() {
         Command::Policy(c) => cmd::policy::run(&ctx, c),
         Command::Assess(a) => cmd::assess::run(&ctx, a),
         Command::Correlate(a) => cmd::correlate::run(&ctx, a),
+        Command::Gen(a) => cmd::gen::run(&ctx, a),
         Command::Decide(a) => cmd::decide::run(&ctx, a),
         Command::Rift(a) => cmd::rift::run(&ctx, a),
     };

@@ -581,3 +581,63 @@ fn correlate_links_private_artefacts_not_public_resolvers() {
         .unwrap()
         .contains("public DNS resolver"));
 }
+
+#[test]
+fn correlation_recovers_generated_campaigns() {
+    let d = tempfile::tempdir().unwrap();
+    for seed in ["1", "7"] {
+        let out = concord(d.path())
+            .args([
+                "gen",
+                "--out",
+                "g.json",
+                "--truth",
+                "truth.json",
+                "--seed",
+                seed,
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let db = d.path().join(format!("g{seed}.db"));
+        let out = concord(d.path())
+            .arg("--db")
+            .arg(&db)
+            .args(["ingest", "g.json"])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let out = concord(d.path())
+            .arg("--db")
+            .arg(&db)
+            .args(["correlate", "--json"])
+            .output()
+            .unwrap();
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let truth: std::collections::BTreeMap<String, String> =
+            serde_json::from_slice(&std::fs::read(d.path().join("truth.json")).unwrap()).unwrap();
+        let mut pred: std::collections::BTreeMap<&str, String> = truth
+            .keys()
+            .map(|k| (k.as_str(), format!("single-{k}")))
+            .collect();
+        for c in doc["campaigns"].as_array().unwrap() {
+            for i in c["incidents"].as_array().unwrap() {
+                pred.insert(i.as_str().unwrap(), c["id"].as_str().unwrap().to_string());
+            }
+        }
+        let t: Vec<&str> = truth.values().map(String::as_str).collect();
+        let p: Vec<&str> = truth.keys().map(|k| pred[k.as_str()].as_str()).collect();
+        let ari = concord_assess::gen::adjusted_rand_index(&t, &p);
+        assert!(ari >= 0.95, "adjusted Rand index {ari} with seed {seed}");
+        assert_eq!(
+            doc["campaigns"].as_array().unwrap().len(),
+            8,
+            "decoys sharing public services are not merged"
+        );
+    }
+}

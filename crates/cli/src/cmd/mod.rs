@@ -4,6 +4,7 @@ pub mod assess;
 pub mod correlate;
 pub mod decide;
 pub mod demo;
+pub mod gen;
 pub mod ingest;
 pub mod policy;
 pub mod rift;
