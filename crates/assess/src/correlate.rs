@@ -200,3 +200,121 @@ mod tests {
         assert_eq!(ignored.too_common["file:sha256:aaaa"], 30);
     }
 }
+
+/// A member incident as the stored campaign needs it.
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub id: String,
+    pub created: String,
+    pub first_seen: String,
+    /// TLP level of the incident (`None` reads as green).
+    pub tlp: Option<String>,
+}
+
+const TLP_ORDER: &[&str] = &["clear", "green", "amber", "amber+strict", "red"];
+
+/// The most restrictive TLP level among the members (`None`: all unmarked, reads green).
+pub fn most_restrictive(members: &[Member]) -> Option<&str> {
+    members
+        .iter()
+        .filter_map(|m| m.tlp.as_deref())
+        .max_by_key(|t| TLP_ORDER.iter().position(|x| x == t).unwrap_or(4))
+}
+
+/// The STIX objects of a campaign: the campaign (created by concord's identity, marked with
+/// the most restrictive TLP 2.0 marking of its incidents) and one `related-to` relationship
+/// per incident, with ids derived from the campaign and incident ids. `modified` is the
+/// version time the caller chose (see `concord correlate`).
+pub fn campaign_objects(
+    c: &Campaign,
+    members: &[Member],
+    created: &str,
+    modified: &str,
+) -> Vec<serde_json::Value> {
+    use concord_stix::{concord_ext, model};
+    let first = members
+        .iter()
+        .map(|m| m.first_seen.as_str())
+        .min()
+        .unwrap_or(created);
+    let last = members
+        .iter()
+        .map(|m| m.first_seen.as_str())
+        .max()
+        .unwrap_or(created);
+    let marking = most_restrictive(members)
+        .and_then(|t| model::TLP2.iter().find(|(_, w)| *w == t))
+        .map(|(id, _)| *id);
+    let mut camp = serde_json::json!({
+        "type": "campaign", "spec_version": "2.1", "id": c.id, "created_by_ref": concord_ext::IDENTITY_ID,
+        "created": created, "modified": modified, "name": c.name,
+        "description": format!("Derived by concord's correlation from {} incidents; the reasons are in `concord correlate`.", c.incidents.len()),
+        "first_seen": first, "last_seen": last,
+    });
+    if let Some(m) = marking {
+        camp["object_marking_refs"] = serde_json::json!([m]);
+    }
+    let mut out = vec![camp];
+    for inc in &c.incidents {
+        let id = uuid::Uuid::new_v5(&CAMPAIGN_NAMESPACE, format!("{}|{inc}", c.id).as_bytes());
+        let mut rel = serde_json::json!({
+            "type": "relationship", "spec_version": "2.1", "id": format!("relationship--{id}"),
+            "created_by_ref": concord_ext::IDENTITY_ID, "created": created, "modified": created,
+            "relationship_type": "related-to", "source_ref": c.id, "target_ref": inc,
+        });
+        if let Some(m) = marking {
+            rel["object_marking_refs"] = serde_json::json!([m]);
+        }
+        out.push(rel);
+    }
+    out
+}
+
+#[cfg(test)]
+mod stored_tests {
+    use super::*;
+
+    #[test]
+    fn campaign_objects_carry_the_most_restrictive_marking() {
+        let c = Campaign {
+            id: "campaign--b124a125-2399-5dfc-850f-a78b75aabbbc".into(),
+            name: "c".into(),
+            incidents: vec!["incident--1".into(), "incident--2".into()],
+            reasons: vec![],
+        };
+        let m = |id: &str, tlp: Option<&str>| Member {
+            id: id.into(),
+            created: "2026-01-01T00:00:00.000Z".into(),
+            first_seen: "2026-01-02T00:00:00.000Z".into(),
+            tlp: tlp.map(String::from),
+        };
+        let objs = campaign_objects(
+            &c,
+            &[
+                m("incident--1", Some("green")),
+                m("incident--2", Some("red")),
+            ],
+            "2026-01-01T00:00:00.000Z",
+            "2026-02-01T00:00:00.000Z",
+        );
+        assert_eq!(objs.len(), 3);
+        assert_eq!(
+            objs[0]["object_marking_refs"][0],
+            "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"
+        );
+        assert_eq!(
+            objs[0]["created_by_ref"],
+            concord_stix::concord_ext::IDENTITY_ID
+        );
+        assert_eq!(objs[1]["relationship_type"], "related-to");
+        let unmarked = campaign_objects(
+            &c,
+            &[m("incident--1", None)],
+            "2026-01-01T00:00:00.000Z",
+            "2026-01-01T00:00:00.000Z",
+        );
+        assert!(unmarked[0].get("object_marking_refs").is_none());
+        // relationship ids are stable
+        assert_eq!(objs[1]["id"], campaign_objects(&c, &[], "x", "y")[1]["id"]);
+    }
+}

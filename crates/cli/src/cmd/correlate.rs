@@ -14,6 +14,104 @@ pub struct Args {
     /// Print {"campaigns": [{"id", "name", "incidents", "reasons"}], "ignored": {...}}.
     #[arg(long)]
     json: bool,
+    /// Only report: do not store the campaigns as STIX objects.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+/// Store each campaign (and its `related-to` relationships) unless an equal one is stored.
+/// A changed campaign gets a new version (`modified` = now); `created` stays.
+fn store_campaigns(
+    store: &mut Store,
+    campaigns: &[concord_assess::correlate::Campaign],
+    submitter: &str,
+) -> anyhow::Result<(usize, usize)> {
+    use concord_assess::correlate::{campaign_objects, Member};
+    use concord_store::{NewObject, ObjectMeta};
+    let (mut new_versions, mut unchanged) = (0, 0);
+    for c in campaigns {
+        let mut members = Vec::new();
+        for id in &c.incidents {
+            let Some(inc) = store.get(id)? else { continue };
+            let v = inc.value()?;
+            let created = v
+                .get("created")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let first_seen = v
+                .get("extensions")
+                .and_then(|e| e.get(EXTENSION_ID))
+                .and_then(|e| e.get("first_seen"))
+                .and_then(Value::as_str)
+                .unwrap_or(&created)
+                .to_string();
+            members.push(Member {
+                id: id.clone(),
+                created,
+                first_seen,
+                tlp: inc.tlp.clone(),
+            });
+        }
+        let earliest = members
+            .iter()
+            .map(|m| m.created.clone())
+            .min()
+            .unwrap_or_default();
+        let previous = store.get(&c.id)?.map(|p| p.value()).transpose()?;
+        let created = previous
+            .as_ref()
+            .and_then(|p| p.get("created"))
+            .and_then(Value::as_str)
+            .map_or(earliest, String::from);
+        let now = concord_stix::timestamp::now();
+        let mut objects = campaign_objects(c, &members, &created, &now);
+        if let Some(prev) = &previous {
+            let mut same = objects[0].clone();
+            same["modified"] = prev["modified"].clone();
+            if concord_stix::canonical::canonical(&same) == concord_stix::canonical::canonical(prev)
+            {
+                objects[0] = prev.clone();
+                unchanged += 1;
+            } else {
+                new_versions += 1;
+            }
+        } else {
+            new_versions += 1;
+        }
+        let raws: Vec<String> = objects.iter().map(Value::to_string).collect();
+        for o in &objects {
+            let report =
+                concord_stix::validate::validate_object(o, "$", &concord_stix::Options::default());
+            anyhow::ensure!(
+                report.is_valid(),
+                "derived object for campaign {} is invalid: {:?}",
+                c.id,
+                report.errors
+            );
+        }
+        let paths: Vec<String> = (0..objects.len())
+            .map(|i| format!("$.objects[{i}]"))
+            .collect();
+        let news: Vec<NewObject<'_>> = objects
+            .iter()
+            .zip(&raws)
+            .zip(&paths)
+            .map(|((v, r), p)| NewObject {
+                raw: r,
+                path: p,
+                meta: ObjectMeta::of(v),
+            })
+            .collect();
+        let s = store.ingest(&news, submitter, "concord correlate")?;
+        anyhow::ensure!(
+            s.rejections.is_empty(),
+            "storing campaign {} was refused: {:?}",
+            c.id,
+            s.rejections
+        );
+    }
+    Ok((new_versions, unchanged))
 }
 
 /// The artefact keys an object contributes.
@@ -114,10 +212,14 @@ pub fn gather(store: &Store) -> anyhow::Result<Vec<IncidentArtefacts>> {
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
-    let store =
+    let mut store =
         Store::open(&ctx.db).with_context(|| format!("opening database {}", ctx.db.display()))?;
     let incidents = gather(&store)?;
     let (campaigns, ignored) = correlate(&incidents);
+    if !args.dry_run {
+        let (changed, same) = store_campaigns(&mut store, &campaigns, &ctx.submitter)?;
+        eprintln!("stored {changed} new or changed campaign(s); {same} unchanged");
+    }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.json {
         writeln!(
