@@ -67,28 +67,36 @@ pub fn cap(incidents: usize) -> usize {
 
 /// Correlate incidents into campaigns (components of two or more incidents).
 pub fn correlate(incidents: &[IncidentArtefacts]) -> (Vec<Campaign>, Ignored) {
-    let mut index: HashMap<&str, Vec<usize>> = HashMap::new();
-    let mut via: HashMap<&str, &str> = HashMap::new();
+    // artefact -> (incidents, the object it was first seen in)
+    let mut index: HashMap<&str, (Vec<usize>, &str)> = HashMap::with_capacity(incidents.len() * 4);
     for (i, inc) in incidents.iter().enumerate() {
         for (key, from) in &inc.artefacts {
-            let list = index.entry(key.as_str()).or_default();
+            let (list, _) = index
+                .entry(key.as_str())
+                .or_insert_with(|| (Vec::new(), from.as_str()));
             if list.last() != Some(&i) {
                 list.push(i);
             }
-            via.entry(key.as_str()).or_insert(from.as_str());
         }
     }
+    let via: HashMap<&str, &str> = index
+        .iter()
+        .filter(|(_, (l, _))| l.len() >= 2)
+        .map(|(k, (_, v))| (*k, *v))
+        .collect();
     let limit = cap(incidents.len());
     let mut uf = UnionFind((0..incidents.len()).collect());
     let mut ignored = Ignored::default();
     let mut links: Vec<(&str, &[usize])> = Vec::new();
-    let mut keys: Vec<&str> = index.keys().copied().collect();
-    keys.sort();
+    // only artefacts shared by two or more incidents can link; sorted for a stable order
+    let mut keys: Vec<&str> = index
+        .iter()
+        .filter(|(_, (l, _))| l.len() >= 2)
+        .map(|(k, _)| *k)
+        .collect();
+    keys.sort_unstable();
     for key in keys {
-        let list = &index[key];
-        if list.len() < 2 {
-            continue;
-        }
+        let list = &index[key].0;
         let value = key.split_once(':').map_or(key, |(_, v)| v);
         if let Some(why) = warninglist::public_service(value) {
             ignored.public.insert(key.to_string(), why);
@@ -108,6 +116,12 @@ pub fn correlate(incidents: &[IncidentArtefacts]) -> (Vec<Campaign>, Ignored) {
         let r = uf.find(i);
         groups.entry(r).or_default().push(i);
     }
+    // the links of each component, found once (not by scanning every link per component)
+    let mut links_by_root: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (k, (_, l)) in links.iter().enumerate() {
+        let r = uf.find(l[0]);
+        links_by_root.entry(r).or_default().push(k);
+    }
     let mut campaigns = Vec::new();
     for (root, members) in groups {
         if members.len() < 2 {
@@ -120,9 +134,11 @@ pub fn correlate(incidents: &[IncidentArtefacts]) -> (Vec<Campaign>, Ignored) {
         let Some(&first) = earliest else { continue };
         let mut ids: Vec<String> = members.iter().map(|i| incidents[*i].id.clone()).collect();
         ids.sort();
-        let reasons = links
-            .iter()
-            .filter(|(_, l)| uf.find(l[0]) == root)
+        let reasons = links_by_root
+            .get(&root)
+            .into_iter()
+            .flatten()
+            .map(|i| &links[*i])
             .map(|(k, l)| {
                 let mut inc: Vec<&str> = l.iter().map(|i| incidents[*i].id.as_str()).collect();
                 inc.sort();
