@@ -295,3 +295,8 @@ pub const MIME_TOP: &[&str] = &[
     "text",
     "video",
 ];
+
+/// A hash algorithm name from the hash-algorithm-ov vocabulary or a custom `x_` one.
+pub fn registered_hash(algo: &str) -> bool {
+    crate::model::vocabulary("hash-algo").contains(&algo) || algo.starts_with("x_")
+}

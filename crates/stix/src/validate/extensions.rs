@@ -3,7 +3,7 @@
 
 use super::checks::*;
 use super::objects::*;
-use super::values::hashes;
+use super::values::{hashes, object_value};
 use super::Sink;
 use crate::model::{self, Category};
 use serde_json::{Map, Value};
@@ -18,23 +18,9 @@ pub(super) fn ext_name_ok(k: &str) -> bool {
 }
 
 pub(super) fn extensions(o: &Obj<'_>, v: &Value, p: &str, sink: &mut Sink) {
-    let Some(m) = v.as_object() else {
-        sink.must(
-            "json-type",
-            o.id,
-            p,
-            format_args!("extensions: {} is not of type 'object'", show(v)),
-        );
+    let Some(m) = object_value(o, "extensions", v, p, sink) else {
         return;
     };
-    if m.is_empty() {
-        sink.must(
-            "empty-dict",
-            o.id,
-            p,
-            "extensions: {} does not have enough properties",
-        );
-    }
     let is_sco = model::category(o.ty) == Category::Sco;
     for (name, ev) in m {
         let pe = format!("{p}.{name}");
@@ -185,9 +171,7 @@ pub(super) fn embedded(o: &Obj<'_>, ext: &str, k: &str, v: &Value, p: &str, sink
                 if k == "sections" || k == "optional_header" {
                     if let Some(hm) = iv.as_object() {
                         for algo in hm.keys() {
-                            if !model::vocabulary("hash-algo").contains(&algo.as_str())
-                                && !algo.starts_with("x_")
-                            {
+                            if !registered_hash(algo) {
                                 let what = if k == "sections" {
                                     "a section that has a hash"
                                 } else {
@@ -222,9 +206,7 @@ pub(super) fn extension_semantics(
         "windows-pebinary-ext" => {
             if let Some(Value::Object(h)) = em.get("file_header_hashes") {
                 for algo in h.keys() {
-                    if !model::vocabulary("hash-algo").contains(&algo.as_str())
-                        && !algo.starts_with("x_")
-                    {
+                    if !registered_hash(algo) {
                         sink.should("241", o.id, format_args!("{p}.file_header_hashes"), format_args!("Object '{}' has a Windows PE Binary File extension with a file header hash of '{algo}', which is not a value in the hash-algorithm-ov vocabulary nor a custom value prepended with 'x_'.", o.id.unwrap_or("?")));
                     }
                 }

@@ -3,8 +3,7 @@
 use super::checks::*;
 use super::objects::*;
 use super::Sink;
-use crate::model;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 pub(super) fn external_reference(o: &Obj<'_>, x: &Value, p: &str, sink: &mut Sink) {
     let Some(m) = x.as_object() else {
@@ -97,7 +96,15 @@ pub(super) fn external_reference(o: &Obj<'_>, x: &Value, p: &str, sink: &mut Sin
     }
 }
 
-pub(super) fn hashes(o: &Obj<'_>, k: &str, v: &Value, p: &str, sink: &mut Sink) {
+/// A value that must be a non-empty JSON object (dictionaries, hashes, extensions);
+/// reports what it is not and returns the map when it is an object.
+pub(super) fn object_value<'v>(
+    o: &Obj<'_>,
+    k: &str,
+    v: &'v Value,
+    p: &str,
+    sink: &mut Sink,
+) -> Option<&'v Map<String, Value>> {
     let Some(m) = v.as_object() else {
         sink.must(
             "json-type",
@@ -105,7 +112,7 @@ pub(super) fn hashes(o: &Obj<'_>, k: &str, v: &Value, p: &str, sink: &mut Sink) 
             p,
             format_args!("{k}: {} is not of type 'object'", show(v)),
         );
-        return;
+        return None;
     };
     if m.is_empty() {
         sink.must(
@@ -115,6 +122,13 @@ pub(super) fn hashes(o: &Obj<'_>, k: &str, v: &Value, p: &str, sink: &mut Sink) 
             format_args!("{k}: {{}} does not have enough properties"),
         );
     }
+    Some(m)
+}
+
+pub(super) fn hashes(o: &Obj<'_>, k: &str, v: &Value, p: &str, sink: &mut Sink) {
+    let Some(m) = object_value(o, k, v, p, sink) else {
+        return;
+    };
     for (algo, hv) in m {
         let pa = format!("{p}.{algo}");
         let ok_key = algo.len() >= 3 && algo.len() <= 250 && valid_dict_key(algo);
@@ -143,30 +157,16 @@ pub(super) fn hashes(o: &Obj<'_>, k: &str, v: &Value, p: &str, sink: &mut Sink) 
             ),
             Some(_) => {}
         }
-        if !model::vocabulary("hash-algo").contains(&algo.as_str()) && !algo.starts_with("x_") {
+        if !registered_hash(algo) {
             sink.should("241", o.id, &pa, format_args!("Object '{}' has a '{k}' dictionary with a hash of type '{algo}', which is not a value in the hash-algorithm-ov vocabulary nor a custom value prepended with 'x_'.", o.id.unwrap_or("?")));
         }
     }
 }
 
 pub(super) fn dict(o: &Obj<'_>, k: &str, v: &Value, p: &str, sink: &mut Sink) {
-    let Some(m) = v.as_object() else {
-        sink.must(
-            "json-type",
-            o.id,
-            p,
-            format_args!("{k}: {} is not of type 'object'", show(v)),
-        );
+    let Some(m) = object_value(o, k, v, p, sink) else {
         return;
     };
-    if m.is_empty() {
-        sink.must(
-            "empty-dict",
-            o.id,
-            p,
-            format_args!("{k}: {{}} does not have enough properties"),
-        );
-    }
     for (dk, dv) in m {
         let pk = format!("{p}.{dk}");
         if !valid_dict_key(dk) {
