@@ -200,37 +200,29 @@ impl SeverityModel {
             .filter(|s| CRITICAL_SECTORS.contains(&s.as_str()))
             .count()
             .min(3);
+        // (category, level index, whether the fact took its default); potential impact reads `effects`
+        let fact = |category: &'static str, name: &str, level: u8| {
+            (category, usize::from(level), f.defaulted.contains(&name))
+        };
         let inputs: [(&'static str, usize, bool); 7] = [
-            (
+            fact(
                 "functional_impact",
-                usize::from(f.functional_impact),
-                f.defaulted.contains(&"functional_impact"),
+                "functional_impact",
+                f.functional_impact,
             ),
-            (
+            fact(
                 "information_impact",
-                usize::from(f.information_impact),
-                f.defaulted.contains(&"information_impact"),
+                "information_impact",
+                f.information_impact,
             ),
-            (
-                "recoverability",
-                usize::from(f.recoverability),
-                f.defaulted.contains(&"recoverability"),
-            ),
-            (
+            fact("recoverability", "recoverability", f.recoverability),
+            fact(
                 "observed_activity",
-                usize::from(f.observed_activity),
-                f.defaulted.contains(&"observed_activity"),
+                "observed_activity",
+                f.observed_activity,
             ),
-            (
-                "location",
-                usize::from(f.location),
-                f.defaulted.contains(&"location"),
-            ),
-            (
-                "potential_impact",
-                usize::from(f.effects),
-                f.defaulted.contains(&"effects"),
-            ),
+            fact("location", "location", f.location),
+            fact("potential_impact", "effects", f.effects),
             ("cross_sector_dependency", critical, false),
         ];
         let total_weight: f64 = inputs

@@ -431,6 +431,31 @@ impl Store {
         Ok(summary)
     }
 
+    /// Store objects built in memory (derived objects, tests): their raw text is their
+    /// compact JSON serialisation. Same rules as [`Store::ingest`].
+    pub fn ingest_values(
+        &mut self,
+        values: &[Value],
+        submitter: &str,
+        source: &str,
+    ) -> Result<IngestSummary, StoreError> {
+        let raws: Vec<String> = values.iter().map(Value::to_string).collect();
+        let paths: Vec<String> = (0..values.len())
+            .map(|i| format!("$.objects[{i}]"))
+            .collect();
+        let objects: Vec<NewObject<'_>> = values
+            .iter()
+            .zip(&raws)
+            .zip(&paths)
+            .map(|((v, raw), path)| NewObject {
+                raw,
+                path,
+                meta: ObjectMeta::of(v),
+            })
+            .collect();
+        self.ingest(&objects, submitter, source)
+    }
+
     fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredObject> {
         let modified: String = r.get(2)?;
         Ok(StoredObject {

@@ -6,19 +6,7 @@ use concord_store::{NewObject, ObjectMeta, Store};
 use serde_json::{json, Value};
 
 fn ingest(store: &mut Store, objs: &[Value], who: &str) -> concord_store::IngestSummary {
-    let raws: Vec<String> = objs.iter().map(Value::to_string).collect();
-    let paths: Vec<String> = (0..objs.len()).map(|i| format!("$.objects[{i}]")).collect();
-    let new: Vec<NewObject<'_>> = objs
-        .iter()
-        .zip(&raws)
-        .zip(&paths)
-        .map(|((v, r), p)| NewObject {
-            raw: r,
-            path: p,
-            meta: ObjectMeta::of(v),
-        })
-        .collect();
-    store.ingest(&new, who, "test").unwrap()
+    store.ingest_values(objs, who, "test").unwrap()
 }
 
 fn campaign(modified: &str, name: &str) -> Value {

@@ -27,7 +27,6 @@ fn store_campaigns(
     submitter: &str,
 ) -> anyhow::Result<(usize, usize)> {
     use concord_assess::correlate::{campaign_objects, Member};
-    use concord_store::{NewObject, ObjectMeta};
     let (mut new_versions, mut unchanged) = (0, 0);
     for c in campaigns {
         let mut members = Vec::new();
@@ -79,7 +78,6 @@ fn store_campaigns(
         } else {
             new_versions += 1;
         }
-        let raws: Vec<String> = objects.iter().map(Value::to_string).collect();
         for o in &objects {
             let report =
                 concord_stix::validate::validate_object(o, "$", &concord_stix::Options::default());
@@ -90,20 +88,7 @@ fn store_campaigns(
                 report.errors
             );
         }
-        let paths: Vec<String> = (0..objects.len())
-            .map(|i| format!("$.objects[{i}]"))
-            .collect();
-        let news: Vec<NewObject<'_>> = objects
-            .iter()
-            .zip(&raws)
-            .zip(&paths)
-            .map(|((v, r), p)| NewObject {
-                raw: r,
-                path: p,
-                meta: ObjectMeta::of(v),
-            })
-            .collect();
-        let s = store.ingest(&news, submitter, "concord correlate")?;
+        let s = store.ingest_values(&objects, submitter, "concord correlate")?;
         anyhow::ensure!(
             s.rejections.is_empty(),
             "storing campaign {} was refused: {:?}",
