@@ -11,11 +11,15 @@
 
 pub mod assess;
 pub mod correlate;
+pub mod country;
 pub mod facts;
+pub mod galaxy;
 pub mod gen;
+pub mod kb;
 pub mod severity;
 pub mod warninglist;
 
 pub use assess::{assess_campaign, assess_incident, Assessment};
 pub use facts::{FactError, IncidentFacts};
+pub use kb::{ActorKind, KnowledgeBase};
 pub use severity::SeverityModel;

@@ -4,6 +4,7 @@
 mod cmd;
 mod exit;
 mod input;
+mod stored;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -42,6 +43,9 @@ enum Command {
     Gen(cmd::gen::Args),
     /// Group stored incidents into campaigns by shared private artefacts.
     Correlate(cmd::correlate::Args),
+    /// The knowledge base from the store (ATT&CK groups, techniques, software, sponsors); MISP galaxy import.
+    #[command(subcommand)]
+    Kb(cmd::kb::Command),
     /// Assess a stored incident or campaign: severity, effects, victims, legal class, the vector.
     Assess(cmd::assess::Args),
     /// Decide on an assessment vector: each option's outcome, blockers, path to consensus.
@@ -73,6 +77,7 @@ fn main() {
         Command::Demo(a) => cmd::demo::run(&ctx, a),
         Command::Schema(a) => cmd::schema::run(&ctx, a),
         Command::Policy(c) => cmd::policy::run(&ctx, c),
+        Command::Kb(c) => cmd::kb::run(&ctx, c),
         Command::Assess(a) => cmd::assess::run(&ctx, a),
         Command::Correlate(a) => cmd::correlate::run(&ctx, a),
         Command::Gen(a) => cmd::gen::run(&ctx, a),

@@ -154,6 +154,16 @@ impl IngestSummary {
     }
 }
 
+/// A relationship as its indexed columns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Edge {
+    pub id: String,
+    pub relationship_type: String,
+    pub source_ref: String,
+    pub target_ref: String,
+    pub tlp: Option<String>,
+}
+
 /// A stored object version.
 #[derive(Debug, Clone, Serialize)]
 pub struct StoredObject {
@@ -525,6 +535,59 @@ impl Store {
         let mut st = self.conn.prepare(&sql)?;
         let rows = st
             .query_map(params![id], Self::row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// Visit the latest version of every object whose type is in `types`, in insertion
+    /// order, one row at a time (bulk reads for correlation and the knowledge base).
+    pub fn for_each_latest<E: From<StoreError>>(
+        &self,
+        types: &[&str],
+        mut f: impl FnMut(StoredObject) -> Result<(), E>,
+    ) -> Result<(), E> {
+        if types.is_empty() {
+            return Ok(());
+        }
+        let marks = vec!["?"; types.len()].join(", ");
+        let sql = format!(
+            "SELECT {} FROM objects o WHERE type IN ({marks})
+               AND modified = (SELECT MAX(modified) FROM objects WHERE id = o.id) ORDER BY seq",
+            Self::COLS
+        );
+        let mut st = self.conn.prepare(&sql).map_err(StoreError::from)?;
+        let mut rows = st
+            .query(rusqlite::params_from_iter(types.iter()))
+            .map_err(StoreError::from)?;
+        while let Some(r) = rows.next().map_err(StoreError::from)? {
+            f(Self::row(r).map_err(StoreError::from)?)?;
+        }
+        Ok(())
+    }
+
+    /// The latest, unrevoked version of every relationship whose `relationship_type` is in
+    /// `types`, read from the indexed columns without parsing the JSON.
+    pub fn edges(&self, types: &[&str]) -> Result<Vec<Edge>, StoreError> {
+        if types.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks = vec!["?"; types.len()].join(", ");
+        let sql = format!(
+            "SELECT id, relationship_type, source_ref, target_ref, tlp FROM objects o
+              WHERE type = 'relationship' AND relationship_type IN ({marks}) AND revoked = 0
+                AND modified = (SELECT MAX(modified) FROM objects WHERE id = o.id) ORDER BY seq"
+        );
+        let mut st = self.conn.prepare(&sql)?;
+        let rows = st
+            .query_map(rusqlite::params_from_iter(types.iter()), |r| {
+                Ok(Edge {
+                    id: r.get(0)?,
+                    relationship_type: r.get(1)?,
+                    source_ref: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                    target_ref: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+                    tlp: r.get(4)?,
+                })
+            })?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }

@@ -6,6 +6,7 @@ pub mod decide;
 pub mod demo;
 pub mod gen;
 pub mod ingest;
+pub mod kb;
 pub mod policy;
 pub mod rift;
 pub mod schema;

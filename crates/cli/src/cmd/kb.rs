@@ -1,0 +1,136 @@
+//! `concord kb`: the knowledge base built from the store (ATT&CK groups, techniques,
+//! software, sponsor states), and the MISP galaxy importer.
+
+use super::Ctx;
+use crate::exit;
+use anyhow::Context;
+use concord_store::Store;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Summarise the knowledge base, or show one group (STIX id, G-id, name or alias).
+    Show {
+        /// A group to show; without it, counts.
+        group: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import actor-to-sponsor links from a MISP threat-actor galaxy file (threat-actor.json).
+    ImportGalaxy {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(ctx: &Ctx, cmd: Command) -> anyhow::Result<i32> {
+    let mut store =
+        Store::open(&ctx.db).with_context(|| format!("opening database {}", ctx.db.display()))?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match cmd {
+        Command::Show { group, json } => {
+            let kb = crate::stored::knowledge_base(&store)?;
+            match group {
+                None => {
+                    let s = kb.summary();
+                    if json {
+                        writeln!(out, "{s}")?;
+                    } else {
+                        writeln!(out, "knowledge base (from {}):", ctx.db.display())?;
+                        if let Some(m) = s.as_object() {
+                            for (k, v) in m {
+                                writeln!(out, "  {k}: {v}")?;
+                            }
+                        }
+                    }
+                }
+                Some(key) => {
+                    let Some(g) = kb.group(&key) else {
+                        eprintln!("error: no group named '{key}' in the knowledge base");
+                        return Ok(exit::INVALID);
+                    };
+                    if json {
+                        writeln!(out, "{}", serde_json::to_string(g)?)?;
+                    } else {
+                        writeln!(
+                            out,
+                            "{} {} ({})",
+                            g.attack_id.as_deref().unwrap_or("-"),
+                            g.name,
+                            g.stix_id
+                        )?;
+                        writeln!(out, "  aliases: {}", g.aliases.join(", "))?;
+                        writeln!(out, "  kind: {}", g.kind.as_str())?;
+                        for s in &g.sponsors {
+                            writeln!(out, "  sponsor: {} ({}; {})", s.state, s.note, s.source)?;
+                        }
+                        writeln!(out, "  techniques ({}):", g.techniques.len())?;
+                        for t in &g.techniques {
+                            let name = kb.techniques.get(t).map_or("", |t| t.name.as_str());
+                            writeln!(out, "    {t} {name}")?;
+                        }
+                        let sw: Vec<&str> = g
+                            .software
+                            .iter()
+                            .filter_map(|s| kb.software.get(s).map(|s| s.name.as_str()))
+                            .collect();
+                        writeln!(out, "  software ({}): {}", sw.len(), sw.join(", "))?;
+                    }
+                }
+            }
+        }
+        Command::ImportGalaxy { file, json } => {
+            let name = file.display().to_string();
+            let doc: serde_json::Value =
+                match concord_stix::json::read_file(&file, concord_stix::json::DEFAULT_MAX_BYTES)
+                    .and_then(|bytes| {
+                        let text = concord_stix::json::utf8(&bytes, &name)?;
+                        serde_json::from_str(text).map_err(|e| concord_stix::InputError::Json {
+                            path: name.clone(),
+                            line: e.line(),
+                            column: e.column(),
+                            message: e.to_string(),
+                        })
+                    }) {
+                    Ok(d) => d,
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return Ok(exit::UNUSABLE);
+                    }
+                };
+            let (objects, report) = match concord_assess::galaxy::to_stix(&doc) {
+                Ok(x) => x,
+                Err(e) => {
+                    eprintln!("error: {name}: {e}");
+                    return Ok(exit::INVALID);
+                }
+            };
+            let (changed, same) = crate::stored::upsert_derived(
+                &mut store,
+                objects,
+                &ctx.submitter,
+                &format!("kb import-galaxy {name}"),
+            )?;
+            if json {
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::json!({"file": name, "report": report, "stored": changed, "unchanged": same})
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    "{name}: {} actors, {} with a sponsor state, {} criminal, {} hacktivist; stored {changed} object(s), {same} unchanged",
+                    report.actors, report.with_sponsor, report.criminal, report.hacktivist
+                )?;
+                for (path, msg) in &report.warnings {
+                    writeln!(out, "  warning: {path}: {msg}")?;
+                }
+            }
+        }
+    }
+    out.flush()?;
+    Ok(exit::OK)
+}
