@@ -32,6 +32,7 @@ fn main() {
                 name: None,
                 first_seen: format!("2026-01-01T00:00:{:02}Z", i % 60),
                 artefacts,
+                techniques: Vec::new(),
             }
         })
         .collect();

@@ -1,8 +1,9 @@
 //! Correlation of incidents into campaigns (issue 5): incidents sharing a private artefact
 //! (indicator value, observable, infrastructure, malware) are linked; public services
 //! (the warning list) and artefacts seen in very many incidents never link on their own.
-//! An index from artefact to incidents feeds a union-find: no pairwise rows are ever
-//! materialised.
+//! Incidents that use similar ATT&CK techniques within a time window are linked as well
+//! ([`Params`]). An index from artefact (or technique) to incidents feeds a union-find: no
+//! pairwise rows are ever materialised.
 
 use crate::warninglist;
 use serde::Serialize;
@@ -17,6 +18,29 @@ pub struct IncidentArtefacts {
     pub first_seen: String,
     /// (artefact key such as `ipv4-addr:203.0.113.45`, the STIX object it came from).
     pub artefacts: Vec<(String, String)>,
+    /// ATT&CK technique ids the incident `uses` (T1566.001).
+    pub techniques: Vec<String>,
+}
+
+/// When technique similarity links two incidents: both first seen within `window_days` of
+/// each other, sharing at least `min_shared` techniques, with a Jaccard similarity of their
+/// technique sets of at least `min_jaccard`. A technique used by more incidents than the
+/// cap ([`cap`]) does not propose candidates (it still counts in the similarity).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    pub window_days: f64,
+    pub min_shared: usize,
+    pub min_jaccard: f64,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            window_days: 14.0,
+            min_shared: 3,
+            min_jaccard: 0.5,
+        }
+    }
 }
 
 /// A campaign found by correlation.
@@ -65,8 +89,84 @@ pub fn cap(incidents: usize) -> usize {
     20.max(incidents / 100)
 }
 
-/// Correlate incidents into campaigns (components of two or more incidents).
+/// Correlate incidents into campaigns with the default [`Params`].
 pub fn correlate(incidents: &[IncidentArtefacts]) -> (Vec<Campaign>, Ignored) {
+    correlate_with(incidents, &Params::default())
+}
+
+/// A technique-similarity link: (incident, incident, shared techniques, Jaccard, days apart).
+type Similar<'a> = (usize, usize, Vec<&'a str>, f64, f64);
+
+/// Pairs of incidents whose technique sets are similar within the time window. Candidates
+/// come from a technique index sorted by time, so work is bounded by the cap per technique.
+fn similar_pairs<'a>(incidents: &'a [IncidentArtefacts], p: &Params, limit: usize) -> Vec<Similar<'a>> {
+    use std::collections::BTreeSet;
+    let sets: Vec<BTreeSet<&str>> = incidents
+        .iter()
+        .map(|i| i.techniques.iter().map(String::as_str).collect())
+        .collect();
+    let times: Vec<Option<i64>> = incidents
+        .iter()
+        .map(|i| {
+            concord_stix::timestamp::Timestamp::parse(&i.first_seen)
+                .ok()
+                .map(|t| t.unix_seconds())
+        })
+        .collect();
+    let mut postings: HashMap<&str, Vec<(i64, usize)>> = HashMap::new();
+    for (i, set) in sets.iter().enumerate() {
+        let Some(t) = times[i] else { continue };
+        if set.len() < p.min_shared {
+            continue;
+        }
+        for tech in set {
+            postings.entry(tech).or_default().push((t, i));
+        }
+    }
+    for list in postings.values_mut() {
+        list.sort_unstable();
+    }
+    let window = (p.window_days * 86_400.0) as i64;
+    let mut out = Vec::new();
+    let mut counts: HashMap<usize, usize> = HashMap::new();
+    for (i, set) in sets.iter().enumerate() {
+        let Some(t) = times[i] else { continue };
+        if set.len() < p.min_shared {
+            continue;
+        }
+        counts.clear();
+        for tech in set {
+            let Some(list) = postings.get(tech) else { continue };
+            if list.len() > limit {
+                continue;
+            }
+            let start = list.partition_point(|(x, _)| *x < t - window);
+            for &(x, j) in &list[start..] {
+                if x > t + window {
+                    break;
+                }
+                if j > i {
+                    *counts.entry(j).or_default() += 1;
+                }
+            }
+        }
+        let mut cands: Vec<usize> = counts.keys().copied().collect();
+        cands.sort_unstable();
+        for j in cands {
+            let shared: Vec<&str> = set.intersection(&sets[j]).copied().collect();
+            let union = set.union(&sets[j]).count();
+            let jac = shared.len() as f64 / union.max(1) as f64;
+            if shared.len() >= p.min_shared && jac >= p.min_jaccard {
+                let days = (times[j].unwrap_or(t) - t).abs() as f64 / 86_400.0;
+                out.push((i, j, shared, jac, days));
+            }
+        }
+    }
+    out
+}
+
+/// Correlate incidents into campaigns (components of two or more incidents).
+pub fn correlate_with(incidents: &[IncidentArtefacts], params: &Params) -> (Vec<Campaign>, Ignored) {
     // artefact -> (incidents, the object it was first seen in)
     let mut index: HashMap<&str, (Vec<usize>, &str)> = HashMap::with_capacity(incidents.len() * 4);
     for (i, inc) in incidents.iter().enumerate() {
@@ -111,6 +211,15 @@ pub fn correlate(incidents: &[IncidentArtefacts]) -> (Vec<Campaign>, Ignored) {
         }
         links.push((key, list));
     }
+    let similar = similar_pairs(incidents, params, limit);
+    for (a, b, ..) in &similar {
+        uf.union(*a, *b);
+    }
+    let mut similar_by_root: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (k, (a, ..)) in similar.iter().enumerate() {
+        let r = uf.find(*a);
+        similar_by_root.entry(r).or_default().push(k);
+    }
     let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for i in 0..incidents.len() {
         let r = uf.find(i);
@@ -134,7 +243,7 @@ pub fn correlate(incidents: &[IncidentArtefacts]) -> (Vec<Campaign>, Ignored) {
         let Some(&first) = earliest else { continue };
         let mut ids: Vec<String> = members.iter().map(|i| incidents[*i].id.clone()).collect();
         ids.sort();
-        let reasons = links_by_root
+        let mut reasons: Vec<String> = links_by_root
             .get(&root)
             .into_iter()
             .flatten()
@@ -149,6 +258,16 @@ pub fn correlate(incidents: &[IncidentArtefacts]) -> (Vec<Campaign>, Ignored) {
                 )
             })
             .collect();
+        reasons.extend(similar_by_root.get(&root).into_iter().flatten().map(|k| {
+            let (a, b, shared, jac, days) = &similar[*k];
+            let (x, y) = (&incidents[*a].id, &incidents[*b].id);
+            let (x, y) = if x <= y { (x, y) } else { (y, x) };
+            format!(
+                "similar techniques ({} shared: {}; Jaccard {jac:.2}) within {days:.1} days: {x}, {y}",
+                shared.len(),
+                shared.join(", ")
+            )
+        }));
         let first_inc = &incidents[first];
         campaigns.push(Campaign {
             id: format!(
@@ -180,7 +299,37 @@ mod tests {
                 .iter()
                 .map(|a| ((*a).to_string(), format!("obj{n}")))
                 .collect(),
+            techniques: Vec::new(),
         }
+    }
+
+    fn with_techniques(n: u32, day: u32, techs: &[&str]) -> IncidentArtefacts {
+        let mut i = inc(n, day, &[]);
+        i.techniques = techs.iter().map(|t| (*t).to_string()).collect();
+        i
+    }
+
+    #[test]
+    fn similar_techniques_link_within_the_window_only() {
+        let a = ["T1566.001", "T1059.001", "T1071.001", "T1486"];
+        let b = ["T1566.001", "T1059.001", "T1071.001", "T1105"];
+        let incs = vec![
+            with_techniques(1, 1, &a),
+            with_techniques(2, 10, &b),
+            // same techniques, but 27 days after incident 2: outside the 14-day window
+            with_techniques(3, 28, &a[..3]),
+            // within the window but too few techniques in common
+            with_techniques(4, 3, &["T1566.001", "T1059.001", "T1003"]),
+        ];
+        let (c, _) = correlate(&incs);
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert_eq!(c[0].incidents, ["incident--1", "incident--2"]);
+        assert!(c[0].reasons[0].starts_with("similar techniques (3 shared"), "{:?}", c[0].reasons);
+        assert!(c[0].reasons[0].contains("Jaccard 0.60"));
+        // a wider window links the third as well
+        let wide = Params { window_days: 30.0, ..Params::default() };
+        let (c, _) = correlate_with(&incs, &wide);
+        assert_eq!(c[0].incidents.len(), 3);
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! Synthetic STIX bundles with known ground truth (`concord gen`): campaigns of incidents
 //! across members linked by shared private infrastructure, noise incidents with their own
-//! artefacts, and decoys that share only public services. Deterministic for a seed.
+//! artefacts, and decoys that share only public services. Each campaign has a technique
+//! profile (disjoint slices of a pool of real ATT&CK ids) and one incident that shares no
+//! infrastructure, only techniques, so technique similarity must find it. Deterministic for
+//! a seed.
 
 use concord_stix::concord_ext::{EXTENSION_ID, SECTORS};
 use serde_json::{json, Value};
@@ -61,6 +64,17 @@ const MEMBERS: &[&str] = &[
     "EST", "LVA", "LTU", "POL", "FIN", "DEU", "FRA", "NLD", "NOR", "ROU",
 ];
 const EFFECTS: &[&str] = &["espionage", "disruption", "destruction"];
+/// ATT&CK technique ids the generator draws from (real ids; the objects it writes are
+/// its own attack-patterns carrying these external ids).
+const TECHNIQUES: &[&str] = &[
+    "T1566.001", "T1566.002", "T1059.001", "T1059.003", "T1071.001", "T1105", "T1486", "T1490",
+    "T1498", "T1499", "T1190", "T1133", "T1078", "T1003.001", "T1021.001", "T1021.002",
+    "T1047", "T1053.005", "T1027", "T1140", "T1036", "T1055", "T1070.004", "T1082",
+    "T1083", "T1016", "T1018", "T1057", "T1112", "T1547.001", "T1543.003", "T1569.002",
+    "T1005", "T1039", "T1114", "T1560", "T1041", "T1048", "T1567", "T1102",
+    "T1090", "T1573", "T1572", "T1485", "T1561", "T1489", "T1491", "T1529",
+];
+
 const PUBLIC: &[(&str, &str)] = &[
     ("ipv4-addr", "8.8.8.8"),
     ("ipv4-addr", "1.1.1.1"),
@@ -101,6 +115,20 @@ pub fn generate(mix: Mix) -> (Value, BTreeMap<String, String>) {
         objects.push(json!({"type": "relationship", "spec_version": "2.1", "id": format!("relationship--{}", rng.uuid4()),
             "created": ts(day), "modified": ts(day), "relationship_type": "related-to", "source_ref": from, "target_ref": to}));
     };
+    let uses = |objects: &mut Vec<Value>, rng: &mut Rng, from: &str, to: &str, day: usize| {
+        objects.push(json!({"type": "relationship", "spec_version": "2.1", "id": format!("relationship--{}", rng.uuid4()),
+            "created": ts(day), "modified": ts(day), "relationship_type": "uses", "source_ref": from, "target_ref": to}));
+    };
+    let technique_ids: Vec<String> = TECHNIQUES
+        .iter()
+        .map(|t| {
+            let id = format!("attack-pattern--{}", rng.uuid4());
+            objects.push(json!({"type": "attack-pattern", "spec_version": "2.1", "id": id,
+                "created": ts(0), "modified": ts(0), "name": format!("technique {t}"),
+                "external_references": [{"source_name": "mitre-attack", "external_id": t}]}));
+            id
+        })
+        .collect();
     let public_ids: Vec<String> = PUBLIC
         .iter()
         .map(|(t, v)| observable(&mut objects, &mut rng, t, (*v).to_string()))
@@ -120,10 +148,26 @@ pub fn generate(mix: Mix) -> (Value, BTreeMap<String, String>) {
         }
         let domain = format!("c{c}-{}.example", rng.below(1_000_000));
         infra.push(observable(&mut objects, &mut rng, "domain-name", domain));
+        // the campaign's technique profile: a slice of six of the pool
+        let profile: Vec<&String> = (0..6)
+            .map(|k| &technique_ids[(c * 6 + k) % technique_ids.len()])
+            .collect();
         let mut prev: Option<usize> = None;
-        for _ in 0..mix.incidents_per_campaign {
+        for n in 0..mix.incidents_per_campaign {
             day += 1;
             let id = incident(&mut objects, &mut rng, day, &label);
+            // four or five of the profile's six techniques
+            let skip = rng.below(6);
+            for (k, t) in profile.iter().enumerate() {
+                if k != skip && (n % 2 == 0 || k != (skip + 3) % 6) {
+                    uses(&mut objects, &mut rng, &id, t, day);
+                }
+            }
+            if n + 1 == mix.incidents_per_campaign && n > 0 {
+                // the last one shares no infrastructure: only its techniques link it
+                truth.insert(id, label.clone());
+                continue;
+            }
             // chain: share the previous incident's artefact, add one more of the campaign's
             let a = prev.unwrap_or_else(|| rng.below(infra.len()));
             let b = rng.below(infra.len());
@@ -148,6 +192,10 @@ pub fn generate(mix: Mix) -> (Value, BTreeMap<String, String>) {
             format!("203.0.{}.{}", n / 250 % 250, n % 250),
         );
         relate(&mut objects, &mut rng, &id, &own, day);
+        for _ in 0..3 {
+            let t = technique_ids[rng.below(technique_ids.len())].clone();
+            uses(&mut objects, &mut rng, &id, &t, day);
+        }
         truth.insert(id, format!("noise-{n}"));
     }
     for n in 0..mix.decoys {

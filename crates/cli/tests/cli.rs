@@ -639,5 +639,28 @@ fn correlation_recovers_generated_campaigns() {
             8,
             "decoys sharing public services are not merged"
         );
+        // each campaign's last incident shares only techniques: similarity linked it
+        for c in doc["campaigns"].as_array().unwrap() {
+            assert_eq!(c["incidents"].as_array().unwrap().len(), 6, "{c}");
+            assert!(
+                c["reasons"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|r| r.as_str().unwrap().starts_with("similar techniques")),
+                "{c}"
+            );
+        }
+        // without similarity (a window of zero days) those incidents stand alone
+        let out = concord(d.path())
+            .arg("--db")
+            .arg(&db)
+            .args(["correlate", "--json", "--dry-run", "--window-days", "0"])
+            .output()
+            .unwrap();
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        for c in doc["campaigns"].as_array().unwrap() {
+            assert_eq!(c["incidents"].as_array().unwrap().len(), 5, "{c}");
+        }
     }
 }

@@ -3,7 +3,7 @@
 use super::Ctx;
 use crate::exit;
 use anyhow::Context;
-use concord_assess::correlate::{correlate, IncidentArtefacts};
+use concord_assess::correlate::IncidentArtefacts;
 use concord_stix::concord_ext::EXTENSION_ID;
 use concord_store::Store;
 use serde_json::Value;
@@ -17,17 +17,27 @@ pub struct Args {
     /// Only report: do not store the campaigns as STIX objects.
     #[arg(long)]
     dry_run: bool,
+    /// Technique similarity: incidents first seen at most this many days apart.
+    #[arg(long, default_value_t = 14.0)]
+    window_days: f64,
+    /// Technique similarity: at least this many techniques in common.
+    #[arg(long, default_value_t = 3)]
+    min_shared: usize,
+    /// Technique similarity: at least this Jaccard similarity of the technique sets.
+    #[arg(long, default_value_t = 0.5)]
+    min_jaccard: f64,
 }
 
 /// Store each campaign (and its `related-to` relationships) unless an equal one is stored.
-/// A changed campaign gets a new version (`modified` = now); `created` stays.
+/// A changed campaign gets a new version (`modified` = now); `created` stays. Counts are
+/// of objects (campaigns and their relationships).
 fn store_campaigns(
     store: &mut Store,
     campaigns: &[concord_assess::correlate::Campaign],
     submitter: &str,
 ) -> anyhow::Result<(usize, usize)> {
     use concord_assess::correlate::{campaign_objects, Member};
-    let (mut new_versions, mut unchanged) = (0, 0);
+    let mut all = Vec::new();
     for c in campaigns {
         let mut members = Vec::new();
         for id in &c.incidents {
@@ -57,46 +67,12 @@ fn store_campaigns(
             .map(|m| m.created.clone())
             .min()
             .unwrap_or_default();
-        let previous = store.get(&c.id)?.map(|p| p.value()).transpose()?;
-        let created = previous
-            .as_ref()
-            .and_then(|p| p.get("created"))
-            .and_then(Value::as_str)
-            .map_or(earliest, String::from);
         let now = concord_stix::timestamp::now();
-        let mut objects = campaign_objects(c, &members, &created, &now);
-        if let Some(prev) = &previous {
-            let mut same = objects[0].clone();
-            same["modified"] = prev["modified"].clone();
-            if concord_stix::canonical::canonical(&same) == concord_stix::canonical::canonical(prev)
-            {
-                objects[0] = prev.clone();
-                unchanged += 1;
-            } else {
-                new_versions += 1;
-            }
-        } else {
-            new_versions += 1;
-        }
-        for o in &objects {
-            let report =
-                concord_stix::validate::validate_object(o, "$", &concord_stix::Options::default());
-            anyhow::ensure!(
-                report.is_valid(),
-                "derived object for campaign {} is invalid: {:?}",
-                c.id,
-                report.errors
-            );
-        }
-        let s = store.ingest_values(&objects, submitter, "concord correlate")?;
-        anyhow::ensure!(
-            s.rejections.is_empty(),
-            "storing campaign {} was refused: {:?}",
-            c.id,
-            s.rejections
-        );
+        all.extend(campaign_objects(c, &members, &earliest, &now));
     }
-    Ok((new_versions, unchanged))
+    let (changed, same) =
+        crate::stored::upsert_derived(store, all, submitter, "concord correlate")?;
+    Ok((changed, same))
 }
 
 /// The artefact keys an object contributes.
@@ -150,10 +126,32 @@ fn keys_of(v: &Value) -> Vec<String> {
     }
 }
 
-/// Every stored incident with its artefacts (through `uses` and `related-to` relationships).
+/// Object types that can be artefacts or techniques of an incident.
+const LINKED_TYPES: &[&str] = &[
+    "ipv4-addr",
+    "ipv6-addr",
+    "domain-name",
+    "url",
+    "email-addr",
+    "mac-addr",
+    "file",
+    "artifact",
+    "x509-certificate",
+    "indicator",
+    "infrastructure",
+    "malware",
+    "tool",
+    "attack-pattern",
+];
+
+/// Every stored incident with its artefacts and techniques (through `uses` and
+/// `related-to` relationships), in three bulk reads: incidents, relationship edges from
+/// the indexed columns, and the linked objects.
 pub fn gather(store: &Store) -> anyhow::Result<Vec<IncidentArtefacts>> {
+    use std::collections::HashMap;
     let mut out = Vec::new();
-    for inc in store.latest_of_type("incident")? {
+    let mut index: HashMap<String, usize> = HashMap::new();
+    store.for_each_latest::<anyhow::Error>(&["incident"], |inc| {
         let v = inc.value()?;
         let first_seen = v
             .get("extensions")
@@ -163,36 +161,46 @@ pub fn gather(store: &Store) -> anyhow::Result<Vec<IncidentArtefacts>> {
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string();
-        let mut artefacts = Vec::new();
-        for rel in store.relationships_of(&inc.id)? {
-            let r = rel.value()?;
-            let rt = r
-                .get("relationship_type")
-                .and_then(Value::as_str)
-                .unwrap_or("");
-            if rt != "uses" && rt != "related-to" {
-                continue;
-            }
-            let other = [r.get("source_ref"), r.get("target_ref")]
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .find(|x| *x != inc.id);
-            let Some(other) = other else { continue };
-            let Some(obj) = store.get(other)? else {
-                continue;
-            };
-            for k in keys_of(&obj.value()?) {
-                artefacts.push((k, other.to_string()));
-            }
-        }
+        index.insert(inc.id.clone(), out.len());
         out.push(IncidentArtefacts {
             id: inc.id.clone(),
             name: v.get("name").and_then(Value::as_str).map(String::from),
             first_seen,
-            artefacts,
+            artefacts: Vec::new(),
+            techniques: Vec::new(),
         });
+        Ok(())
+    })?;
+    // object id -> incidents it is linked to
+    let mut linked: HashMap<String, Vec<usize>> = HashMap::new();
+    for e in store.edges(&["uses", "related-to"])? {
+        let (inc, other) = match (index.get(&e.source_ref), index.get(&e.target_ref)) {
+            (Some(i), None) => (*i, e.target_ref),
+            (None, Some(i)) => (*i, e.source_ref),
+            _ => continue,
+        };
+        linked.entry(other).or_default().push(inc);
     }
+    store.for_each_latest::<anyhow::Error>(LINKED_TYPES, |obj| {
+        let Some(incs) = linked.get(&obj.id) else {
+            return Ok(());
+        };
+        let v = obj.value()?;
+        if obj.object_type == "attack-pattern" {
+            if let Some(t) = concord_assess::kb::attack_id(&v) {
+                for &i in incs {
+                    out[i].techniques.push(t.to_string());
+                }
+            }
+            return Ok(());
+        }
+        for k in keys_of(&v) {
+            for &i in incs {
+                out[i].artefacts.push((k.clone(), obj.id.clone()));
+            }
+        }
+        Ok(())
+    })?;
     Ok(out)
 }
 
@@ -200,10 +208,15 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     let mut store =
         Store::open(&ctx.db).with_context(|| format!("opening database {}", ctx.db.display()))?;
     let incidents = gather(&store)?;
-    let (campaigns, ignored) = correlate(&incidents);
+    let params = concord_assess::correlate::Params {
+        window_days: args.window_days,
+        min_shared: args.min_shared,
+        min_jaccard: args.min_jaccard,
+    };
+    let (campaigns, ignored) = concord_assess::correlate::correlate_with(&incidents, &params);
     if !args.dry_run {
         let (changed, same) = store_campaigns(&mut store, &campaigns, &ctx.submitter)?;
-        eprintln!("stored {changed} new or changed campaign(s); {same} unchanged");
+        eprintln!("stored {changed} new or changed object(s) (campaigns and their relationships); {same} unchanged");
     }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.json {
