@@ -25,7 +25,8 @@ pub struct IncidentArtefacts {
 /// When technique similarity links two incidents: both first seen within `window_days` of
 /// each other, sharing at least `min_shared` techniques, with a Jaccard similarity of their
 /// technique sets of at least `min_jaccard`. A technique used by more incidents than the
-/// cap ([`cap`]) does not propose candidates (it still counts in the similarity).
+/// cap ([`cap`]) within the window does not propose candidates (it still counts in the
+/// similarity).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Params {
     pub window_days: f64,
@@ -137,14 +138,13 @@ fn similar_pairs<'a>(incidents: &'a [IncidentArtefacts], p: &Params, limit: usiz
         counts.clear();
         for tech in set {
             let Some(list) = postings.get(tech) else { continue };
-            if list.len() > limit {
+            let start = list.partition_point(|(x, _)| *x < t - window);
+            let end = list.partition_point(|(x, _)| *x <= t + window);
+            if end - start > limit {
+                // too common within the window to propose candidates
                 continue;
             }
-            let start = list.partition_point(|(x, _)| *x < t - window);
-            for &(x, j) in &list[start..] {
-                if x > t + window {
-                    break;
-                }
+            for &(_, j) in &list[start..end] {
                 if j > i {
                     *counts.entry(j).or_default() += 1;
                 }

@@ -16,6 +16,8 @@ pub struct Mix {
     pub incidents_per_campaign: usize,
     pub noise: usize,
     pub decoys: usize,
+    /// Extra private indicators (STIX `indicator` objects with a pattern) per incident.
+    pub indicators: usize,
     pub seed: u64,
 }
 
@@ -26,6 +28,7 @@ impl Default for Mix {
             incidents_per_campaign: 6,
             noise: 30,
             decoys: 20,
+            indicators: 0,
             seed: 1,
         }
     }
@@ -88,14 +91,14 @@ pub fn generate(mix: Mix) -> (Value, BTreeMap<String, String>) {
     let mut rng = Rng(mix.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let mut objects: Vec<Value> = Vec::new();
     let mut truth = BTreeMap::new();
+    // 2026-01-01 plus `day` days and (day mod 24) hours
     let ts = |day: usize| {
-        format!(
-            "2026-{:02}-{:02}T{:02}:00:00.000Z",
-            1 + day / 28 % 12,
-            1 + day % 28,
-            day % 24
+        let day = day as i64;
+        concord_stix::timestamp::format_unix_millis(
+            1_767_225_600_000 + day * 86_400_000 + (day % 24) * 3_600_000,
         )
     };
+    let mut serial = 0u64;
     let observable = |objects: &mut Vec<Value>, rng: &mut Rng, ty: &str, value: String| -> String {
         let id = format!("{ty}--{}", rng.uuid4());
         objects.push(json!({"type": ty, "spec_version": "2.1", "id": id, "value": value}));
@@ -114,6 +117,24 @@ pub fn generate(mix: Mix) -> (Value, BTreeMap<String, String>) {
     let relate = |objects: &mut Vec<Value>, rng: &mut Rng, from: &str, to: &str, day: usize| {
         objects.push(json!({"type": "relationship", "spec_version": "2.1", "id": format!("relationship--{}", rng.uuid4()),
             "created": ts(day), "modified": ts(day), "relationship_type": "related-to", "source_ref": from, "target_ref": to}));
+    };
+    // private indicators of one incident (each value unique to it)
+    let indicators = |objects: &mut Vec<Value>, rng: &mut Rng, serial: &mut u64, inc: &str, day: usize| {
+        for _ in 0..mix.indicators {
+            *serial += 1;
+            let n = *serial;
+            let pattern = if n % 2 == 0 {
+                format!("[ipv4-addr:value = '10.{}.{}.{}']", n >> 16 & 255, n >> 8 & 255, n & 255)
+            } else {
+                format!("[domain-name:value = 'i{n}.example']")
+            };
+            let id = format!("indicator--{}", rng.uuid4());
+            objects.push(json!({"type": "indicator", "spec_version": "2.1", "id": id,
+                "created": ts(day), "modified": ts(day), "pattern": pattern, "pattern_type": "stix",
+                "valid_from": ts(day), "indicator_types": ["malicious-activity"]}));
+            objects.push(json!({"type": "relationship", "spec_version": "2.1", "id": format!("relationship--{}", rng.uuid4()),
+                "created": ts(day), "modified": ts(day), "relationship_type": "related-to", "source_ref": inc, "target_ref": id}));
+        }
     };
     let uses = |objects: &mut Vec<Value>, rng: &mut Rng, from: &str, to: &str, day: usize| {
         objects.push(json!({"type": "relationship", "spec_version": "2.1", "id": format!("relationship--{}", rng.uuid4()),
@@ -143,19 +164,34 @@ pub fn generate(mix: Mix) -> (Value, BTreeMap<String, String>) {
                 &mut objects,
                 &mut rng,
                 "ipv4-addr",
-                format!("198.51.{}.{}", c % 250, 10 + k),
+                {
+                    // unique per campaign: 100.64.0.0/10 (shared address space)
+                    let n = c * 3 + k;
+                    format!("100.{}.{}.{}", 64 + (n >> 16) % 64, (n >> 8) & 255, n & 255)
+                },
             ));
         }
         let domain = format!("c{c}-{}.example", rng.below(1_000_000));
         infra.push(observable(&mut objects, &mut rng, "domain-name", domain));
-        // the campaign's technique profile: a slice of six of the pool
-        let profile: Vec<&String> = (0..6)
-            .map(|k| &technique_ids[(c * 6 + k) % technique_ids.len()])
-            .collect();
+        // the campaign's technique profile: a slice of six of the pool (disjoint for the
+        // first eight campaigns), then six drawn at random
+        let profile: Vec<&String> = if (c + 1) * 6 <= technique_ids.len() {
+            (0..6).map(|k| &technique_ids[c * 6 + k]).collect()
+        } else {
+            let mut picked: Vec<usize> = Vec::new();
+            while picked.len() < 6 {
+                let k = rng.below(technique_ids.len());
+                if !picked.contains(&k) {
+                    picked.push(k);
+                }
+            }
+            picked.iter().map(|&k| &technique_ids[k]).collect()
+        };
         let mut prev: Option<usize> = None;
         for n in 0..mix.incidents_per_campaign {
             day += 1;
             let id = incident(&mut objects, &mut rng, day, &label);
+            indicators(&mut objects, &mut rng, &mut serial, &id, day);
             // four or five of the profile's six techniques
             let skip = rng.below(6);
             for (k, t) in profile.iter().enumerate() {
@@ -185,11 +221,13 @@ pub fn generate(mix: Mix) -> (Value, BTreeMap<String, String>) {
     for n in 0..mix.noise {
         day += 1;
         let id = incident(&mut objects, &mut rng, day, "noise");
+        indicators(&mut objects, &mut rng, &mut serial, &id, day);
         let own = observable(
             &mut objects,
             &mut rng,
             "ipv4-addr",
-            format!("203.0.{}.{}", n / 250 % 250, n % 250),
+            // unique per noise incident: 198.18.0.0/15 (benchmarking range)
+            format!("198.{}.{}.{}", 18 + (n >> 16) % 2, (n >> 8) & 255, n & 255),
         );
         relate(&mut objects, &mut rng, &id, &own, day);
         for _ in 0..3 {
@@ -201,6 +239,7 @@ pub fn generate(mix: Mix) -> (Value, BTreeMap<String, String>) {
     for n in 0..mix.decoys {
         day += 1;
         let id = incident(&mut objects, &mut rng, day, "decoy");
+        indicators(&mut objects, &mut rng, &mut serial, &id, day);
         for _ in 0..2 {
             let p = public_ids[rng.below(public_ids.len())].clone();
             relate(&mut objects, &mut rng, &id, &p, day);

@@ -61,6 +61,8 @@ pub struct Software {
     pub attack_id: Option<String>,
     pub name: String,
     pub kind: String,
+    /// T-ids the software is known to use (its own `uses` profile).
+    pub techniques: BTreeSet<String>,
 }
 
 /// A state named as a group's sponsor, and the object that says so.
@@ -82,6 +84,9 @@ pub struct Group {
     pub techniques: BTreeSet<String>,
     /// STIX ids of malware and tools the group uses.
     pub software: BTreeSet<String>,
+    /// STIX ids of infrastructure, indicators and observables linked to the group
+    /// (`uses`, `related-to`, `indicates`).
+    pub links: BTreeSet<String>,
     /// Sponsor links, most specific source first.
     pub sponsors: Vec<SponsorLink>,
     pub kind: ActorKind,
@@ -126,7 +131,32 @@ pub const KB_TYPES: &[&str] = &[
 ];
 
 /// Relationship types the knowledge base reads.
-pub const KB_RELATIONSHIPS: &[&str] = &["uses", "revoked-by", "subtechnique-of", "attributed-to"];
+pub const KB_RELATIONSHIPS: &[&str] = &[
+    "uses",
+    "revoked-by",
+    "subtechnique-of",
+    "attributed-to",
+    "related-to",
+    "indicates",
+];
+
+/// Whether the knowledge base needs a relationship, from its type and endpoints alone (so a
+/// store can skip the rest without parsing them).
+pub fn wants_relationship(relationship_type: &str, source: &str, target: &str) -> bool {
+    let group = |x: &str| x.starts_with("intrusion-set--") || x.starts_with("threat-actor--");
+    match relationship_type {
+        "revoked-by" | "subtechnique-of" => true,
+        "uses" => {
+            group(source)
+                || group(target)
+                || source.starts_with("malware--")
+                || source.starts_with("tool--")
+        }
+        "attributed-to" | "related-to" => group(source) || group(target),
+        "indicates" => group(target),
+        _ => false,
+    }
+}
 
 fn s<'a>(v: &'a Value, k: &str) -> Option<&'a str> {
     v.get(k).and_then(Value::as_str)
@@ -306,6 +336,7 @@ impl KnowledgeBase {
                     attack_id: attack_id(v).map(String::from),
                     name: s(v, "name").unwrap_or(id).to_string(),
                     kind: ty.to_string(),
+                    techniques: BTreeSet::new(),
                 },
             );
         }
@@ -361,6 +392,7 @@ impl KnowledgeBase {
                         aliases: aliases.clone(),
                         techniques: BTreeSet::new(),
                         software: BTreeSet::new(),
+                        links: BTreeSet::new(),
                         sponsors: Vec::new(),
                         kind: ActorKind::Unknown,
                         merged: Vec::new(),
@@ -385,6 +417,33 @@ impl KnowledgeBase {
             let (Some(src), Some(dst)) = (s(r, "source_ref"), s(r, "target_ref")) else {
                 continue;
             };
+            let rt = s(r, "relationship_type").unwrap_or("");
+            // infrastructure, indicators and observables linked to a group, either way round
+            if matches!(rt, "uses" | "related-to" | "indicates") {
+                let (g, other) = match (kb.by_stix.get(src), kb.by_stix.get(dst)) {
+                    (Some(&g), None) => (Some(g), dst),
+                    (None, Some(&g)) => (Some(g), src),
+                    _ => (None, dst),
+                };
+                if let Some(g) = g {
+                    if !kb.tech_by_stix.contains_key(other)
+                        && !kb.software.contains_key(other)
+                        && !other.starts_with("attack-pattern--")
+                        && !other.starts_with("campaign--")
+                        && !other.starts_with("incident--")
+                    {
+                        kb.groups[g].links.insert(other.to_string());
+                    }
+                }
+            }
+            if rt == "uses" {
+                if let (Some(tid), Some(sw)) =
+                    (kb.tech_by_stix.get(dst).cloned(), kb.software.get_mut(src))
+                {
+                    sw.techniques.insert(tid);
+                    continue;
+                }
+            }
             let Some(&gi) = kb.by_stix.get(src) else {
                 continue;
             };
@@ -463,6 +522,13 @@ impl KnowledgeBase {
     pub fn groups_using_software(&self, stix_id: &str) -> Vec<usize> {
         (0..self.groups.len())
             .filter(|&i| self.groups[i].software.contains(stix_id))
+            .collect()
+    }
+
+    /// Groups linked to an infrastructure, indicator or observable object.
+    pub fn groups_linked_to(&self, stix_id: &str) -> Vec<usize> {
+        (0..self.groups.len())
+            .filter(|&i| self.groups[i].links.contains(stix_id))
             .collect()
     }
 

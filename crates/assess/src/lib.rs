@@ -10,6 +10,7 @@
 //! missing victims are an error.
 
 pub mod assess;
+pub mod attribution;
 pub mod correlate;
 pub mod country;
 pub mod facts;

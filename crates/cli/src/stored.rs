@@ -8,20 +8,17 @@ use serde_json::Value;
 
 /// The knowledge base from everything stored (one bulk read).
 pub fn knowledge_base(store: &Store) -> anyhow::Result<KnowledgeBase> {
-    use concord_assess::kb::{KB_RELATIONSHIPS, KB_TYPES};
+    use concord_assess::kb::{wants_relationship, KB_RELATIONSHIPS, KB_TYPES};
+    // which relationships to parse, from the indexed columns alone
+    let wanted: std::collections::HashSet<String> = store
+        .edges(KB_RELATIONSHIPS)?
+        .into_iter()
+        .filter(|e| wants_relationship(&e.relationship_type, &e.source_ref, &e.target_ref))
+        .map(|e| e.id)
+        .collect();
     let mut objects = Vec::new();
     store.for_each_latest::<anyhow::Error>(KB_TYPES, |o| {
-        if o.object_type == "relationship" {
-            // only the relationship types the knowledge base reads
-            let v = o.value()?;
-            let rt = v
-                .get("relationship_type")
-                .and_then(Value::as_str)
-                .unwrap_or("");
-            if KB_RELATIONSHIPS.contains(&rt) {
-                objects.push(v);
-            }
-        } else {
+        if o.object_type != "relationship" || wanted.contains(&o.id) {
             objects.push(o.value()?);
         }
         Ok(())

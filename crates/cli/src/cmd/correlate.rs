@@ -68,7 +68,12 @@ fn store_campaigns(
             .min()
             .unwrap_or_default();
         let now = concord_stix::timestamp::now();
-        all.extend(campaign_objects(c, &members, &earliest, &now));
+        // concord creates the campaign now; an earlier incident dates it earlier
+        let created = match concord_stix::timestamp::Timestamp::cmp_str(&earliest, &now) {
+            Some(std::cmp::Ordering::Less) => earliest,
+            _ => now.clone(),
+        };
+        all.extend(campaign_objects(c, &members, &created, &now));
     }
     let (changed, same) =
         crate::stored::upsert_derived(store, all, submitter, "concord correlate")?;

@@ -23,8 +23,14 @@ pub struct Args {
     /// Unrelated incidents sharing only public services (resolvers, common domains).
     #[arg(long, default_value_t = Mix::default().decoys)]
     decoys: usize,
+    /// Extra private indicators (with STIX patterns) per incident, for scale.
+    #[arg(long, default_value_t = 0)]
+    indicators: usize,
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Write bundles of at most this many objects into the directory --out instead of one file.
+    #[arg(long, value_name = "N")]
+    per_file: Option<usize>,
 }
 
 pub fn run(_ctx: &Ctx, a: Args) -> anyhow::Result<i32> {
@@ -33,10 +39,23 @@ pub fn run(_ctx: &Ctx, a: Args) -> anyhow::Result<i32> {
         incidents_per_campaign: a.incidents_per_campaign,
         noise: a.noise,
         decoys: a.decoys,
+        indicators: a.indicators,
         seed: a.seed,
     };
     let (bundle, truth) = generate(mix);
-    std::fs::write(&a.out, serde_json::to_vec(&bundle)?)?;
+    match a.per_file {
+        None => std::fs::write(&a.out, serde_json::to_vec(&bundle)?)?,
+        Some(n) => {
+            std::fs::create_dir_all(&a.out)?;
+            let objects = bundle["objects"].as_array().map_or(&[][..], Vec::as_slice);
+            for (k, chunk) in objects.chunks(n.max(1)).enumerate() {
+                let part = serde_json::json!({"type": "bundle",
+                    "id": format!("bundle--{}", uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, format!("{}:{k}", bundle["id"]).as_bytes())),
+                    "objects": chunk});
+                std::fs::write(a.out.join(format!("part-{k:05}.json")), serde_json::to_vec(&part)?)?;
+            }
+        }
+    }
     if let Some(t) = &a.truth {
         std::fs::write(t, serde_json::to_vec_pretty(&truth)?)?;
     }
