@@ -51,7 +51,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             params.software_weight = w;
         }
     }
-    println!("mu {} backoff {} software weight {}", params.mu, params.backoff, params.software_weight);
+    println!(
+        "mu {} backoff {} software weight {}",
+        params.mu, params.backoff, params.software_weight
+    );
     let eligible: Vec<usize> = (0..kb.groups.len())
         .filter(|&g| kb.groups[g].techniques.len() >= 20)
         .collect();
@@ -65,10 +68,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut ranks = 0u32;
     // protocol "hidden": observe techniques hidden from the profile (the test);
     // protocol "known": observe techniques still in the profile (a sanity check)
-    for (protocol, k) in [("hidden", 5usize), ("hidden", 10), ("hidden", 20), ("known", 5), ("known", 10)] {
+    for (protocol, k) in [
+        ("hidden", 5usize),
+        ("hidden", 10),
+        ("hidden", 20),
+        ("known", 5),
+        ("known", 10),
+    ] {
         let (mut n, mut c, mut j) = (0u32, [0u32; 3], [0u32; 3]);
         for seed in 0..seeds {
-            let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (seed + 1).wrapping_mul(0x2545_F491_4F6C_DD1D));
+            let mut rng =
+                Rng(0x9E37_79B9_7F4A_7C15 ^ (seed + 1).wrapping_mul(0x2545_F491_4F6C_DD1D));
             for &g in &eligible {
                 let mut techs: Vec<String> = kb.groups[g].techniques.iter().cloned().collect();
                 rng.shuffle(&mut techs);
@@ -106,12 +116,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let f = |x: u32| f64::from(x) / f64::from(n.max(1));
         println!(
             "{protocol:<7} {k:>3} | {n:>6} | {:>13.3} {:>5.3} {:>6.3} | {:>13.3} {:>5.3} {:>6.3}",
-            f(c[0]), f(c[1]), f(c[2]), f(j[0]), f(j[1]), f(j[2])
+            f(c[0]),
+            f(c[1]),
+            f(c[2]),
+            f(j[0]),
+            f(j[1]),
+            f(j[2])
         );
     }
     println!(
         "ranking one observation against {} groups: {:.1} µs on average ({ranks} rankings)",
-        kb.groups.iter().filter(|g| !g.techniques.is_empty()).count(),
+        kb.groups
+            .iter()
+            .filter(|g| !g.techniques.is_empty())
+            .count(),
         rank_time.as_secs_f64() * 1e6 / f64::from(ranks.max(1))
     );
     Ok(())

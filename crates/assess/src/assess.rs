@@ -51,6 +51,20 @@ pub struct Assessment {
 }
 
 impl Assessment {
+    /// Take attribution from the attribution engine: level, state, p, reasons, and the
+    /// actor kind, in the assessment and in its vector.
+    pub fn set_attribution(&mut self, r: &crate::attribution::Attribution) {
+        self.attribution = Attribution {
+            level: r.level,
+            state: r.state.clone(),
+            p: Some(r.p),
+            reasons: r.reasons.clone(),
+        };
+        self.actor = r.actor;
+        self.vector["attribution"] = json!(r.level);
+        self.vector["actor"] = json!(r.actor);
+    }
+
     /// The vector for `decide`.
     pub fn to_vector(&self) -> Option<Vector> {
         Vector::from_json(&self.vector).ok()

@@ -49,7 +49,7 @@ impl Default for Params {
             ttp_temperature: 0.5,
             ttp_max_lr: 20.0,
             prior_unknown: 0.2,
-            min_states: 20,
+            min_states: 10,
             software_lr: 10.0,
             infrastructure_lr: 8.0,
         }
@@ -156,7 +156,13 @@ impl TtpIndex {
                 let mut w: HashMap<String, f64> = HashMap::new();
                 if p.software_weight > 0.0 {
                     for s in &g.software {
-                        for t in kb.software.get(s).map(|s| &s.techniques).into_iter().flatten() {
+                        for t in kb
+                            .software
+                            .get(s)
+                            .map(|s| &s.techniques)
+                            .into_iter()
+                            .flatten()
+                        {
                             w.insert(t.clone(), p.software_weight);
                         }
                     }
@@ -232,7 +238,11 @@ pub fn rank_jaccard(kb: &KnowledgeBase, observed: &[&str]) -> Vec<(usize, f64)> 
         .enumerate()
         .filter(|(_, g)| !g.techniques.is_empty())
         .map(|(i, g)| {
-            let inter = g.techniques.iter().filter(|t| o.contains(t.as_str())).count();
+            let inter = g
+                .techniques
+                .iter()
+                .filter(|t| o.contains(t.as_str()))
+                .count();
             let union = g.techniques.len() + o.len() - inter;
             (i, inter as f64 / union.max(1) as f64)
         })
@@ -425,7 +435,11 @@ fn evidence_items(
                 factors.insert(h.clone(), (cap * (llr / cap).tanh()).exp());
             }
         }
-        let at = techs.iter().map(|(_, at, _)| at.as_str()).max().unwrap_or("");
+        let at = techs
+            .iter()
+            .map(|(_, at, _)| at.as_str())
+            .max()
+            .unwrap_or("");
         items.push(Evidence {
             id: "techniques".into(),
             kind: "ttp".into(),
@@ -472,7 +486,12 @@ fn evidence_items(
         }
     };
     shared(&obs.software, "malware", p.software_lr, &mut items);
-    shared(&obs.infrastructure, "infrastructure", p.infrastructure_lr, &mut items);
+    shared(
+        &obs.infrastructure,
+        "infrastructure",
+        p.infrastructure_lr,
+        &mut items,
+    );
     for c in &obs.claims {
         if !before(&c.at, as_of) {
             continue;
@@ -505,7 +524,10 @@ fn evidence_items(
         };
         items.push(Evidence {
             id: c.id.clone(),
-            kind: c.evidence_kind.clone().unwrap_or_else(|| "unspecified".into()),
+            kind: c
+                .evidence_kind
+                .clone()
+                .unwrap_or_else(|| "unspecified".into()),
             at: c.at.clone(),
             summary: format!(
                 "{} says {named} ({rating}, {}; likelihood ratio {lr:.1})",
@@ -603,7 +625,9 @@ pub fn attribute(
         "none"
     };
     if evidence.is_empty() {
-        reasons.push("no evidence: no techniques, no claims, nothing shared with a known group".into());
+        reasons.push(
+            "no evidence: no techniques, no claims, nothing shared with a known group".into(),
+        );
     }
     if let Some(s) = &state {
         reasons.push(format!(
@@ -676,7 +700,11 @@ pub fn attribute(
             _ => None,
         })
         .collect();
-    groups.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.group_id.cmp(&b.group_id)));
+    groups.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(a.group_id.cmp(&b.group_id))
+    });
     groups.truncate(10);
     for g in &mut groups {
         g.score = round(g.score);
@@ -684,7 +712,11 @@ pub fn attribute(
     let ach = ach(&space, &evidence, &states, state.as_deref());
     Attribution {
         groups,
-        states: states.iter().map(|(s, p)| (s.clone(), round(*p))).filter(|(_, p)| *p > 0.0).collect(),
+        states: states
+            .iter()
+            .map(|(s, p)| (s.clone(), round(*p)))
+            .filter(|(_, p)| *p > 0.0)
+            .collect(),
         no_state: round(no_state),
         level,
         state: if level == "none" { None } else { state },
@@ -706,7 +738,11 @@ fn ach(
 ) -> Ach {
     let mut ranked: Vec<(&String, &f64)> = states.iter().collect();
     ranked.sort_by(|a, b| b.1.total_cmp(a.1).then(a.0.cmp(b.0)));
-    let mut hyps: Vec<Option<String>> = ranked.iter().take(4).map(|(s, _)| Some((*s).clone())).collect();
+    let mut hyps: Vec<Option<String>> = ranked
+        .iter()
+        .take(4)
+        .map(|(s, _)| Some((*s).clone()))
+        .collect();
     hyps.push(None);
     let names: Vec<String> = hyps
         .iter()

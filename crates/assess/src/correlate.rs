@@ -100,7 +100,11 @@ type Similar<'a> = (usize, usize, Vec<&'a str>, f64, f64);
 
 /// Pairs of incidents whose technique sets are similar within the time window. Candidates
 /// come from a technique index sorted by time, so work is bounded by the cap per technique.
-fn similar_pairs<'a>(incidents: &'a [IncidentArtefacts], p: &Params, limit: usize) -> Vec<Similar<'a>> {
+fn similar_pairs<'a>(
+    incidents: &'a [IncidentArtefacts],
+    p: &Params,
+    limit: usize,
+) -> Vec<Similar<'a>> {
     use std::collections::BTreeSet;
     let sets: Vec<BTreeSet<&str>> = incidents
         .iter()
@@ -137,7 +141,9 @@ fn similar_pairs<'a>(incidents: &'a [IncidentArtefacts], p: &Params, limit: usiz
         }
         counts.clear();
         for tech in set {
-            let Some(list) = postings.get(tech) else { continue };
+            let Some(list) = postings.get(tech) else {
+                continue;
+            };
             let start = list.partition_point(|(x, _)| *x < t - window);
             let end = list.partition_point(|(x, _)| *x <= t + window);
             if end - start > limit {
@@ -166,7 +172,10 @@ fn similar_pairs<'a>(incidents: &'a [IncidentArtefacts], p: &Params, limit: usiz
 }
 
 /// Correlate incidents into campaigns (components of two or more incidents).
-pub fn correlate_with(incidents: &[IncidentArtefacts], params: &Params) -> (Vec<Campaign>, Ignored) {
+pub fn correlate_with(
+    incidents: &[IncidentArtefacts],
+    params: &Params,
+) -> (Vec<Campaign>, Ignored) {
     // artefact -> (incidents, the object it was first seen in)
     let mut index: HashMap<&str, (Vec<usize>, &str)> = HashMap::with_capacity(incidents.len() * 4);
     for (i, inc) in incidents.iter().enumerate() {
@@ -324,10 +333,17 @@ mod tests {
         let (c, _) = correlate(&incs);
         assert_eq!(c.len(), 1, "{c:?}");
         assert_eq!(c[0].incidents, ["incident--1", "incident--2"]);
-        assert!(c[0].reasons[0].starts_with("similar techniques (3 shared"), "{:?}", c[0].reasons);
+        assert!(
+            c[0].reasons[0].starts_with("similar techniques (3 shared"),
+            "{:?}",
+            c[0].reasons
+        );
         assert!(c[0].reasons[0].contains("Jaccard 0.60"));
         // a wider window links the third as well
-        let wide = Params { window_days: 30.0, ..Params::default() };
+        let wide = Params {
+            window_days: 30.0,
+            ..Params::default()
+        };
         let (c, _) = correlate_with(&incs, &wide);
         assert_eq!(c[0].incidents.len(), 3);
     }

@@ -70,12 +70,54 @@ const EFFECTS: &[&str] = &["espionage", "disruption", "destruction"];
 /// ATT&CK technique ids the generator draws from (real ids; the objects it writes are
 /// its own attack-patterns carrying these external ids).
 const TECHNIQUES: &[&str] = &[
-    "T1566.001", "T1566.002", "T1059.001", "T1059.003", "T1071.001", "T1105", "T1486", "T1490",
-    "T1498", "T1499", "T1190", "T1133", "T1078", "T1003.001", "T1021.001", "T1021.002",
-    "T1047", "T1053.005", "T1027", "T1140", "T1036", "T1055", "T1070.004", "T1082",
-    "T1083", "T1016", "T1018", "T1057", "T1112", "T1547.001", "T1543.003", "T1569.002",
-    "T1005", "T1039", "T1114", "T1560", "T1041", "T1048", "T1567", "T1102",
-    "T1090", "T1573", "T1572", "T1485", "T1561", "T1489", "T1491", "T1529",
+    "T1566.001",
+    "T1566.002",
+    "T1059.001",
+    "T1059.003",
+    "T1071.001",
+    "T1105",
+    "T1486",
+    "T1490",
+    "T1498",
+    "T1499",
+    "T1190",
+    "T1133",
+    "T1078",
+    "T1003.001",
+    "T1021.001",
+    "T1021.002",
+    "T1047",
+    "T1053.005",
+    "T1027",
+    "T1140",
+    "T1036",
+    "T1055",
+    "T1070.004",
+    "T1082",
+    "T1083",
+    "T1016",
+    "T1018",
+    "T1057",
+    "T1112",
+    "T1547.001",
+    "T1543.003",
+    "T1569.002",
+    "T1005",
+    "T1039",
+    "T1114",
+    "T1560",
+    "T1041",
+    "T1048",
+    "T1567",
+    "T1102",
+    "T1090",
+    "T1573",
+    "T1572",
+    "T1485",
+    "T1561",
+    "T1489",
+    "T1491",
+    "T1529",
 ];
 
 const PUBLIC: &[(&str, &str)] = &[
@@ -119,12 +161,21 @@ pub fn generate(mix: Mix) -> (Value, BTreeMap<String, String>) {
             "created": ts(day), "modified": ts(day), "relationship_type": "related-to", "source_ref": from, "target_ref": to}));
     };
     // private indicators of one incident (each value unique to it)
-    let indicators = |objects: &mut Vec<Value>, rng: &mut Rng, serial: &mut u64, inc: &str, day: usize| {
+    let indicators = |objects: &mut Vec<Value>,
+                      rng: &mut Rng,
+                      serial: &mut u64,
+                      inc: &str,
+                      day: usize| {
         for _ in 0..mix.indicators {
             *serial += 1;
             let n = *serial;
             let pattern = if n % 2 == 0 {
-                format!("[ipv4-addr:value = '10.{}.{}.{}']", n >> 16 & 255, n >> 8 & 255, n & 255)
+                format!(
+                    "[ipv4-addr:value = '10.{}.{}.{}']",
+                    n >> 16 & 255,
+                    n >> 8 & 255,
+                    n & 255
+                )
             } else {
                 format!("[domain-name:value = 'i{n}.example']")
             };
@@ -144,9 +195,11 @@ pub fn generate(mix: Mix) -> (Value, BTreeMap<String, String>) {
         .iter()
         .map(|t| {
             let id = format!("attack-pattern--{}", rng.uuid4());
-            objects.push(json!({"type": "attack-pattern", "spec_version": "2.1", "id": id,
+            objects.push(
+                json!({"type": "attack-pattern", "spec_version": "2.1", "id": id,
                 "created": ts(0), "modified": ts(0), "name": format!("technique {t}"),
-                "external_references": [{"source_name": "mitre-attack", "external_id": t}]}));
+                "external_references": [{"source_name": "mitre-attack", "external_id": t}]}),
+            );
             id
         })
         .collect();
@@ -160,16 +213,11 @@ pub fn generate(mix: Mix) -> (Value, BTreeMap<String, String>) {
         // private infrastructure of the campaign: 3 addresses in documentation ranges and a domain
         let mut infra: Vec<String> = Vec::new();
         for k in 0..3 {
-            infra.push(observable(
-                &mut objects,
-                &mut rng,
-                "ipv4-addr",
-                {
-                    // unique per campaign: 100.64.0.0/10 (shared address space)
-                    let n = c * 3 + k;
-                    format!("100.{}.{}.{}", 64 + (n >> 16) % 64, (n >> 8) & 255, n & 255)
-                },
-            ));
+            infra.push(observable(&mut objects, &mut rng, "ipv4-addr", {
+                // unique per campaign: 100.64.0.0/10 (shared address space)
+                let n = c * 3 + k;
+                format!("100.{}.{}.{}", 64 + (n >> 16) % 64, (n >> 8) & 255, n & 255)
+            }));
         }
         let domain = format!("c{c}-{}.example", rng.below(1_000_000));
         infra.push(observable(&mut objects, &mut rng, "domain-name", domain));

@@ -46,6 +46,8 @@ enum Command {
     /// The knowledge base from the store (ATT&CK groups, techniques, software, sponsors); MISP galaxy import.
     #[command(subcommand)]
     Kb(cmd::kb::Command),
+    /// Attribute a stored incident or campaign: groups, states, level, reasons, ACH matrix.
+    Attribute(cmd::attribute::Args),
     /// Assess a stored incident or campaign: severity, effects, victims, legal class, the vector.
     Assess(cmd::assess::Args),
     /// Decide on an assessment vector: each option's outcome, blockers, path to consensus.
@@ -78,6 +80,7 @@ fn main() {
         Command::Schema(a) => cmd::schema::run(&ctx, a),
         Command::Policy(c) => cmd::policy::run(&ctx, c),
         Command::Kb(c) => cmd::kb::run(&ctx, c),
+        Command::Attribute(a) => cmd::attribute::run(&ctx, a),
         Command::Assess(a) => cmd::assess::run(&ctx, a),
         Command::Correlate(a) => cmd::correlate::run(&ctx, a),
         Command::Gen(a) => cmd::gen::run(&ctx, a),

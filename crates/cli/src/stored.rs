@@ -84,3 +84,165 @@ pub fn upsert_derived(
     );
     Ok((changed, unchanged))
 }
+
+/// The incident ids behind a stored incident or campaign (a campaign's `related-to`
+/// incidents), or `None` when the id is neither.
+pub fn incident_ids(store: &Store, id: &str) -> anyhow::Result<Option<Vec<String>>> {
+    let Some(obj) = store.get(id)? else {
+        return Ok(None);
+    };
+    match obj.object_type.as_str() {
+        "incident" => Ok(Some(vec![id.to_string()])),
+        "campaign" => {
+            let mut out = Vec::new();
+            for rel in store.relationships_of(id)? {
+                let r = rel.value()?;
+                if r.get("relationship_type").and_then(Value::as_str) != Some("related-to") {
+                    continue;
+                }
+                let other = [r.get("source_ref"), r.get("target_ref")]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .find(|x| *x != id && x.starts_with("incident--"));
+                if let Some(o) = other {
+                    if !out.iter().any(|x| x == o) {
+                        out.push(o.to_string());
+                    }
+                }
+            }
+            out.sort();
+            Ok(Some(out))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// The member an identity stands for (concord extension `member`).
+fn member_of(store: &Store, identity: &str) -> anyhow::Result<Option<String>> {
+    use concord_stix::concord_ext::EXTENSION_ID;
+    Ok(store
+        .get(identity)?
+        .and_then(|o| o.value().ok())
+        .and_then(|v| {
+            v.get("extensions")?
+                .get(EXTENSION_ID)?
+                .get("member")?
+                .as_str()
+                .map(String::from)
+        }))
+}
+
+/// What is observed about an incident or campaign (and its incidents): techniques,
+/// software and infrastructure through `uses` / `related-to`, and `attributed-to` claims.
+pub fn observation(
+    store: &Store,
+    kb: &KnowledgeBase,
+    ids: &[String],
+) -> anyhow::Result<concord_assess::attribution::Observation> {
+    use concord_assess::attribution::{Claim, ClaimTarget, Observation};
+    use concord_stix::concord_ext::EXTENSION_ID;
+    let mut obs = Observation::default();
+    for id in ids {
+        for rel in store.relationships_of(id)? {
+            let r = rel.value()?;
+            let get = |k: &str| r.get(k).and_then(Value::as_str).unwrap_or("");
+            if get("source_ref") != id {
+                continue;
+            }
+            let (rid, other, at) = (get("id"), get("target_ref"), get("created"));
+            match get("relationship_type") {
+                "uses" => {
+                    let tid = match kb.technique_of(other) {
+                        Some(t) => Some(t.to_string()),
+                        None => store
+                            .get(other)?
+                            .and_then(|o| o.value().ok())
+                            .and_then(|v| concord_assess::kb::attack_id(&v).map(String::from))
+                            .filter(|t| t.starts_with('T')),
+                    };
+                    if let Some(t) = tid {
+                        obs.techniques.push((t, at.to_string(), rid.to_string()));
+                    } else if other.starts_with("malware--") || other.starts_with("tool--") {
+                        obs.software.push((other.to_string(), at.to_string()));
+                    } else {
+                        obs.infrastructure.push((other.to_string(), at.to_string()));
+                    }
+                }
+                "related-to" => {
+                    if !other.starts_with("incident--") && !other.starts_with("campaign--") {
+                        obs.infrastructure.push((other.to_string(), at.to_string()));
+                    }
+                }
+                "attributed-to" => {
+                    let ext = r.get("extensions").and_then(|e| e.get(EXTENSION_ID));
+                    let ext_str = |k: &str| ext.and_then(|e| e.get(k)).and_then(Value::as_str);
+                    let sponsor = ext_str("sponsor").and_then(concord_assess::country::alpha3);
+                    let group = kb.group_index(other);
+                    let location = if other.starts_with("location--") {
+                        store
+                            .get(other)?
+                            .and_then(|o| o.value().ok())
+                            .and_then(|v| {
+                                v.get("country")
+                                    .and_then(Value::as_str)
+                                    .and_then(concord_assess::country::alpha3_of_alpha2)
+                            })
+                    } else {
+                        None
+                    };
+                    let target = match (group, sponsor.or(location)) {
+                        (Some(g), _) => ClaimTarget::Group(g),
+                        (None, Some(s)) => ClaimTarget::State(s.to_string()),
+                        (None, None) => {
+                            obs.unresolved.push((
+                                rid.to_string(),
+                                format!("it names {other}, which is no known group, and gives no sponsor state"),
+                            ));
+                            continue;
+                        }
+                    };
+                    let by = match r.get("created_by_ref").and_then(Value::as_str) {
+                        Some(i) => member_of(store, i)?.unwrap_or_else(|| i.to_string()),
+                        None => rel.submitter.clone(),
+                    };
+                    obs.claims.push(Claim {
+                        id: rid.to_string(),
+                        by,
+                        at: at.to_string(),
+                        target,
+                        reliability: ext_str("reliability").and_then(|x| x.chars().next()),
+                        credibility: ext
+                            .and_then(|e| e.get("credibility"))
+                            .and_then(Value::as_u64)
+                            .and_then(|c| u8::try_from(c).ok()),
+                        evidence_kind: ext_str("evidence_kind").map(String::from),
+                    });
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(obs)
+}
+
+/// Attribute a stored incident or campaign as of an instant (`None`: all evidence).
+/// `None` when the id is not a stored incident or campaign.
+pub fn attribution_of(
+    store: &Store,
+    kb: &KnowledgeBase,
+    id: &str,
+    as_of: Option<&str>,
+) -> anyhow::Result<Option<concord_assess::attribution::Attribution>> {
+    use concord_assess::attribution::{attribute, Params, TtpIndex};
+    let Some(mut ids) = incident_ids(store, id)? else {
+        return Ok(None);
+    };
+    if !ids.iter().any(|x| x == id) {
+        ids.insert(0, id.to_string());
+    }
+    let obs = observation(store, kb, &ids)?;
+    let params = Params::default();
+    let ttp = TtpIndex::new(kb, &params);
+    Ok(Some(attribute(kb, &ttp, &obs, as_of, &params)))
+}

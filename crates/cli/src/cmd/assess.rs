@@ -53,8 +53,29 @@ pub fn assess_stored(
         )));
     };
     let v = obj.value()?;
-    match obj.object_type.as_str() {
-        "incident" => Ok(IncidentFacts::from_stix(&v)
+    let mut a = match base_assessment(store, id, &obj.object_type, &v, model, alliance, policies)? {
+        Ok(a) => a,
+        Err(e) => return Ok(Err(e)),
+    };
+    let kb = crate::stored::knowledge_base(store)?;
+    if let Some(r) = crate::stored::attribution_of(store, &kb, id, None)? {
+        a.set_attribution(&r);
+    }
+    Ok(Ok(a))
+}
+
+/// Severity, effects, victims and legal class, before attribution.
+fn base_assessment(
+    store: &Store,
+    id: &str,
+    object_type: &str,
+    v: &Value,
+    model: &SeverityModel,
+    alliance: &Alliance,
+    policies: &PolicySet,
+) -> anyhow::Result<Result<Assessment, Refusal>> {
+    match object_type {
+        "incident" => Ok(IncidentFacts::from_stix(v)
             .map(|f| assess_incident(&f, model, alliance, policies))
             .map_err(|e| (exit::INVALID, e.to_string()))),
         "campaign" => {

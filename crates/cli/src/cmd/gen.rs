@@ -52,7 +52,10 @@ pub fn run(_ctx: &Ctx, a: Args) -> anyhow::Result<i32> {
                 let part = serde_json::json!({"type": "bundle",
                     "id": format!("bundle--{}", uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, format!("{}:{k}", bundle["id"]).as_bytes())),
                     "objects": chunk});
-                std::fs::write(a.out.join(format!("part-{k:05}.json")), serde_json::to_vec(&part)?)?;
+                std::fs::write(
+                    a.out.join(format!("part-{k:05}.json")),
+                    serde_json::to_vec(&part)?,
+                )?;
             }
         }
     }

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod assess;
+pub mod attribute;
 pub mod correlate;
 pub mod decide;
 pub mod demo;
