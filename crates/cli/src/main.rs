@@ -52,6 +52,8 @@ enum Command {
     Assess(cmd::assess::Args),
     /// Decide on an assessment vector: each option's outcome, blockers, path to consensus.
     Decide(cmd::decide::Args),
+    /// Re-decide a stored incident or campaign at each instant its evidence changed.
+    Replay(cmd::replay::Args),
     /// Rift analytics over the whole scenario space: rift index, adoption, pivotal members, ceilings.
     Rift(cmd::rift::Args),
 }
@@ -85,6 +87,7 @@ fn main() {
         Command::Correlate(a) => cmd::correlate::run(&ctx, a),
         Command::Gen(a) => cmd::gen::run(&ctx, a),
         Command::Decide(a) => cmd::decide::run(&ctx, a),
+        Command::Replay(a) => cmd::replay::run(&ctx, a),
         Command::Rift(a) => cmd::rift::run(&ctx, a),
     };
     let code = code.unwrap_or_else(|e| {

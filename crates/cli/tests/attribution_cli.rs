@@ -270,3 +270,154 @@ fn techniques_rank_the_group_that_uses_them() {
     assert_eq!(r["level"], "none");
     assert_eq!(r["ach"]["rows"][0]["evidence"], "techniques");
 }
+
+#[test]
+fn replay_reports_when_each_rung_was_adopted_and_who_held_it_back() {
+    let d = tempfile::tempdir().unwrap();
+    ingest(
+        d.path(),
+        "a.json",
+        vec![
+            identity(1, "EST"),
+            identity(2, "LTU"),
+            incident(),
+            state("RUS", 1),
+            claim(
+                1,
+                1,
+                "RUS",
+                1,
+                ("A", 1),
+                "intelligence",
+                "2026-03-02T00:00:00.000Z",
+            ),
+            claim(
+                2,
+                2,
+                "RUS",
+                1,
+                ("B", 2),
+                "malware",
+                "2026-03-10T00:00:00.000Z",
+            ),
+        ],
+    );
+    let r = run_json(d.path(), &["replay", "--json", INC]);
+    let steps = r["steps"].as_array().unwrap();
+    let at: Vec<&str> = steps.iter().map(|s| s["at"].as_str().unwrap()).collect();
+    assert_eq!(
+        at,
+        [
+            "2026-03-01T00:00:00.000Z",
+            "2026-03-02T00:00:00.000Z",
+            "2026-03-10T00:00:00.000Z"
+        ]
+    );
+    let levels: Vec<&str> = steps
+        .iter()
+        .map(|s| s["vector"]["attribution"].as_str().unwrap())
+        .collect();
+    assert_eq!(levels[0], "none");
+    assert_eq!(levels[2], "high");
+    // each rung: first adoption is one of the instants, and a rung adopted later than the
+    // first instant names who blocked it just before
+    let rungs = r["rungs"].as_array().unwrap();
+    assert_eq!(rungs.len(), 10);
+    let mut later = 0;
+    for g in rungs {
+        if let Some(t) = g["first_adopted"].as_str() {
+            let k = at.iter().position(|x| *x == t).unwrap();
+            assert!(steps[k]["adopted"].as_array().unwrap().contains(&g["id"]));
+            if k > 0 {
+                later += 1;
+                assert!(!steps[k - 1]["adopted"]
+                    .as_array()
+                    .unwrap()
+                    .contains(&g["id"]));
+            }
+        }
+    }
+    assert_eq!(
+        later, 0,
+        "this incident's severity adopts nothing later: {r}"
+    );
+    // evidence ends blocking: FRA and DEU block a joint public attribution until the first
+    // claim, and restrictive measures until the second
+    let rung = |id: &str| rungs.iter().find(|g| g["id"] == id).unwrap();
+    let spans = |id: &str| -> Vec<(String, String)> {
+        rung(id)["blocked"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| {
+                (
+                    b["member"].as_str().unwrap().to_string(),
+                    b["until"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    assert!(
+        spans("attribute").contains(&("FRA".into(), at[1].into())),
+        "{:?}",
+        spans("attribute")
+    );
+    assert!(
+        spans("sanctions").contains(&("DEU".into(), at[2].into())),
+        "{:?}",
+        spans("sanctions")
+    );
+    // not adopted, nobody blocks at the end: the output says the support is short
+    assert_eq!(rung("sanctions")["first_adopted"], Value::Null);
+    assert!(rung("sanctions")["held_back_by"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    assert!(rung("sanctions")["rule"].is_string());
+    // the text output explains it
+    let out = concord(d.path()).args(["replay", INC]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("never adopted; nobody blocks at the end"),
+        "{text}"
+    );
+}
+
+#[test]
+fn replay_of_a_campaign_shows_time_to_consensus() {
+    // two incidents (the second, on 6 March, severe) and two rated claims (3 and 9 March)
+    let d = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/replay-campaign.json");
+    concord(d.path())
+        .arg("ingest")
+        .arg(&fixture)
+        .assert()
+        .success();
+    let camp = "campaign--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f";
+    let r = run_json(d.path(), &["replay", "--json", camp]);
+    let highest: Vec<&str> = r["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["highest_adopted"].as_str().unwrap_or("none"))
+        .collect();
+    assert_eq!(highest, ["consult", "consult", "defend", "art5"]);
+    let rung = |id: &str| {
+        r["rungs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        rung("sanctions")["first_adopted"],
+        "2026-03-09T00:00:00.000Z"
+    );
+    assert_eq!(rung("sanctions")["held_back_by"], json!(["DEU", "FRA"]));
+    assert_eq!(rung("defend")["first_adopted"], "2026-03-06T00:00:00.000Z");
+    assert_eq!(rung("share")["first_adopted"], "2026-03-01T00:00:00.000Z");
+    assert_eq!(rung("countermeasures")["first_adopted"], Value::Null);
+    assert_eq!(rung("countermeasures")["held_back_by"], json!(["FRA"]));
+}

@@ -13,6 +13,7 @@
 pub mod engine;
 pub mod harmonise;
 pub mod naive;
+pub mod replay;
 pub mod space;
 pub mod svg;
 

@@ -9,6 +9,7 @@ pub mod gen;
 pub mod ingest;
 pub mod kb;
 pub mod policy;
+pub mod replay;
 pub mod rift;
 pub mod schema;
 pub mod validate;
