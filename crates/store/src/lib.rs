@@ -16,7 +16,9 @@
 //!
 //! It knows nothing of validation rules (callers validate first) or of HTTP.
 
+pub mod access;
 mod migrations;
+pub mod taxii;
 
 use concord_stix::{canonical, concord_ext, model, timestamp};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -35,6 +37,8 @@ pub enum StoreError {
     TooNew { found: i64, known: usize },
     #[error("stored object {id} is not valid JSON: {message}")]
     Corrupt { id: String, message: String },
+    #[error("{0}")]
+    Refused(String),
 }
 
 /// Why one object made its bundle be rejected.
@@ -70,6 +74,8 @@ pub struct ObjectMeta {
     member: Option<String>,
     /// For relationships: (source_ref, target_ref, relationship_type).
     rel: Option<(String, String, String)>,
+    /// Member codes named in the concord extension's `recipients`, as a JSON list.
+    recipients: Option<String>,
     hash: [u8; 32],
 }
 
@@ -113,6 +119,12 @@ impl ObjectMeta {
                 )
             }),
             hash: Sha256::digest(canonical::canonical(v).as_bytes()).into(),
+            recipients: v
+                .get("extensions")
+                .and_then(|e| e.get(concord_ext::EXTENSION_ID))
+                .and_then(|e| e.get("recipients"))
+                .filter(|r| r.is_array())
+                .map(Value::to_string),
             id,
             ty,
         })
@@ -176,6 +188,10 @@ pub struct StoredObject {
     pub submitter: String,
     pub date_added: String,
     pub raw: String,
+    /// Insertion order (TAXII pagination cursor).
+    pub seq: i64,
+    /// Member codes allowed to read it under TLP amber or red (JSON list).
+    pub recipients: Option<String>,
 }
 
 impl StoredObject {
@@ -191,7 +207,7 @@ impl StoredObject {
 /// The store.
 #[derive(Debug)]
 pub struct Store {
-    conn: Connection,
+    pub(crate) conn: Connection,
 }
 
 /// (modified, created, created_by_ref, revoked) of a version seen in the current bundle.
@@ -407,8 +423,8 @@ impl Store {
         {
             let mut ins = tx.prepare_cached(
                 "INSERT INTO objects (id, modified, type, created, created_by_ref, revoked, markings, tlp, submitter, date_added, ingest, hash, raw,
-                                      source_ref, target_ref, relationship_type)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                                      source_ref, target_ref, relationship_type, recipients)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
             )?;
             for (obj, p) in &new_rows {
                 ins.execute(params![
@@ -428,6 +444,7 @@ impl Store {
                     p.rel.as_ref().map(|r| r.0.as_str()),
                     p.rel.as_ref().map(|r| r.1.as_str()),
                     p.rel.as_ref().map(|r| r.2.as_str()),
+                    p.recipients,
                 ])?;
                 summary.by_type.entry(p.ty.clone()).or_default().new += 1;
                 summary.stored += 1;
@@ -466,7 +483,7 @@ impl Store {
         self.ingest(&objects, submitter, source)
     }
 
-    fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredObject> {
+    pub(crate) fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredObject> {
         let modified: String = r.get(2)?;
         Ok(StoredObject {
             id: r.get(0)?,
@@ -481,11 +498,13 @@ impl Store {
             submitter: r.get(5)?,
             date_added: r.get(6)?,
             raw: r.get(7)?,
+            seq: r.get(8)?,
+            recipients: r.get(9)?,
         })
     }
 
-    const COLS: &'static str =
-        "id, type, modified, created_by_ref, tlp, submitter, date_added, raw";
+    pub(crate) const COLS: &'static str =
+        "id, type, modified, created_by_ref, tlp, submitter, date_added, raw, seq, recipients";
 
     /// The latest version of an object.
     pub fn get(&self, id: &str) -> Result<Option<StoredObject>, StoreError> {

@@ -49,6 +49,37 @@ const MIGRATIONS: &[&str] = &[
      WHERE type = 'relationship';
     CREATE INDEX objects_source_ref ON objects (source_ref);
     CREATE INDEX objects_target_ref ON objects (target_ref);",
+    // 3: recipients (concord extension) as a column; principals' tokens; TAXII collections
+    // and status resources
+    "ALTER TABLE objects ADD COLUMN recipients TEXT;
+    UPDATE objects SET recipients = json_extract(raw, '$.extensions.\"extension-definition--5b7e1c2a-9d4f-4c1e-8a36-2f0d6c9b7e41\".recipients')
+     WHERE raw LIKE '%recipients%';
+    CREATE TABLE tokens (
+        seq INTEGER PRIMARY KEY,
+        principal TEXT NOT NULL,
+        hash BLOB NOT NULL UNIQUE,
+        created TEXT NOT NULL,
+        revoked INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE collections (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        description TEXT,
+        members_write INTEGER NOT NULL DEFAULT 1,
+        hub_write INTEGER NOT NULL DEFAULT 0,
+        created TEXT NOT NULL
+    );
+    CREATE TABLE collection_objects (
+        collection TEXT NOT NULL REFERENCES collections(id),
+        seq INTEGER NOT NULL REFERENCES objects(seq),
+        PRIMARY KEY (collection, seq)
+    );
+    CREATE TABLE taxii_status (
+        id TEXT PRIMARY KEY,
+        principal TEXT NOT NULL,
+        created TEXT NOT NULL,
+        doc TEXT NOT NULL
+    );",
 ];
 
 pub(crate) fn run(conn: &Connection) -> Result<(), StoreError> {

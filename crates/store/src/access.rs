@@ -1,0 +1,193 @@
+//! Principals, their tokens and who may read what (DESIGN 9).
+//!
+//! - A principal is a member (its national node), the hub or an admin. Tokens are random
+//!   (256 bits), shown once, stored as SHA-256 hashes; a revoked token no longer
+//!   authenticates.
+//! - TLP decides who reads an object: clear and green (and unmarked): everyone; amber: the
+//!   submitter, the hub (and admins) and the members named in the object's `recipients`;
+//!   amber+strict: the submitter and the hub (and admins); red: the submitter and the named
+//!   recipients only.
+
+use crate::{Store, StoreError};
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+/// Who is asking.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "kind", content = "member", rename_all = "snake_case")]
+pub enum Principal {
+    Member(String),
+    Hub,
+    Admin,
+}
+
+impl Principal {
+    /// The name used as submitter and as the HTTP Basic user: the member code, `hub` or
+    /// `admin`.
+    pub fn name(&self) -> &str {
+        match self {
+            Principal::Member(m) => m,
+            Principal::Hub => "hub",
+            Principal::Admin => "admin",
+        }
+    }
+
+    /// From a stored name.
+    pub fn from_name(name: &str) -> Principal {
+        match name {
+            "hub" => Principal::Hub,
+            "admin" => Principal::Admin,
+            m => Principal::Member(m.to_string()),
+        }
+    }
+
+    /// Hub-like readers (the hub and admins).
+    pub fn is_hub(&self) -> bool {
+        matches!(self, Principal::Hub | Principal::Admin)
+    }
+
+    /// Whether this principal may read an object with this TLP level, submitter and
+    /// recipients (a JSON list of member codes).
+    pub fn may_read(&self, tlp: Option<&str>, submitter: &str, recipients: Option<&str>) -> bool {
+        let own = submitter == self.name();
+        let named = || match self {
+            Principal::Member(m) => recipients
+                .and_then(|r| serde_json::from_str::<Vec<String>>(r).ok())
+                .is_some_and(|r| r.iter().any(|x| x == m)),
+            _ => false,
+        };
+        match tlp {
+            None | Some("clear" | "white" | "green") => true,
+            Some("amber") => own || self.is_hub() || named(),
+            Some("amber+strict") => own || self.is_hub(),
+            Some("red") => own || named(),
+            // an unknown level is treated as the most restrictive
+            Some(_) => own,
+        }
+    }
+}
+
+/// A stored token (without its secret).
+#[derive(Debug, Clone, Serialize)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub principal: String,
+    pub created: String,
+    pub revoked: bool,
+}
+
+fn hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+impl Store {
+    /// Create a token for a principal; returns the secret (shown once, stored hashed).
+    pub fn create_token(&mut self, principal: &Principal) -> Result<String, StoreError> {
+        let secret = format!(
+            "concord_{}{}",
+            uuid::Uuid::new_v4().simple(),
+            uuid::Uuid::new_v4().simple()
+        );
+        let now = concord_stix::timestamp::now();
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO tokens (principal, hash, created) VALUES (?1, ?2, ?3)",
+            params![principal.name(), hash(&secret), now],
+        )?;
+        tx.execute(
+            "INSERT INTO audit_log (at, principal, action, detail) VALUES (?1, 'admin', 'token-create', ?2)",
+            params![now, principal.name()],
+        )?;
+        tx.commit()?;
+        Ok(secret)
+    }
+
+    /// The principal a token stands for, if it is known and not revoked.
+    pub fn authenticate(&self, token: &str) -> Result<Option<Principal>, StoreError> {
+        let name: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT principal FROM tokens WHERE hash = ?1 AND revoked = 0",
+                params![hash(token)],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(name.map(|n| Principal::from_name(&n)))
+    }
+
+    /// Every token (without secrets).
+    pub fn tokens(&self) -> Result<Vec<TokenInfo>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare("SELECT seq, principal, created, revoked FROM tokens ORDER BY seq")?;
+        let rows = st
+            .query_map([], |r| {
+                Ok(TokenInfo {
+                    id: r.get(0)?,
+                    principal: r.get(1)?,
+                    created: r.get(2)?,
+                    revoked: r.get::<_, i64>(3)? != 0,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// Revoke a token by its id; false when there is no such token.
+    pub fn revoke_token(&mut self, id: i64) -> Result<bool, StoreError> {
+        let now = concord_stix::timestamp::now();
+        let tx = self.conn.transaction()?;
+        let n = tx.execute("UPDATE tokens SET revoked = 1 WHERE seq = ?1", params![id])?;
+        if n > 0 {
+            tx.execute(
+                "INSERT INTO audit_log (at, principal, action, detail) VALUES (?1, 'admin', 'token-revoke', ?2)",
+                params![now, id.to_string()],
+            )?;
+        }
+        tx.commit()?;
+        Ok(n > 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marking_rules() {
+        let est = Principal::Member("EST".into());
+        let lva = Principal::Member("LVA".into());
+        let r = Some(r#"["LVA"]"#);
+        for p in [&est, &lva, &Principal::Hub, &Principal::Admin] {
+            assert!(p.may_read(None, "POL", None));
+            assert!(p.may_read(Some("green"), "POL", None));
+            assert!(p.may_read(Some("clear"), "POL", None));
+        }
+        assert!(est.may_read(Some("amber"), "EST", None));
+        assert!(!est.may_read(Some("amber"), "POL", r));
+        assert!(lva.may_read(Some("amber"), "POL", r));
+        assert!(Principal::Hub.may_read(Some("amber"), "POL", None));
+        assert!(!lva.may_read(Some("amber+strict"), "POL", r));
+        assert!(Principal::Hub.may_read(Some("amber+strict"), "POL", None));
+        assert!(!Principal::Hub.may_read(Some("red"), "POL", r));
+        assert!(!Principal::Admin.may_read(Some("red"), "POL", r));
+        assert!(lva.may_read(Some("red"), "POL", r));
+        assert!(!est.may_read(Some("red"), "POL", r));
+        assert!(Principal::Hub.may_read(Some("red"), "hub", None));
+    }
+
+    #[test]
+    fn tokens_authenticate_until_revoked() {
+        let mut s = Store::open_in_memory().unwrap();
+        let t = s.create_token(&Principal::Member("EST".into())).unwrap();
+        assert_eq!(
+            s.authenticate(&t).unwrap(),
+            Some(Principal::Member("EST".into()))
+        );
+        assert_eq!(s.authenticate("nope").unwrap(), None);
+        let id = s.tokens().unwrap()[0].id;
+        assert!(s.revoke_token(id).unwrap());
+        assert_eq!(s.authenticate(&t).unwrap(), None);
+    }
+}
