@@ -4,7 +4,6 @@
 mod cmd;
 mod exit;
 mod input;
-mod stored;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -54,6 +53,16 @@ enum Command {
     Decide(cmd::decide::Args),
     /// Re-decide a stored incident or campaign at each instant its evidence changed.
     Replay(cmd::replay::Args),
+    /// Serve TAXII 2.1 and the JSON API over HTTP.
+    Serve(cmd::serve::Args),
+    /// Pull a collection from another TAXII 2.1 server.
+    Sync(cmd::sync::Args),
+    /// Principals' tokens: create (printed once), list, revoke.
+    #[command(subcommand)]
+    Token(cmd::token::Command),
+    /// TAXII collections: create, list.
+    #[command(subcommand)]
+    Collection(cmd::collection::Command),
     /// Rift analytics over the whole scenario space: rift index, adoption, pivotal members, ceilings.
     Rift(cmd::rift::Args),
 }
@@ -88,6 +97,10 @@ fn main() {
         Command::Gen(a) => cmd::gen::run(&ctx, a),
         Command::Decide(a) => cmd::decide::run(&ctx, a),
         Command::Replay(a) => cmd::replay::run(&ctx, a),
+        Command::Serve(a) => cmd::serve::run(&ctx, a),
+        Command::Sync(a) => cmd::sync::run(&ctx, a),
+        Command::Token(c) => cmd::token::run(&ctx, c),
+        Command::Collection(c) => cmd::collection::run(&ctx, c),
         Command::Rift(a) => cmd::rift::run(&ctx, a),
     };
     let code = code.unwrap_or_else(|e| {

@@ -150,6 +150,53 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Save a new version of a member's policy text (already validated by the caller).
+    pub fn put_policy(
+        &mut self,
+        member: &str,
+        text: &str,
+        by: &Principal,
+    ) -> Result<(), StoreError> {
+        let now = concord_stix::timestamp::now();
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO policies (member, text, at, principal) VALUES (?1, ?2, ?3, ?4)",
+            params![member, text, now, by.name()],
+        )?;
+        tx.execute(
+            "INSERT INTO audit_log (at, principal, action, detail) VALUES (?1, ?2, 'policy-update', ?3)",
+            params![now, by.name(), member],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The latest stored policy text of every member that has one: (member, text, at).
+    pub fn stored_policies(&self) -> Result<Vec<(String, String, String)>, StoreError> {
+        let mut st = self.conn.prepare(
+            "SELECT member, text, at FROM policies p WHERE seq = (SELECT MAX(seq) FROM policies WHERE member = p.member) ORDER BY member",
+        )?;
+        let rows = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// The audit log, newest last: (at, principal, action, detail).
+    pub fn audit(&self, limit: usize) -> Result<Vec<(String, String, String, String)>, StoreError> {
+        let mut st = self.conn.prepare(
+            "SELECT at, principal, action, detail FROM (SELECT * FROM audit_log ORDER BY seq DESC LIMIT ?1) ORDER BY seq",
+        )?;
+        let rows = st
+            .query_map(params![limit as i64], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

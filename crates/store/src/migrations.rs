@@ -80,6 +80,15 @@ const MIGRATIONS: &[&str] = &[
         created TEXT NOT NULL,
         doc TEXT NOT NULL
     );",
+    // 4: member policies edited through the server (versioned; the latest counts)
+    "CREATE TABLE policies (
+        seq INTEGER PRIMARY KEY,
+        member TEXT NOT NULL,
+        text TEXT NOT NULL,
+        at TEXT NOT NULL,
+        principal TEXT NOT NULL
+    );
+    CREATE INDEX policies_member ON policies (member);",
 ];
 
 pub(crate) fn run(conn: &Connection) -> Result<(), StoreError> {

@@ -185,12 +185,12 @@ impl Store {
             }
         }
         match &q.versions {
-            Versions::Last => sql.push_str(
-                " AND modified = (SELECT MAX(modified) FROM objects WHERE id = o.id)",
-            ),
-            Versions::First => sql.push_str(
-                " AND modified = (SELECT MIN(modified) FROM objects WHERE id = o.id)",
-            ),
+            Versions::Last => {
+                sql.push_str(" AND modified = (SELECT MAX(modified) FROM objects WHERE id = o.id)")
+            }
+            Versions::First => {
+                sql.push_str(" AND modified = (SELECT MIN(modified) FROM objects WHERE id = o.id)")
+            }
             Versions::All => {}
             Versions::These(v) => list(&mut sql, &mut args, "modified", v),
         }
@@ -265,9 +265,14 @@ impl Store {
         let tx = self.conn.transaction()?;
         let mut seqs: Vec<i64> = Vec::new();
         {
-            let mut st = tx.prepare("SELECT seq, modified, submitter FROM objects WHERE id = ?1")?;
+            let mut st =
+                tx.prepare("SELECT seq, modified, submitter FROM objects WHERE id = ?1")?;
             let rows = st.query_map(params![id], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
             })?;
             for row in rows {
                 let (seq, m, sub) = row?;
@@ -293,7 +298,12 @@ impl Store {
     }
 
     /// Store a TAXII status resource (JSON) made for a principal.
-    pub fn put_status(&mut self, id: &str, principal: &Principal, doc: &str) -> Result<(), StoreError> {
+    pub fn put_status(
+        &mut self,
+        id: &str,
+        principal: &Principal,
+        doc: &str,
+    ) -> Result<(), StoreError> {
         self.conn.execute(
             "INSERT OR REPLACE INTO taxii_status (id, principal, created, doc) VALUES (?1, ?2, ?3, ?4)",
             params![id, principal.name(), concord_stix::timestamp::now(), doc],

@@ -3,10 +3,9 @@
 use super::{Ctx, PolicyArgs};
 use crate::exit;
 use anyhow::Context;
-use concord_assess::{assess_campaign, assess_incident, Assessment, IncidentFacts, SeverityModel};
+use concord_assess::{Assessment, SeverityModel};
 use concord_policy::{Alliance, PolicySet};
 use concord_store::Store;
-use serde_json::Value;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -38,86 +37,20 @@ pub fn model(path: Option<&PathBuf>) -> Result<SeverityModel, Refusal> {
     SeverityModel::parse(&name, &text).map_err(|e| (exit::INVALID, e))
 }
 
-/// Assess a stored incident or campaign (a campaign's incidents are its `related-to` ones).
+/// Assess a stored incident or campaign as the CLI's viewer; a refusal carries the exit code.
 pub fn assess_stored(
     store: &Store,
     id: &str,
     model: &SeverityModel,
     alliance: &Alliance,
     policies: &PolicySet,
+    viewer: &concord_store::access::Principal,
 ) -> anyhow::Result<Result<Assessment, Refusal>> {
-    let Some(obj) = store.get(id)? else {
-        return Ok(Err((
-            exit::INVALID,
-            format!("{id}: no such object in the database"),
-        )));
-    };
-    let v = obj.value()?;
-    let mut a = match base_assessment(store, id, &obj.object_type, &v, model, alliance, policies)? {
-        Ok(a) => a,
-        Err(e) => return Ok(Err(e)),
-    };
-    let kb = crate::stored::knowledge_base(store)?;
-    if let Some(r) = crate::stored::attribution_of(store, &kb, id, None)? {
-        a.set_attribution(&r);
-    }
-    Ok(Ok(a))
-}
-
-/// Severity, effects, victims and legal class, before attribution.
-fn base_assessment(
-    store: &Store,
-    id: &str,
-    object_type: &str,
-    v: &Value,
-    model: &SeverityModel,
-    alliance: &Alliance,
-    policies: &PolicySet,
-) -> anyhow::Result<Result<Assessment, Refusal>> {
-    match object_type {
-        "incident" => Ok(IncidentFacts::from_stix(v)
-            .map(|f| assess_incident(&f, model, alliance, policies))
-            .map_err(|e| (exit::INVALID, e.to_string()))),
-        "campaign" => {
-            let mut facts = Vec::new();
-            for rel in store.relationships_of(id)? {
-                let r = rel.value()?;
-                if r.get("relationship_type").and_then(Value::as_str) != Some("related-to") {
-                    continue;
-                }
-                let other = [r.get("source_ref"), r.get("target_ref")]
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Value::as_str)
-                    .find(|x| *x != id)
-                    .map(String::from);
-                let Some(other) = other.filter(|o| o.starts_with("incident--")) else {
-                    continue;
-                };
-                let Some(inc) = store.get(&other)? else {
-                    continue;
-                };
-                match IncidentFacts::from_stix(&inc.value()?) {
-                    Ok(f) => facts.push(f),
-                    Err(e) => return Ok(Err((exit::INVALID, e.to_string()))),
-                }
-            }
-            if facts.is_empty() {
-                return Ok(Err((
-                    exit::INVALID,
-                    format!("{id}: the campaign has no related-to incidents in the database"),
-                )));
-            }
-            facts.sort_by(|a, b| a.id.cmp(&b.id));
-            let name = v.get("name").and_then(Value::as_str).map(String::from);
-            Ok(Ok(assess_campaign(
-                id, name, &facts, model, alliance, policies,
-            )))
-        }
-        other => Ok(Err((
-            exit::INVALID,
-            format!("{id} is a {other}, not an incident or a campaign"),
-        ))),
+    use concord_server::views::{assess, ViewError};
+    match assess(store, id, model, alliance, policies, viewer) {
+        Ok(a) => Ok(Ok(a)),
+        Err(ViewError::NotFound(m) | ViewError::Invalid(m)) => Ok(Err((exit::INVALID, m))),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -138,7 +71,14 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     };
     let store =
         Store::open(&ctx.db).with_context(|| format!("opening database {}", ctx.db.display()))?;
-    let a = match assess_stored(&store, &args.id, &model, &alliance, &policies)? {
+    let a = match assess_stored(
+        &store,
+        &args.id,
+        &model,
+        &alliance,
+        &policies,
+        &ctx.viewer(),
+    )? {
         Ok(a) => a,
         Err((code, m)) => {
             eprintln!("error: {m}");

@@ -27,8 +27,15 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     }
     let store =
         Store::open(&ctx.db).with_context(|| format!("opening database {}", ctx.db.display()))?;
-    let kb = crate::stored::knowledge_base(&store)?;
-    let Some(r) = crate::stored::attribution_of(&store, &kb, &args.id, args.at.as_deref())? else {
+    let kb = concord_server::views::knowledge_base(&store, &ctx.viewer())?;
+    let Some(r) = concord_server::views::attribution_of(
+        &store,
+        &kb,
+        &args.id,
+        args.at.as_deref(),
+        &ctx.viewer(),
+    )?
+    else {
         eprintln!(
             "error: {}: no stored incident or campaign with this id",
             args.id

@@ -76,7 +76,7 @@ fn store_campaigns(
         all.extend(campaign_objects(c, &members, &created, &now));
     }
     let (changed, same) =
-        crate::stored::upsert_derived(store, all, submitter, "concord correlate")?;
+        concord_server::views::upsert_derived(store, all, submitter, "concord correlate")?;
     Ok((changed, same))
 }
 

@@ -44,7 +44,14 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
             };
             let store = concord_store::Store::open(&ctx.db)
                 .with_context(|| format!("opening database {}", ctx.db.display()))?;
-            match super::assess::assess_stored(&store, id, &model, &alliance, &policies)? {
+            match super::assess::assess_stored(
+                &store,
+                id,
+                &model,
+                &alliance,
+                &policies,
+                &ctx.viewer(),
+            )? {
                 Ok(a) => match a.to_vector() {
                     Some(v) => v,
                     None => anyhow::bail!("the assessment of {id} gave an invalid vector"),

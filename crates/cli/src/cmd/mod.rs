@@ -2,6 +2,7 @@
 
 pub mod assess;
 pub mod attribute;
+pub mod collection;
 pub mod correlate;
 pub mod decide;
 pub mod demo;
@@ -12,6 +13,9 @@ pub mod policy;
 pub mod replay;
 pub mod rift;
 pub mod schema;
+pub mod serve;
+pub mod sync;
+pub mod token;
 pub mod validate;
 
 use std::path::PathBuf;
@@ -22,6 +26,13 @@ pub struct Ctx {
     pub db: PathBuf,
     /// `hub`, or the member code given with `--as`.
     pub submitter: String,
+}
+
+impl Ctx {
+    /// The principal the CLI reads as (the hub, or the member of `--as`).
+    pub fn viewer(&self) -> concord_store::access::Principal {
+        concord_store::access::Principal::from_name(&self.submitter)
+    }
 }
 
 /// The validator options shared by `validate` and `ingest`.

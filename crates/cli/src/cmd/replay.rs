@@ -48,7 +48,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     };
     let store =
         Store::open(&ctx.db).with_context(|| format!("opening database {}", ctx.db.display()))?;
-    let Some(ids) = crate::stored::incident_ids(&store, &args.id)? else {
+    let Some(ids) = concord_server::views::incident_ids(&store, &args.id, &ctx.viewer())? else {
         eprintln!(
             "error: {}: no stored incident or campaign with this id",
             args.id
@@ -74,12 +74,12 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
         return Ok(exit::INVALID);
     }
     // every instant something changed: an incident joined, or evidence arrived
-    let kb = crate::stored::knowledge_base(&store)?;
+    let kb = concord_server::views::knowledge_base(&store, &ctx.viewer())?;
     let mut all_ids = ids.clone();
     if !all_ids.contains(&args.id) {
         all_ids.insert(0, args.id.clone());
     }
-    let obs = crate::stored::observation(&store, &kb, &all_ids)?;
+    let obs = concord_server::views::observation(&store, &kb, &all_ids, &ctx.viewer())?;
     let mut changes: BTreeMap<(i64, String), Vec<String>> = BTreeMap::new();
     let mut add = |at: &str, what: String| {
         changes

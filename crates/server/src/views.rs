@@ -1,13 +1,46 @@
-//! Reading and writing what concord derives, shared by several subcommands: the knowledge
-//! base (built from the store on demand) and derived objects stored idempotently.
+//! Derived views computed from the store, shared by the CLI and the HTTP API: the
+//! knowledge base (built on demand), the observation and attribution of an incident or
+//! campaign, its assessment, and derived objects stored idempotently.
+//!
+//! Every read goes through a viewer ([`Principal`]): an object the viewer may not read is
+//! treated as absent, so nothing leaks through an aggregate (DESIGN 9).
 
-use anyhow::Context;
-use concord_assess::KnowledgeBase;
-use concord_store::Store;
+use concord_assess::{
+    assess_campaign, assess_incident, Assessment, IncidentFacts, KnowledgeBase, SeverityModel,
+};
+use concord_policy::{Alliance, PolicySet};
+use concord_store::access::Principal;
+use concord_store::{Store, StoreError, StoredObject};
 use serde_json::Value;
 
-/// The knowledge base from everything stored (one bulk read).
-pub fn knowledge_base(store: &Store) -> anyhow::Result<KnowledgeBase> {
+/// Why a view could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ViewError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// No such object, or one the viewer may not read.
+    #[error("{0}")]
+    NotFound(String),
+    /// The stored data cannot give this view (bad facts, wrong type).
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Internal(String),
+}
+
+type Result<T> = std::result::Result<T, ViewError>;
+
+fn readable(o: &StoredObject, viewer: &Principal) -> bool {
+    viewer.may_read(o.tlp.as_deref(), &o.submitter, o.recipients.as_deref())
+}
+
+/// The latest version of an object if the viewer may read it.
+pub fn get(store: &Store, id: &str, viewer: &Principal) -> Result<Option<StoredObject>> {
+    Ok(store.get(id)?.filter(|o| readable(o, viewer)))
+}
+
+/// The knowledge base from everything the viewer may read (one bulk read).
+pub fn knowledge_base(store: &Store, viewer: &Principal) -> Result<KnowledgeBase> {
     use concord_assess::kb::{wants_relationship, KB_RELATIONSHIPS, KB_TYPES};
     // which relationships to parse, from the indexed columns alone
     let wanted: std::collections::HashSet<String> = store
@@ -17,8 +50,8 @@ pub fn knowledge_base(store: &Store) -> anyhow::Result<KnowledgeBase> {
         .map(|e| e.id)
         .collect();
     let mut objects = Vec::new();
-    store.for_each_latest::<anyhow::Error>(KB_TYPES, |o| {
-        if o.object_type != "relationship" || wanted.contains(&o.id) {
+    store.for_each_latest::<ViewError>(KB_TYPES, |o| {
+        if (o.object_type != "relationship" || wanted.contains(&o.id)) && readable(&o, viewer) {
             objects.push(o.value()?);
         }
         Ok(())
@@ -34,7 +67,7 @@ pub fn upsert_derived(
     mut objects: Vec<Value>,
     submitter: &str,
     source: &str,
-) -> anyhow::Result<(usize, usize)> {
+) -> Result<(usize, usize)> {
     use concord_stix::canonical::canonical;
     let now = concord_stix::timestamp::now();
     let (mut changed, mut unchanged) = (0, 0);
@@ -67,28 +100,28 @@ pub fn upsert_derived(
         }
         let report =
             concord_stix::validate::validate_object(o, "$", &concord_stix::Options::default());
-        anyhow::ensure!(
-            report.is_valid(),
-            "derived object {id} is invalid: {:?}",
-            report.errors
-        );
+        if !report.is_valid() {
+            return Err(ViewError::Internal(format!(
+                "derived object {id} is invalid: {:?}",
+                report.errors
+            )));
+        }
         write.push(o.clone());
     }
-    let s = store
-        .ingest_values(&write, submitter, source)
-        .context("storing derived objects")?;
-    anyhow::ensure!(
-        s.rejections.is_empty(),
-        "storing derived objects was refused: {:?}",
-        s.rejections
-    );
+    let s = store.ingest_values(&write, submitter, source)?;
+    if !s.rejections.is_empty() {
+        return Err(ViewError::Internal(format!(
+            "storing derived objects was refused: {:?}",
+            s.rejections
+        )));
+    }
     Ok((changed, unchanged))
 }
 
 /// The incident ids behind a stored incident or campaign (a campaign's `related-to`
-/// incidents), or `None` when the id is neither.
-pub fn incident_ids(store: &Store, id: &str) -> anyhow::Result<Option<Vec<String>>> {
-    let Some(obj) = store.get(id)? else {
+/// incidents the viewer may read), or `None` when the id is neither (or not readable).
+pub fn incident_ids(store: &Store, id: &str, viewer: &Principal) -> Result<Option<Vec<String>>> {
+    let Some(obj) = get(store, id, viewer)? else {
         return Ok(None);
     };
     match obj.object_type.as_str() {
@@ -96,6 +129,9 @@ pub fn incident_ids(store: &Store, id: &str) -> anyhow::Result<Option<Vec<String
         "campaign" => {
             let mut out = Vec::new();
             for rel in store.relationships_of(id)? {
+                if !readable(&rel, viewer) {
+                    continue;
+                }
                 let r = rel.value()?;
                 if r.get("relationship_type").and_then(Value::as_str) != Some("related-to") {
                     continue;
@@ -106,7 +142,7 @@ pub fn incident_ids(store: &Store, id: &str) -> anyhow::Result<Option<Vec<String
                     .filter_map(Value::as_str)
                     .find(|x| *x != id && x.starts_with("incident--"));
                 if let Some(o) = other {
-                    if !out.iter().any(|x| x == o) {
+                    if !out.iter().any(|x| x == o) && get(store, o, viewer)?.is_some() {
                         out.push(o.to_string());
                     }
                 }
@@ -119,7 +155,7 @@ pub fn incident_ids(store: &Store, id: &str) -> anyhow::Result<Option<Vec<String
 }
 
 /// The member an identity stands for (concord extension `member`).
-fn member_of(store: &Store, identity: &str) -> anyhow::Result<Option<String>> {
+fn member_of(store: &Store, identity: &str) -> Result<Option<String>> {
     use concord_stix::concord_ext::EXTENSION_ID;
     Ok(store
         .get(identity)?
@@ -139,12 +175,16 @@ pub fn observation(
     store: &Store,
     kb: &KnowledgeBase,
     ids: &[String],
-) -> anyhow::Result<concord_assess::attribution::Observation> {
+    viewer: &Principal,
+) -> Result<concord_assess::attribution::Observation> {
     use concord_assess::attribution::{Claim, ClaimTarget, Observation};
     use concord_stix::concord_ext::EXTENSION_ID;
     let mut obs = Observation::default();
     for id in ids {
         for rel in store.relationships_of(id)? {
+            if !readable(&rel, viewer) {
+                continue;
+            }
             let r = rel.value()?;
             let get = |k: &str| r.get(k).and_then(Value::as_str).unwrap_or("");
             if get("source_ref") != id {
@@ -155,8 +195,7 @@ pub fn observation(
                 "uses" => {
                     let tid = match kb.technique_of(other) {
                         Some(t) => Some(t.to_string()),
-                        None => store
-                            .get(other)?
+                        None => self::get(store, other, viewer)?
                             .and_then(|o| o.value().ok())
                             .and_then(|v| concord_assess::kb::attack_id(&v).map(String::from))
                             .filter(|t| t.starts_with('T')),
@@ -180,8 +219,7 @@ pub fn observation(
                     let sponsor = ext_str("sponsor").and_then(concord_assess::country::alpha3);
                     let group = kb.group_index(other);
                     let location = if other.starts_with("location--") {
-                        store
-                            .get(other)?
+                        self::get(store, other, viewer)?
                             .and_then(|o| o.value().ok())
                             .and_then(|v| {
                                 v.get("country")
@@ -233,16 +271,70 @@ pub fn attribution_of(
     kb: &KnowledgeBase,
     id: &str,
     as_of: Option<&str>,
-) -> anyhow::Result<Option<concord_assess::attribution::Attribution>> {
+    viewer: &Principal,
+) -> Result<Option<concord_assess::attribution::Attribution>> {
     use concord_assess::attribution::{attribute, Params, TtpIndex};
-    let Some(mut ids) = incident_ids(store, id)? else {
+    let Some(mut ids) = incident_ids(store, id, viewer)? else {
         return Ok(None);
     };
     if !ids.iter().any(|x| x == id) {
         ids.insert(0, id.to_string());
     }
-    let obs = observation(store, kb, &ids)?;
+    let obs = observation(store, kb, &ids, viewer)?;
     let params = Params::default();
     let ttp = TtpIndex::new(kb, &params);
     Ok(Some(attribute(kb, &ttp, &obs, as_of, &params)))
+}
+
+/// Assess a stored incident or campaign as the viewer sees it (a campaign's incidents are
+/// its readable `related-to` ones), with attribution.
+pub fn assess(
+    store: &Store,
+    id: &str,
+    model: &SeverityModel,
+    alliance: &Alliance,
+    policies: &PolicySet,
+    viewer: &Principal,
+) -> Result<Assessment> {
+    let Some(obj) = get(store, id, viewer)? else {
+        return Err(ViewError::NotFound(format!(
+            "{id}: no such object in the database"
+        )));
+    };
+    let v = obj.value()?;
+    let mut a = match obj.object_type.as_str() {
+        "incident" => IncidentFacts::from_stix(&v)
+            .map(|f| assess_incident(&f, model, alliance, policies))
+            .map_err(|e| ViewError::Invalid(e.to_string()))?,
+        "campaign" => {
+            let mut facts = Vec::new();
+            for inc in incident_ids(store, id, viewer)?.unwrap_or_default() {
+                let Some(o) = get(store, &inc, viewer)? else {
+                    continue;
+                };
+                facts.push(
+                    IncidentFacts::from_stix(&o.value()?)
+                        .map_err(|e| ViewError::Invalid(e.to_string()))?,
+                );
+            }
+            if facts.is_empty() {
+                return Err(ViewError::Invalid(format!(
+                    "{id}: the campaign has no related-to incidents in the database"
+                )));
+            }
+            facts.sort_by(|a, b| a.id.cmp(&b.id));
+            let name = v.get("name").and_then(Value::as_str).map(String::from);
+            assess_campaign(id, name, &facts, model, alliance, policies)
+        }
+        other => {
+            return Err(ViewError::Invalid(format!(
+                "{id} is a {other}, not an incident or a campaign"
+            )))
+        }
+    };
+    let kb = knowledge_base(store, viewer)?;
+    if let Some(r) = attribution_of(store, &kb, id, None, viewer)? {
+        a.set_attribution(&r);
+    }
+    Ok(a)
 }

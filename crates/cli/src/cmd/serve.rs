@@ -1,0 +1,77 @@
+//! `concord serve`: TAXII 2.1, the JSON API (and later the web UI) over HTTP.
+
+use super::{Ctx, PolicyArgs};
+use crate::exit;
+use anyhow::Context;
+use concord_store::Store;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8787")]
+    addr: std::net::SocketAddr,
+    #[command(flatten)]
+    policy: PolicyArgs,
+    /// Admit requests without credentials as the hub, read-only.
+    #[arg(long)]
+    demo: bool,
+    /// Largest request body in bytes.
+    #[arg(long, default_value_t = 16 * 1024 * 1024)]
+    max_body: usize,
+}
+
+/// The starting policy texts: the built-in set, or the files of `--policies DIR`.
+pub fn policy_texts(args: &PolicyArgs) -> anyhow::Result<Vec<(String, String)>> {
+    match &args.policies {
+        None => Ok(concord_policy::policy::BUILTIN
+            .iter()
+            .map(|(n, t)| ((*n).to_string(), (*t).to_string()))
+            .collect()),
+        Some(dir) => {
+            let mut out = Vec::new();
+            for e in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+                let p = e?.path();
+                if p.extension().is_some_and(|x| x == "toml") {
+                    let name = p
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    out.push((name, std::fs::read_to_string(&p)?));
+                }
+            }
+            Ok(out)
+        }
+    }
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
+    let (alliance, _) = match args.policy.load() {
+        Ok(x) => x,
+        Err(e) => {
+            super::print_config_errors(&e, false)?;
+            return Ok(exit::INVALID);
+        }
+    };
+    let store =
+        Store::open(&ctx.db).with_context(|| format!("opening database {}", ctx.db.display()))?;
+    let texts = policy_texts(&args.policy)?;
+    let mut state = concord_server::AppState::new(store, alliance, texts, args.demo)
+        .map_err(|e| anyhow::anyhow!("the policies do not check: {e}"))?;
+    state.max_body = args.max_body;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    eprintln!(
+        "concord serving {} on http://{}/ (TAXII 2.1 at /taxii2/, API at /api/v1/){}",
+        ctx.db.display(),
+        args.addr,
+        if args.demo {
+            "; demo: browsers without a token are the hub, read-only"
+        } else {
+            ""
+        }
+    );
+    rt.block_on(concord_server::serve(std::sync::Arc::new(state), args.addr))
+        .with_context(|| format!("serving on {}", args.addr))?;
+    Ok(exit::OK)
+}

@@ -1,0 +1,88 @@
+//! One error type for every handler: internals are logged, clients get a TAXII 2.1 error
+//! object (`title`, `description`, `http_status`) with the TAXII media type.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+/// The TAXII 2.1 media type.
+pub const TAXII: &str = "application/taxii+json;version=2.1";
+
+#[derive(Debug)]
+pub struct AppError {
+    pub status: StatusCode,
+    pub title: String,
+    pub description: String,
+}
+
+impl AppError {
+    pub fn new(status: StatusCode, title: &str, description: impl Into<String>) -> AppError {
+        AppError {
+            status,
+            title: title.to_string(),
+            description: description.into(),
+        }
+    }
+    pub fn not_found(what: impl Into<String>) -> AppError {
+        AppError::new(StatusCode::NOT_FOUND, "Not found", what)
+    }
+    pub fn bad_request(what: impl Into<String>) -> AppError {
+        AppError::new(StatusCode::BAD_REQUEST, "Bad request", what)
+    }
+    pub fn forbidden(what: impl Into<String>) -> AppError {
+        AppError::new(StatusCode::FORBIDDEN, "Forbidden", what)
+    }
+    pub fn unauthorized() -> AppError {
+        AppError::new(
+            StatusCode::UNAUTHORIZED,
+            "Unauthorized",
+            "give a token: Authorization: Bearer TOKEN, or HTTP Basic with the principal name and the token",
+        )
+    }
+    /// Something went wrong inside: logged in full, reported without detail.
+    pub fn internal(detail: impl std::fmt::Display) -> AppError {
+        tracing::error!("internal error: {detail}");
+        AppError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Internal error",
+            "the server failed; the details are in its log",
+        )
+    }
+}
+
+impl From<concord_store::StoreError> for AppError {
+    fn from(e: concord_store::StoreError) -> AppError {
+        AppError::internal(e)
+    }
+}
+
+impl From<crate::views::ViewError> for AppError {
+    fn from(e: crate::views::ViewError) -> AppError {
+        use crate::views::ViewError as V;
+        match e {
+            V::NotFound(m) => AppError::not_found(m),
+            V::Invalid(m) => AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "Cannot assess", m),
+            V::Store(e) => AppError::internal(e),
+            V::Internal(m) => AppError::internal(m),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({
+            "title": self.title,
+            "description": self.description,
+            "http_status": self.status.as_u16().to_string(),
+        });
+        let mut r = (self.status, body.to_string()).into_response();
+        r.headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(TAXII));
+        if self.status == StatusCode::UNAUTHORIZED {
+            r.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Basic realm=\"concord\", Bearer"),
+            );
+        }
+        r
+    }
+}

@@ -1,0 +1,120 @@
+//! # concord-server
+//!
+//! concord over HTTP: TAXII 2.1 under `/taxii2/`, the JSON API under `/api/v1/` (with an
+//! OpenAPI document), authentication by bearer token or HTTP Basic, and marking-based
+//! access (DESIGN 8 to 10). Also the derived views ([`views`]) the CLI shares, so the CLI
+//! and the API compute the same figures.
+//!
+//! Invariants:
+//! - The only crate with HTTP types. `app(state)` builds the whole router, so tests call it
+//!   without a socket.
+//! - Every request runs as a principal; every read is filtered by what that principal may
+//!   read (objects, pages, aggregates); an unreadable object is a 404, like a missing one.
+//! - One error type ([`error::AppError`]): internals are logged, clients get a clean TAXII
+//!   error object.
+//! - Database work runs on blocking threads; the store sits behind a mutex.
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod taxii;
+pub mod views;
+
+use axum::Router;
+use concord_policy::{Alliance, PolicySet};
+use concord_store::Store;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, RwLock};
+
+/// Everything a request may need.
+#[derive(Debug)]
+pub struct AppState {
+    pub store: Mutex<Store>,
+    pub alliance: Alliance,
+    /// Policy texts by file name (`EST.toml`): the starting set, overlaid with the
+    /// versions members saved; and the checked set built from them.
+    pub policies: RwLock<(BTreeMap<String, String>, Arc<PolicySet>)>,
+    /// `serve --demo`: requests without credentials act as the hub, and nothing is written.
+    pub demo: bool,
+    /// Largest request body accepted (bytes).
+    pub max_body: usize,
+}
+
+/// The state shared by handlers.
+pub type Shared = Arc<AppState>;
+
+impl AppState {
+    /// State over a store, with starting policy texts (file name, text); stored policy
+    /// versions replace the starting ones of their member.
+    pub fn new(
+        store: Store,
+        alliance: Alliance,
+        texts: Vec<(String, String)>,
+        demo: bool,
+    ) -> Result<AppState, String> {
+        let mut map: BTreeMap<String, String> = texts.into_iter().collect();
+        for (member, text, _) in store.stored_policies().map_err(|e| e.to_string())? {
+            map.insert(format!("{member}.toml"), text);
+        }
+        let files: Vec<(String, String)> = map.clone().into_iter().collect();
+        let set = PolicySet::from_texts(&files, &alliance).map_err(|e| {
+            e.diagnostics
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        })?;
+        Ok(AppState {
+            store: Mutex::new(store),
+            alliance,
+            policies: RwLock::new((map, Arc::new(set))),
+            demo,
+            max_body: 16 * 1024 * 1024,
+        })
+    }
+
+    /// The current policy set.
+    pub fn policy_set(&self) -> Arc<PolicySet> {
+        match self.policies.read() {
+            Ok(g) => g.1.clone(),
+            Err(p) => p.into_inner().1.clone(),
+        }
+    }
+}
+
+/// Run database work on a blocking thread with the store locked.
+pub async fn with_store<T: Send + 'static>(
+    state: &Shared,
+    f: impl FnOnce(&mut Store, &AppState) -> Result<T, error::AppError> + Send + 'static,
+) -> Result<T, error::AppError> {
+    let state = state.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut guard = state
+            .store
+            .lock()
+            .map_err(|_| error::AppError::internal("the store lock was poisoned"))?;
+        f(&mut guard, &state)
+    })
+    .await
+    .map_err(|e| error::AppError::internal(format!("worker failed: {e}")))?
+}
+
+/// The whole HTTP application.
+pub fn app(state: Shared) -> Router {
+    Router::new()
+        .merge(taxii::routes())
+        .merge(api::routes())
+        .layer(axum::extract::DefaultBodyLimit::max(state.max_body))
+        .with_state(state)
+}
+
+/// Serve on an address until Ctrl-C.
+pub async fn serve(state: Shared, addr: std::net::SocketAddr) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!("listening on http://{}", listener.local_addr()?);
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}

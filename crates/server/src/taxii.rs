@@ -1,0 +1,540 @@
+//! TAXII 2.1 (OASIS): discovery, the API root, collections, objects (GET with `match[id]`,
+//! `match[type]`, `match[version]`, `match[spec_version]`, `added_after`, `limit` and
+//! `next`; POST of an envelope or a bundle), one object, its versions, deletion, the
+//! manifest and status resources. Media type `application/taxii+json;version=2.1`.
+
+use crate::auth::Caller;
+use crate::error::{AppError, TAXII};
+use crate::{with_store, Shared};
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use concord_store::taxii::{PageQuery, Versions};
+use concord_store::{NewObject, ObjectMeta, StoredObject};
+use serde_json::{json, Value};
+
+/// The API root's path.
+pub const ROOT: &str = "/taxii2/alliance/";
+/// Page size when `limit` is absent, and the largest allowed.
+pub const DEFAULT_LIMIT: usize = 100;
+pub const MAX_LIMIT: usize = 1000;
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/taxii2/", get(discovery))
+        .route("/taxii2/alliance/", get(api_root))
+        .route("/taxii2/alliance/collections/", get(collections))
+        .route("/taxii2/alliance/collections/{id}/", get(collection))
+        .route(
+            "/taxii2/alliance/collections/{id}/objects/",
+            get(get_objects).post(post_objects),
+        )
+        .route(
+            "/taxii2/alliance/collections/{id}/objects/{object}/",
+            get(get_object).delete(delete_object),
+        )
+        .route(
+            "/taxii2/alliance/collections/{id}/objects/{object}/versions/",
+            get(versions),
+        )
+        .route("/taxii2/alliance/collections/{id}/manifest/", get(manifest))
+        .route("/taxii2/alliance/status/{id}/", get(status))
+}
+
+/// A TAXII response with the media type.
+fn taxii(status: StatusCode, body: String) -> Response {
+    let mut r = (status, body).into_response();
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(TAXII));
+    r
+}
+
+/// The Accept header must allow the TAXII media type (or anything).
+fn check_accept(h: &HeaderMap) -> Result<(), AppError> {
+    let Some(a) = h.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return Ok(());
+    };
+    let ok = a.split(',').any(|m| {
+        let m = m.trim().to_ascii_lowercase().replace(' ', "");
+        m.starts_with("*/*")
+            || m.starts_with("application/*")
+            || m == "application/taxii+json"
+            || m.starts_with("application/taxii+json;version=2.1")
+            || m.starts_with("application/json")
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::new(
+            StatusCode::NOT_ACCEPTABLE,
+            "Not acceptable",
+            format!("this server speaks {TAXII}; Accept was '{a}'"),
+        ))
+    }
+}
+
+fn base_url(h: &HeaderMap) -> String {
+    let host = h
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("localhost");
+    format!("http://{host}")
+}
+
+async fn discovery(_: Caller, h: HeaderMap) -> Result<Response, AppError> {
+    check_accept(&h)?;
+    let root = format!("{}{ROOT}", base_url(&h));
+    Ok(taxii(
+        StatusCode::OK,
+        json!({"title": "concord", "description": "Alliance incident sharing (TAXII 2.1)",
+               "default": root, "api_roots": [root]})
+        .to_string(),
+    ))
+}
+
+async fn api_root(State(st): State<Shared>, _: Caller, h: HeaderMap) -> Result<Response, AppError> {
+    check_accept(&h)?;
+    Ok(taxii(
+        StatusCode::OK,
+        json!({"title": "Alliance", "description": "Incidents and campaigns shared by the members",
+               "versions": [TAXII], "max_content_length": st.max_body})
+        .to_string(),
+    ))
+}
+
+fn collection_json(c: &concord_store::taxii::Collection, caller: &Caller) -> Value {
+    json!({"id": c.id, "title": c.title, "description": c.description,
+           "can_read": true, "can_write": caller.may_write && c.can_write(&caller.principal),
+           "media_types": ["application/stix+json;version=2.1"]})
+}
+
+async fn collections(
+    State(st): State<Shared>,
+    caller: Caller,
+    h: HeaderMap,
+) -> Result<Response, AppError> {
+    check_accept(&h)?;
+    let list = with_store(&st, |s, _| Ok(s.collections()?)).await?;
+    let cs: Vec<Value> = list.iter().map(|c| collection_json(c, &caller)).collect();
+    Ok(taxii(
+        StatusCode::OK,
+        json!({"collections": cs}).to_string(),
+    ))
+}
+
+async fn find_collection(
+    st: &Shared,
+    id: &str,
+) -> Result<concord_store::taxii::Collection, AppError> {
+    let id2 = id.to_string();
+    with_store(st, move |s, _| Ok(s.collection(&id2)?))
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("no collection {id}")))
+}
+
+async fn collection(
+    State(st): State<Shared>,
+    caller: Caller,
+    Path(id): Path<String>,
+    h: HeaderMap,
+) -> Result<Response, AppError> {
+    check_accept(&h)?;
+    let c = find_collection(&st, &id).await?;
+    Ok(taxii(
+        StatusCode::OK,
+        collection_json(&c, &caller).to_string(),
+    ))
+}
+
+/// The query parameters, percent-decoded.
+fn params(q: Option<&str>) -> Vec<(String, String)> {
+    let dec = |s: &str| {
+        percent_encoding::percent_decode_str(&s.replace('+', " "))
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    q.unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) => (dec(k), dec(v)),
+            None => (dec(p), String::new()),
+        })
+        .collect()
+}
+
+fn page_query(
+    collection: &str,
+    q: Option<&str>,
+    object: Option<&str>,
+) -> Result<PageQuery, AppError> {
+    let mut pq = PageQuery {
+        collection: collection.to_string(),
+        added_after: None,
+        ids: object.map(|o| vec![o.to_string()]).unwrap_or_default(),
+        types: Vec::new(),
+        versions: Versions::Last,
+        spec_versions: Vec::new(),
+        limit: DEFAULT_LIMIT,
+        after_seq: None,
+    };
+    let list = |v: &str| -> Vec<String> {
+        v.split(',')
+            .map(str::trim)
+            .filter(|x| !x.is_empty())
+            .map(String::from)
+            .collect()
+    };
+    for (k, v) in params(q) {
+        match k.as_str() {
+            "added_after" => {
+                if concord_stix::timestamp::Timestamp::parse(&v).is_err() {
+                    return Err(AppError::bad_request(format!(
+                        "added_after: '{v}' is not a timestamp"
+                    )));
+                }
+                pq.added_after = Some(v);
+            }
+            "limit" => {
+                pq.limit = v
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| {
+                        AppError::bad_request(format!("limit: '{v}' is not a positive integer"))
+                    })?
+                    .min(MAX_LIMIT);
+            }
+            "next" => {
+                pq.after_seq = Some(v.parse::<i64>().map_err(|_| {
+                    AppError::bad_request(format!("next: '{v}' is not a value this server gave"))
+                })?);
+            }
+            "match[id]" if object.is_none() => pq.ids = list(&v),
+            "match[type]" => pq.types = list(&v),
+            "match[spec_version]" => pq.spec_versions = list(&v),
+            "match[version]" => {
+                let vals = list(&v);
+                pq.versions = if vals.iter().any(|x| x == "all") {
+                    Versions::All
+                } else if vals.iter().any(|x| x == "first") {
+                    Versions::First
+                } else if vals.iter().any(|x| x == "last") || vals.is_empty() {
+                    Versions::Last
+                } else {
+                    Versions::These(vals)
+                };
+            }
+            _ => {}
+        }
+    }
+    Ok(pq)
+}
+
+/// The TAXII page headers for a page.
+fn page_headers(r: &mut Response, objs: &[StoredObject]) {
+    if let (Some(f), Some(l)) = (objs.first(), objs.last()) {
+        for (k, v) in [
+            ("X-TAXII-Date-Added-First", &f.date_added),
+            ("X-TAXII-Date-Added-Last", &l.date_added),
+        ] {
+            if let Ok(v) = HeaderValue::from_str(v) {
+                r.headers_mut().insert(k, v);
+            }
+        }
+    }
+}
+
+fn envelope(objs: &[StoredObject], more: bool) -> String {
+    let mut out = String::with_capacity(objs.iter().map(|o| o.raw.len() + 1).sum::<usize>() + 64);
+    out.push_str(&format!("{{\"more\":{more}"));
+    if more {
+        if let Some(l) = objs.last() {
+            out.push_str(&format!(",\"next\":\"{}\"", l.seq));
+        }
+    }
+    if !objs.is_empty() {
+        out.push_str(",\"objects\":[");
+        for (i, o) in objs.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&o.raw);
+        }
+        out.push(']');
+    }
+    out.push('}');
+    out
+}
+
+async fn get_objects(
+    State(st): State<Shared>,
+    caller: Caller,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+    h: HeaderMap,
+) -> Result<Response, AppError> {
+    check_accept(&h)?;
+    find_collection(&st, &id).await?;
+    let pq = page_query(&id, q.as_deref(), None)?;
+    let p = caller.principal.clone();
+    let page = with_store(&st, move |s, _| Ok(s.page(&pq, &p)?)).await?;
+    let mut r = taxii(StatusCode::OK, envelope(&page.objects, page.more));
+    page_headers(&mut r, &page.objects);
+    Ok(r)
+}
+
+async fn get_object(
+    State(st): State<Shared>,
+    caller: Caller,
+    Path((id, object)): Path<(String, String)>,
+    RawQuery(q): RawQuery,
+    h: HeaderMap,
+) -> Result<Response, AppError> {
+    check_accept(&h)?;
+    find_collection(&st, &id).await?;
+    let pq = page_query(&id, q.as_deref(), Some(&object))?;
+    let p = caller.principal.clone();
+    let page = with_store(&st, move |s, _| Ok(s.page(&pq, &p)?)).await?;
+    if page.objects.is_empty() {
+        return Err(AppError::not_found(format!(
+            "no object {object} in collection {id}"
+        )));
+    }
+    let mut r = taxii(StatusCode::OK, envelope(&page.objects, page.more));
+    page_headers(&mut r, &page.objects);
+    Ok(r)
+}
+
+async fn versions(
+    State(st): State<Shared>,
+    caller: Caller,
+    Path((id, object)): Path<(String, String)>,
+    h: HeaderMap,
+) -> Result<Response, AppError> {
+    check_accept(&h)?;
+    find_collection(&st, &id).await?;
+    let p = caller.principal.clone();
+    let (c, o) = (id.clone(), object.clone());
+    let vs = with_store(&st, move |s, _| Ok(s.readable_versions(&c, &o, &p)?)).await?;
+    if vs.is_empty() {
+        return Err(AppError::not_found(format!(
+            "no object {object} in collection {id}"
+        )));
+    }
+    let list: Vec<String> = vs
+        .iter()
+        .map(|v| v.modified.clone().unwrap_or_else(|| v.date_added.clone()))
+        .collect();
+    let mut r = taxii(
+        StatusCode::OK,
+        json!({"more": false, "versions": list}).to_string(),
+    );
+    page_headers(&mut r, &vs);
+    Ok(r)
+}
+
+async fn manifest(
+    State(st): State<Shared>,
+    caller: Caller,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+    h: HeaderMap,
+) -> Result<Response, AppError> {
+    check_accept(&h)?;
+    find_collection(&st, &id).await?;
+    let pq = page_query(&id, q.as_deref(), None)?;
+    let p = caller.principal.clone();
+    let page = with_store(&st, move |s, _| Ok(s.page(&pq, &p)?)).await?;
+    let items: Vec<Value> = page
+        .objects
+        .iter()
+        .map(|o| {
+            json!({"id": o.id, "date_added": o.date_added,
+                   "version": o.modified.clone().unwrap_or_else(|| o.date_added.clone()),
+                   "media_type": "application/stix+json;version=2.1"})
+        })
+        .collect();
+    let mut doc = json!({"more": page.more});
+    if page.more {
+        if let Some(l) = page.objects.last() {
+            doc["next"] = json!(l.seq.to_string());
+        }
+    }
+    if !items.is_empty() {
+        doc["objects"] = json!(items);
+    }
+    let mut r = taxii(StatusCode::OK, doc.to_string());
+    page_headers(&mut r, &page.objects);
+    Ok(r)
+}
+
+async fn delete_object(
+    State(st): State<Shared>,
+    caller: Caller,
+    Path((id, object)): Path<(String, String)>,
+    RawQuery(q): RawQuery,
+    h: HeaderMap,
+) -> Result<Response, AppError> {
+    check_accept(&h)?;
+    let c = find_collection(&st, &id).await?;
+    let pq = page_query(&id, q.as_deref(), Some(&object))?;
+    let p = caller.principal.clone();
+    let page = with_store(&st, move |s, _| Ok(s.page(&pq, &p)?)).await?;
+    if page.objects.is_empty() {
+        return Err(AppError::not_found(format!(
+            "no object {object} in collection {id}"
+        )));
+    }
+    if !caller.may_write || !c.can_write(&caller.principal) {
+        return Err(AppError::forbidden(
+            "this principal may not write to this collection",
+        ));
+    }
+    let mods: Vec<String> = page
+        .objects
+        .iter()
+        .map(|o| o.modified.clone().unwrap_or_default())
+        .collect();
+    let p = caller.principal.clone();
+    let o2 = object.clone();
+    let n = with_store(&st, move |s, _| Ok(s.delete_versions(&o2, &mods, &p)?)).await?;
+    if n == 0 {
+        return Err(AppError::forbidden(format!(
+            "{object} was submitted by another principal; only its submitter or the hub may delete it"
+        )));
+    }
+    Ok(taxii(StatusCode::OK, String::new()))
+}
+
+/// Whether a Content-Type is the TAXII media type (STIX media type accepted too).
+fn taxii_content_type(h: &HeaderMap) -> bool {
+    h.get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.to_ascii_lowercase().replace(' ', ""))
+        .is_some_and(|v| {
+            v.starts_with("application/taxii+json") || v.starts_with("application/stix+json")
+        })
+}
+
+async fn post_objects(
+    State(st): State<Shared>,
+    caller: Caller,
+    Path(id): Path<String>,
+    h: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    check_accept(&h)?;
+    let c = find_collection(&st, &id).await?;
+    if !caller.may_write || !c.can_write(&caller.principal) {
+        return Err(AppError::forbidden(
+            "this principal may not write to this collection",
+        ));
+    }
+    if !taxii_content_type(&h) {
+        return Err(AppError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Unsupported media type",
+            format!("POST a TAXII envelope as {TAXII}"),
+        ));
+    }
+    let doc: Value = serde_json::from_slice(&body).map_err(|e| {
+        AppError::bad_request(format!(
+            "the body is not JSON: line {}, column {}: {e}",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    let objects = doc
+        .get("objects")
+        .and_then(Value::as_array)
+        .cloned()
+        .ok_or_else(|| {
+            AppError::bad_request("the body is neither an envelope nor a bundle: no 'objects' list")
+        })?;
+    let principal = caller.principal.clone();
+    let coll = id.clone();
+    let status = with_store(&st, move |s, _| {
+        let now = concord_stix::timestamp::now();
+        let opts = concord_stix::Options::default();
+        let mut failures = Vec::new();
+        let mut valid: Vec<(Value, String)> = Vec::new();
+        for (i, o) in objects.iter().enumerate() {
+            let oid = o.get("id").and_then(Value::as_str).unwrap_or("").to_string();
+            let version = o
+                .get("modified")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let r = concord_stix::validate::validate_object(o, &format!("$.objects[{i}]"), &opts);
+            if r.is_valid() {
+                valid.push((o.clone(), o.to_string()));
+            } else {
+                let msg: Vec<String> = r.errors.iter().map(|e| format!("{}: {}", e.path, e.message)).collect();
+                failures.push(json!({"id": oid, "version": version, "message": msg.join("; ")}));
+            }
+        }
+        let stored = |s: &mut concord_store::Store, batch: &[(Value, String)]| {
+            let news: Vec<NewObject<'_>> = batch
+                .iter()
+                .map(|(v, raw)| NewObject { raw, path: "$", meta: ObjectMeta::of(v) })
+                .collect();
+            s.ingest(&news, principal.name(), &format!("TAXII POST to {coll}"))
+        };
+        let mut ok: Vec<&(Value, String)> = Vec::new();
+        let all = stored(s, &valid)?;
+        if all.rejections.is_empty() {
+            ok.extend(valid.iter());
+        } else {
+            // one at a time, so one refused object does not block the rest
+            for item in &valid {
+                let r = stored(s, std::slice::from_ref(item))?;
+                if r.rejections.is_empty() {
+                    ok.push(item);
+                } else {
+                    let v = &item.0;
+                    failures.push(json!({"id": v.get("id"), "version": v.get("modified"),
+                        "message": r.rejections.iter().map(|x| x.reason.clone()).collect::<Vec<_>>().join("; ")}));
+                }
+            }
+        }
+        let keys: Vec<(String, String)> = ok
+            .iter()
+            .map(|(v, _)| {
+                let g = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+                (g("id"), g("modified"))
+            })
+            .collect();
+        s.add_to_collection(&coll, &keys)?;
+        let successes: Vec<Value> = keys
+            .iter()
+            .map(|(i, m)| json!({"id": i, "version": m, "message": format!("stored in collection {coll}")}))
+            .collect();
+        let status_id = uuid::Uuid::new_v4().to_string();
+        let doc = json!({"id": status_id, "status": "complete", "request_timestamp": now,
+            "total_count": objects.len(), "success_count": successes.len(), "successes": successes,
+            "failure_count": failures.len(), "failures": failures, "pending_count": 0, "pendings": []});
+        s.put_status(&status_id, &principal, &doc.to_string())?;
+        Ok(doc)
+    })
+    .await?;
+    Ok(taxii(StatusCode::ACCEPTED, status.to_string()))
+}
+
+async fn status(
+    State(st): State<Shared>,
+    caller: Caller,
+    Path(id): Path<String>,
+    h: HeaderMap,
+) -> Result<Response, AppError> {
+    check_accept(&h)?;
+    let p = caller.principal.clone();
+    let i = id.clone();
+    match with_store(&st, move |s, _| Ok(s.status(&i, &p)?)).await? {
+        Some(doc) => Ok(taxii(StatusCode::OK, doc)),
+        None => Err(AppError::not_found(format!("no status {id}"))),
+    }
+}
