@@ -19,11 +19,26 @@ use tower::ServiceExt;
 const EXT: &str = "extension-definition--5b7e1c2a-9d4f-4c1e-8a36-2f0d6c9b7e41";
 const TAXII: &str = "application/taxii+json;version=2.1";
 const TLP: &[(&str, &str)] = &[
-    ("clear", "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487"),
-    ("green", "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"),
-    ("amber", "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"),
-    ("amber+strict", "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003"),
-    ("red", "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"),
+    (
+        "clear",
+        "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
+    ),
+    (
+        "green",
+        "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb",
+    ),
+    (
+        "amber",
+        "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",
+    ),
+    (
+        "amber+strict",
+        "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003",
+    ),
+    (
+        "red",
+        "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
+    ),
 ];
 const CAMPAIGN: &str = "campaign--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f";
 
@@ -34,7 +49,11 @@ fn incident_id(n: usize) -> String {
 /// One incident per marking (and one unmarked), all submitted by EST; the amber and red
 /// ones name LVA as a recipient; each has its own victim so aggregates show what leaked.
 /// A green campaign relates them all.
-fn fixture() -> (Shared, Vec<(String, Option<&'static str>, String)>, Vec<(Principal, String)>) {
+fn fixture() -> (
+    Shared,
+    Vec<(String, Option<&'static str>, String)>,
+    Vec<(Principal, String)>,
+) {
     let mut store = Store::open_in_memory().unwrap();
     let victims = ["DEU", "FRA", "LTU", "NOR", "ROU", "ITA"];
     let mut objs = Vec::new();
@@ -156,28 +175,64 @@ async fn leak_matrix() {
                 break;
             }
         }
-        let (_, _, body) = call(&state, get(&format!("/taxii2/alliance/collections/{DEFAULT_COLLECTION}/manifest/?limit=1000"), tok)).await;
+        let (_, _, body) = call(
+            &state,
+            get(
+                &format!("/taxii2/alliance/collections/{DEFAULT_COLLECTION}/manifest/?limit=1000"),
+                tok,
+            ),
+        )
+        .await;
         let manifest: Value = serde_json::from_slice(&body).unwrap();
-        let in_manifest: Vec<&str> = manifest["objects"].as_array().unwrap().iter().map(|o| o["id"].as_str().unwrap()).collect();
+        let in_manifest: Vec<&str> = manifest["objects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["id"].as_str().unwrap())
+            .collect();
         let (_, _, body) = call(&state, get("/api/v1/incidents", tok)).await;
         let api: Value = serde_json::from_slice(&body).unwrap();
-        let in_api: Vec<&str> = api["incidents"].as_array().unwrap().iter().map(|o| o["id"].as_str().unwrap()).collect();
+        let in_api: Vec<&str> = api["incidents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["id"].as_str().unwrap())
+            .collect();
         // the campaign's aggregate: victims of the incidents this principal may read
-        let (st, _, body) = call(&state, get(&format!("/api/v1/assessments/{CAMPAIGN}"), tok)).await;
+        let (st, _, body) =
+            call(&state, get(&format!("/api/v1/assessments/{CAMPAIGN}"), tok)).await;
         assert_eq!(st, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
         let assessment: Value = serde_json::from_slice(&body).unwrap();
-        let victims: Vec<&str> = assessment["victims"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        let victims: Vec<&str> = assessment["victims"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
         let (_, _, body) = call(&state, get(&format!("/api/v1/decisions/{CAMPAIGN}"), tok)).await;
         let decision: Value = serde_json::from_slice(&body).unwrap();
-        let decided_victims: Vec<&str> = decision["vector"]["victims"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        let decided_victims: Vec<&str> = decision["vector"]["victims"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
         for (id, tlp, victim) in &incidents {
             let want = expected(p, *tlp);
             let ctx = format!("{} reading {tlp:?}", p.name());
             assert_eq!(seen.contains(id), want, "objects list: {ctx}");
             assert_eq!(in_manifest.contains(&id.as_str()), want, "manifest: {ctx}");
             assert_eq!(in_api.contains(&id.as_str()), want, "api incidents: {ctx}");
-            assert_eq!(victims.contains(&victim.as_str()), want, "campaign assessment: {ctx}");
-            assert_eq!(decided_victims.contains(&victim.as_str()), want, "decision: {ctx}");
+            assert_eq!(
+                victims.contains(&victim.as_str()),
+                want,
+                "campaign assessment: {ctx}"
+            );
+            assert_eq!(
+                decided_victims.contains(&victim.as_str()),
+                want,
+                "decision: {ctx}"
+            );
             for uri in [
                 format!("{}{id}/", objects_uri()),
                 format!("{}{id}/versions/", objects_uri()),
@@ -186,7 +241,11 @@ async fn leak_matrix() {
                 format!("/api/v1/attribution/{id}"),
             ] {
                 let (st, _, _) = call(&state, get(&uri, tok)).await;
-                let expect = if want { StatusCode::OK } else { StatusCode::NOT_FOUND };
+                let expect = if want {
+                    StatusCode::OK
+                } else {
+                    StatusCode::NOT_FOUND
+                };
                 assert_eq!(st, expect, "{uri}: {ctx}");
                 checked += 1;
             }
@@ -211,7 +270,13 @@ async fn unauthenticated_and_wrong_tokens_are_refused() {
     let est = &tokens[0].1;
     let basic = |u: &str| {
         Request::get("/taxii2/")
-            .header("Authorization", format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{u}:{est}"))))
+            .header(
+                "Authorization",
+                format!(
+                    "Basic {}",
+                    base64::engine::general_purpose::STANDARD.encode(format!("{u}:{est}"))
+                ),
+            )
             .body(Body::empty())
             .unwrap()
     };
@@ -231,16 +296,48 @@ async fn post_stores_valid_objects_and_reports_failures() {
         "pattern_type": "stix", "valid_from": "2026-03-02T00:00:00Z"});
     let env = json!({"objects": [good.clone(), bad]}).to_string();
     let (st, _, body) = call(&state, post(&objects_uri(), lva, TAXII, env.clone())).await;
-    assert_eq!(st, StatusCode::ACCEPTED, "{}", String::from_utf8_lossy(&body));
+    assert_eq!(
+        st,
+        StatusCode::ACCEPTED,
+        "{}",
+        String::from_utf8_lossy(&body)
+    );
     let status: Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(status["success_count"], 1);
     assert_eq!(status["failure_count"], 1);
-    assert_eq!(status["failures"][0]["id"], "indicator--21111111-2222-4333-8444-555555555555");
+    assert_eq!(
+        status["failures"][0]["id"],
+        "indicator--21111111-2222-4333-8444-555555555555"
+    );
     // the status resource can be read back by its maker
-    let (st, _, _) = call(&state, get(&format!("/taxii2/alliance/status/{}/", status["id"].as_str().unwrap()), lva)).await;
+    let (st, _, _) = call(
+        &state,
+        get(
+            &format!(
+                "/taxii2/alliance/status/{}/",
+                status["id"].as_str().unwrap()
+            ),
+            lva,
+        ),
+    )
+    .await;
     assert_eq!(st, StatusCode::OK);
-    let (st, _, _) = call(&state, get(&format!("/taxii2/alliance/status/{}/", status["id"].as_str().unwrap()), &tokens[2].1)).await;
-    assert_eq!(st, StatusCode::NOT_FOUND, "another member's status is not visible");
+    let (st, _, _) = call(
+        &state,
+        get(
+            &format!(
+                "/taxii2/alliance/status/{}/",
+                status["id"].as_str().unwrap()
+            ),
+            &tokens[2].1,
+        ),
+    )
+    .await;
+    assert_eq!(
+        st,
+        StatusCode::NOT_FOUND,
+        "another member's status is not visible"
+    );
     // re-posting the identical object succeeds
     let again = json!({"type": "bundle", "id": "bundle--44af6c39-c09b-49c5-9de2-394224b04982", "objects": [good]}).to_string();
     let (st, _, body) = call(&state, post(&objects_uri(), lva, TAXII, again)).await;
@@ -248,7 +345,17 @@ async fn post_stores_valid_objects_and_reports_failures() {
     let status: Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(status["success_count"], 1);
     // it is there, once
-    let (_, _, body) = call(&state, get(&format!("{}indicator--11111111-2222-4333-8444-555555555555/versions/", objects_uri()), lva)).await;
+    let (_, _, body) = call(
+        &state,
+        get(
+            &format!(
+                "{}indicator--11111111-2222-4333-8444-555555555555/versions/",
+                objects_uri()
+            ),
+            lva,
+        ),
+    )
+    .await;
     let v: Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(v["versions"].as_array().unwrap().len(), 1);
 }
@@ -258,19 +365,67 @@ async fn bad_requests_get_the_right_taxii_error_and_store_nothing() {
     let (state, _, tokens) = fixture();
     let est = &tokens[0].1;
     let hub = &tokens[3].1;
-    let count = |state: &Shared| state.store.lock().unwrap().count_by_type().unwrap().values().sum::<u64>();
+    let count = |state: &Shared| {
+        state
+            .store
+            .lock()
+            .unwrap()
+            .count_by_type()
+            .unwrap()
+            .values()
+            .sum::<u64>()
+    };
     let before = count(&state);
     let cases: Vec<(Request<Body>, StatusCode)> = vec![
-        (post(&objects_uri(), est, TAXII, "{not json"), StatusCode::BAD_REQUEST),
-        (post(&objects_uri(), est, "application/json", "{\"objects\": []}"), StatusCode::UNSUPPORTED_MEDIA_TYPE),
-        (post(&objects_uri(), est, TAXII, "{\"type\": \"indicator\"}"), StatusCode::BAD_REQUEST),
-        (post("/taxii2/alliance/collections/00000000-0000-4000-8000-000000000000/objects/", est, TAXII, "{\"objects\": []}"), StatusCode::NOT_FOUND),
-        (post(&objects_uri(), hub, TAXII, "{\"objects\": []}"), StatusCode::FORBIDDEN),
-        (post(&objects_uri(), est, TAXII, vec![b' '; 17 * 1024 * 1024]), StatusCode::PAYLOAD_TOO_LARGE),
-        (Request::get(objects_uri()).header("Accept", "text/html").header("Authorization", format!("Bearer {est}")).body(Body::empty()).unwrap(), StatusCode::NOT_ACCEPTABLE),
-        (get(&format!("{}?limit=zero", objects_uri()), est), StatusCode::BAD_REQUEST),
-        (get(&format!("{}?added_after=yesterday", objects_uri()), est), StatusCode::BAD_REQUEST),
-        (get("/taxii2/alliance/collections/nope/", est), StatusCode::NOT_FOUND),
+        (
+            post(&objects_uri(), est, TAXII, "{not json"),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            post(&objects_uri(), est, "application/json", "{\"objects\": []}"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
+        (
+            post(&objects_uri(), est, TAXII, "{\"type\": \"indicator\"}"),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            post(
+                "/taxii2/alliance/collections/00000000-0000-4000-8000-000000000000/objects/",
+                est,
+                TAXII,
+                "{\"objects\": []}",
+            ),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            post(&objects_uri(), hub, TAXII, "{\"objects\": []}"),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            post(&objects_uri(), est, TAXII, vec![b' '; 17 * 1024 * 1024]),
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
+        (
+            Request::get(objects_uri())
+                .header("Accept", "text/html")
+                .header("Authorization", format!("Bearer {est}"))
+                .body(Body::empty())
+                .unwrap(),
+            StatusCode::NOT_ACCEPTABLE,
+        ),
+        (
+            get(&format!("{}?limit=zero", objects_uri()), est),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            get(&format!("{}?added_after=yesterday", objects_uri()), est),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            get("/taxii2/alliance/collections/nope/", est),
+            StatusCode::NOT_FOUND,
+        ),
     ];
     for (i, (req, want)) in cases.into_iter().enumerate() {
         let (st, h, body) = call(&state, req).await;
@@ -278,7 +433,10 @@ async fn bad_requests_get_the_right_taxii_error_and_store_nothing() {
         if want != StatusCode::PAYLOAD_TOO_LARGE {
             assert_eq!(h.get("content-type").unwrap(), TAXII, "case {i}");
             let e: Value = serde_json::from_slice(&body).unwrap();
-            assert!(e["title"].is_string() && e["description"].is_string(), "case {i}");
+            assert!(
+                e["title"].is_string() && e["description"].is_string(),
+                "case {i}"
+            );
         }
     }
     assert_eq!(count(&state), before);
@@ -292,17 +450,41 @@ async fn a_member_may_not_post_in_anothers_name() {
         "created": "2026-01-01T00:00:00.000Z", "modified": "2026-01-01T00:00:00.000Z", "name": "EST CERT", "identity_class": "organization",
         "extensions": {EXT: {"extension_type": "property-extension", "member": "EST"}}});
     // EST's identity is stored by the hub first
-    state.store.lock().unwrap().ingest_values(&[est_identity], "hub", "test").unwrap();
+    state
+        .store
+        .lock()
+        .unwrap()
+        .ingest_values(&[est_identity], "hub", "test")
+        .unwrap();
     let forged = json!({"type": "indicator", "spec_version": "2.1", "id": "indicator--31111111-2222-4333-8444-555555555555",
         "created_by_ref": "identity--00000001-f010-4473-83ec-1edf84858f4c",
         "created": "2026-03-02T00:00:00.000Z", "modified": "2026-03-02T00:00:00.000Z", "pattern": "[ipv4-addr:value = '198.51.100.8']",
         "pattern_type": "stix", "valid_from": "2026-03-02T00:00:00Z"});
-    let (st, _, body) = call(&state, post(&objects_uri(), lva, TAXII, json!({"objects": [forged]}).to_string())).await;
+    let (st, _, body) = call(
+        &state,
+        post(
+            &objects_uri(),
+            lva,
+            TAXII,
+            json!({"objects": [forged]}).to_string(),
+        ),
+    )
+    .await;
     assert_eq!(st, StatusCode::ACCEPTED);
     let status: Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(status["failure_count"], 1, "{status}");
     assert_eq!(status["success_count"], 0);
-    let (st, _, _) = call(&state, get(&format!("{}indicator--31111111-2222-4333-8444-555555555555/", objects_uri()), lva)).await;
+    let (st, _, _) = call(
+        &state,
+        get(
+            &format!(
+                "{}indicator--31111111-2222-4333-8444-555555555555/",
+                objects_uri()
+            ),
+            lva,
+        ),
+    )
+    .await;
     assert_eq!(st, StatusCode::NOT_FOUND);
 }
 
@@ -311,7 +493,10 @@ async fn a_member_edits_only_its_own_policy_and_errors_come_back() {
     let (state, _, tokens) = fixture();
     let (est, lva) = (&tokens[0].1, &tokens[1].1);
     let put = |uri: &str, tok: &str, text: &str| {
-        Request::put(uri).header("Authorization", format!("Bearer {tok}")).body(Body::from(text.to_string())).unwrap()
+        Request::put(uri)
+            .header("Authorization", format!("Bearer {tok}"))
+            .body(Body::from(text.to_string()))
+            .unwrap()
     };
     let (_, _, body) = call(&state, get("/api/v1/policies/EST", est)).await;
     let current: Value = serde_json::from_slice(&body).unwrap();
@@ -320,7 +505,12 @@ async fn a_member_edits_only_its_own_policy_and_errors_come_back() {
     assert_eq!(st, StatusCode::FORBIDDEN);
     let broken = text.replacen("severity", "severty", 1);
     let (st, _, body) = call(&state, put("/api/v1/policies/EST", est, &broken)).await;
-    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{}", String::from_utf8_lossy(&body));
+    assert_eq!(
+        st,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        String::from_utf8_lossy(&body)
+    );
     let r: Value = serde_json::from_slice(&body).unwrap();
     assert!(r["diagnostics"][0]["line"].as_u64().unwrap() > 0, "{r}");
     let (st, _, _) = call(&state, put("/api/v1/policies/EST", est, &text)).await;
@@ -330,7 +520,11 @@ async fn a_member_edits_only_its_own_policy_and_errors_come_back() {
     assert_eq!(st, StatusCode::FORBIDDEN);
     let (_, _, body) = call(&state, get("/api/v1/audit", &tokens[3].1)).await;
     let audit: Value = serde_json::from_slice(&body).unwrap();
-    assert!(audit["audit"].as_array().unwrap().iter().any(|a| a["action"] == "policy-update" && a["principal"] == "EST"));
+    assert!(audit["audit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["action"] == "policy-update" && a["principal"] == "EST"));
 }
 
 #[tokio::test]
@@ -340,7 +534,14 @@ async fn openapi_document_lists_the_api() {
     assert_eq!(st, StatusCode::OK);
     let doc: Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
-    for p in ["/api/v1/incidents", "/api/v1/campaigns", "/api/v1/assessments/{id}", "/api/v1/decisions/{id}", "/api/v1/rift", "/api/v1/policies/{member}"] {
+    for p in [
+        "/api/v1/incidents",
+        "/api/v1/campaigns",
+        "/api/v1/assessments/{id}",
+        "/api/v1/decisions/{id}",
+        "/api/v1/rift",
+        "/api/v1/policies/{member}",
+    ] {
         assert!(doc["paths"].get(p).is_some(), "{p}");
     }
 }
@@ -348,7 +549,11 @@ async fn openapi_document_lists_the_api() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn many_writers_and_readers_lose_nothing() {
     let (state, _, tokens) = fixture();
-    let members: Vec<String> = tokens.iter().filter(|(p, _)| matches!(p, Principal::Member(_))).map(|(_, t)| t.clone()).collect();
+    let members: Vec<String> = tokens
+        .iter()
+        .filter(|(p, _)| matches!(p, Principal::Member(_)))
+        .map(|(_, t)| t.clone())
+        .collect();
     let mut tasks = Vec::new();
     for w in 0..16usize {
         let state = state.clone();
