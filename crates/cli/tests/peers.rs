@@ -191,3 +191,81 @@ fn sync_from_medallion() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn serves_tls_with_a_given_certificate() {
+    let tools = [("openssl", "version"), ("curl", "--version")]
+        .iter()
+        .all(|(t, a)| {
+            std::process::Command::new(t)
+                .arg(a)
+                .output()
+                .is_ok_and(|o| o.status.success())
+        });
+    if !tools {
+        eprintln!("skipped: openssl or curl not installed");
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let st = std::process::Command::new("openssl")
+        .current_dir(d.path())
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1",
+            "-keyout",
+            "key.pem",
+            "-out",
+            "cert.pem",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+    let out = concord(d.path())
+        .args(["token", "create", "--hub"])
+        .output()
+        .unwrap();
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let port = free_port();
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("concord"))
+        .current_dir(d.path())
+        .args([
+            "serve",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--tls-cert",
+            "cert.pem",
+            "--tls-key",
+            "key.pem",
+        ])
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let _guard = Kill(child);
+    wait_for(port);
+    let out = std::process::Command::new("curl")
+        .current_dir(d.path())
+        .args(["-s", "--cacert", "cert.pem", "-H"])
+        .arg(format!("Authorization: Bearer {token}"))
+        .arg(format!("https://127.0.0.1:{port}/taxii2/"))
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("no JSON over TLS: {}", String::from_utf8_lossy(&out.stderr)));
+    assert!(
+        doc["default"].as_str().unwrap().starts_with("https://"),
+        "{doc}"
+    );
+}

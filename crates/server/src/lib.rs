@@ -38,6 +38,8 @@ pub struct AppState {
     pub demo: bool,
     /// Largest request body accepted (bytes).
     pub max_body: usize,
+    /// Served over TLS (discovery then gives https URLs).
+    pub tls: bool,
 }
 
 /// The state shared by handlers.
@@ -70,6 +72,7 @@ impl AppState {
             policies: RwLock::new((map, Arc::new(set))),
             demo,
             max_body: 16 * 1024 * 1024,
+            tls: false,
         })
     }
 
@@ -116,5 +119,28 @@ pub async fn serve(state: Shared, addr: std::net::SocketAddr) -> std::io::Result
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
+        .await
+}
+
+/// Serve over TLS (rustls) with a PEM certificate chain and private key, until Ctrl-C.
+pub async fn serve_tls(
+    state: Shared,
+    addr: std::net::SocketAddr,
+    cert: &std::path::Path,
+    key: &std::path::Path,
+) -> std::io::Result<()> {
+    // the process-wide crypto provider; a second install is harmless
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key).await?;
+    let handle = axum_server::Handle::new();
+    let h2 = handle.clone();
+    tokio::spawn(async move {
+        let _ = tokio::signal::ctrl_c().await;
+        h2.graceful_shutdown(Some(std::time::Duration::from_secs(5)));
+    });
+    tracing::info!("listening on https://{addr}");
+    axum_server::bind_rustls(addr, config)
+        .handle(handle)
+        .serve(app(state).into_make_service())
         .await
 }

@@ -76,17 +76,21 @@ fn check_accept(h: &HeaderMap) -> Result<(), AppError> {
     }
 }
 
-fn base_url(h: &HeaderMap) -> String {
+fn base_url(h: &HeaderMap, tls: bool) -> String {
     let host = h
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("localhost");
-    format!("http://{host}")
+    format!("{}://{host}", if tls { "https" } else { "http" })
 }
 
-async fn discovery(_: Caller, h: HeaderMap) -> Result<Response, AppError> {
+async fn discovery(
+    State(st): State<Shared>,
+    _: Caller,
+    h: HeaderMap,
+) -> Result<Response, AppError> {
     check_accept(&h)?;
-    let root = format!("{}{ROOT}", base_url(&h));
+    let root = format!("{}{ROOT}", base_url(&h, st.tls));
     Ok(taxii(
         StatusCode::OK,
         json!({"title": "concord", "description": "Alliance incident sharing (TAXII 2.1)",

@@ -15,6 +15,12 @@ pub struct Args {
     /// Admit requests without credentials as the hub, read-only.
     #[arg(long)]
     demo: bool,
+    /// TLS certificate chain (PEM); with --tls-key, serve HTTPS.
+    #[arg(long, requires = "tls_key", value_name = "FILE")]
+    tls_cert: Option<std::path::PathBuf>,
+    /// TLS private key (PEM).
+    #[arg(long, requires = "tls_cert", value_name = "FILE")]
+    tls_key: Option<std::path::PathBuf>,
     /// Largest request body in bytes.
     #[arg(long, default_value_t = 16 * 1024 * 1024)]
     max_body: usize,
@@ -58,20 +64,30 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     let mut state = concord_server::AppState::new(store, alliance, texts, args.demo)
         .map_err(|e| anyhow::anyhow!("the policies do not check: {e}"))?;
     state.max_body = args.max_body;
+    state.tls = args.tls_cert.is_some();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
+    let scheme = if args.tls_cert.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    let demo_note = if args.demo {
+        "; demo: browsers without a token are the hub, read-only"
+    } else {
+        ""
+    };
     eprintln!(
-        "concord serving {} on http://{}/ (TAXII 2.1 at /taxii2/, API at /api/v1/){}",
+        "concord serving {} on {scheme}://{}/ (TAXII 2.1 at /taxii2/, API at /api/v1/){demo_note}",
         ctx.db.display(),
         args.addr,
-        if args.demo {
-            "; demo: browsers without a token are the hub, read-only"
-        } else {
-            ""
-        }
     );
-    rt.block_on(concord_server::serve(std::sync::Arc::new(state), args.addr))
-        .with_context(|| format!("serving on {}", args.addr))?;
+    let state = std::sync::Arc::new(state);
+    let served = match (&args.tls_cert, &args.tls_key) {
+        (Some(c), Some(k)) => rt.block_on(concord_server::serve_tls(state, args.addr, c, k)),
+        _ => rt.block_on(concord_server::serve(state, args.addr)),
+    };
+    served.with_context(|| format!("serving on {}", args.addr))?;
     Ok(exit::OK)
 }
