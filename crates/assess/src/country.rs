@@ -28,8 +28,8 @@ pub fn alpha3_of_name(name: &str) -> Option<&'static str> {
     if n.is_empty() {
         return None;
     }
-    if let Some(a3) = alpha3(name) {
-        return Some(a3);
+    if let Some(a3) = table::COUNTRIES.iter().find(|(_, a3, _)| *a3 == name) {
+        return Some(a3.1);
     }
     if name.len() == 2 {
         if let Some(a3) = alpha3_of_alpha2(name) {
@@ -42,8 +42,15 @@ pub fn alpha3_of_name(name: &str) -> Option<&'static str> {
         .map(|(_, a3, _)| *a3)
 }
 
-/// The code itself when `code` is a known alpha-3 code (upper case).
-pub fn alpha3(code: &str) -> Option<&'static str> {
+/// The code itself when `code` is a known alpha-3 code (upper case), or a user-assigned
+/// code (`XAA` to `XZZ`, which ISO 3166 leaves to users: concord's fictional demo states
+/// use them).
+pub fn alpha3(code: &str) -> Option<&str> {
+    let user_assigned =
+        code.len() == 3 && code.starts_with('X') && code.bytes().all(|b| b.is_ascii_uppercase());
+    if user_assigned {
+        return Some(code);
+    }
     table::COUNTRIES
         .iter()
         .find(|(_, a3, _)| *a3 == code)
@@ -78,5 +85,8 @@ mod tests {
         assert_eq!(alpha3_of_name("china"), Some("CHN"));
         assert_eq!(alpha3_of_name("Unknown"), None);
         assert_eq!(name_of("DEU"), Some("Germany"));
+        assert_eq!(alpha3("XRS"), Some("XRS"));
+        assert_eq!(alpha3("XR"), None);
+        assert_eq!(alpha3("ABC"), None);
     }
 }

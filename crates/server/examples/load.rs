@@ -19,7 +19,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let auth = if let Some(t) = a[2].strip_prefix("bearer:") {
         format!("Bearer {t}")
     } else if let Some(up) = a[2].strip_prefix("basic:") {
-        format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(up))
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(up)
+        )
     } else {
         String::new()
     };
