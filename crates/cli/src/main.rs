@@ -53,6 +53,8 @@ enum Command {
     Decide(cmd::decide::Args),
     /// Re-decide a stored incident or campaign at each instant its evidence changed.
     Replay(cmd::replay::Args),
+    /// A decision brief for the council: situation, assessment, options, path to consensus, recommendation.
+    Brief(cmd::brief::Args),
     /// Serve TAXII 2.1 and the JSON API over HTTP.
     Serve(cmd::serve::Args),
     /// Pull a collection from another TAXII 2.1 server.
@@ -97,6 +99,7 @@ fn main() {
         Command::Gen(a) => cmd::gen::run(&ctx, a),
         Command::Decide(a) => cmd::decide::run(&ctx, a),
         Command::Replay(a) => cmd::replay::run(&ctx, a),
+        Command::Brief(a) => cmd::brief::run(&ctx, a),
         Command::Serve(a) => cmd::serve::run(&ctx, a),
         Command::Sync(a) => cmd::sync::run(&ctx, a),
         Command::Token(c) => cmd::token::run(&ctx, c),

@@ -172,6 +172,41 @@ async fn policy(
         .ok_or_else(|| AppError::not_found(format!("no policy for {member}")))
 }
 
+/// Check a member's new policy text with the whole set and save it: `Ok(Err(diagnostics))`
+/// when it does not check (nothing saved). The caller has checked the permission.
+pub async fn save_policy(
+    st: &Shared,
+    by: &Principal,
+    member: &str,
+    text: &str,
+) -> Result<Result<(), Vec<Value>>, AppError> {
+    if st.alliance.member_index(member).is_none() {
+        return Err(AppError::not_found(format!("{member} is not a member")));
+    }
+    let file = format!("{member}.toml");
+    let mut map = texts(st);
+    map.insert(file.clone(), text.to_string());
+    let files: Vec<(String, String)> = map.clone().into_iter().collect();
+    let set = match concord_policy::PolicySet::from_texts(&files, &st.alliance) {
+        Ok(s) => s,
+        Err(e) => {
+            return Ok(Err(e
+                .diagnostics
+                .iter()
+                .filter(|d| d.file == file)
+                .map(|d| serde_json::to_value(d).unwrap_or_default())
+                .collect()))
+        }
+    };
+    let (p, m2, t2) = (by.clone(), member.to_string(), text.to_string());
+    with_store(st, move |s, _| Ok(s.put_policy(&m2, &t2, &p)?)).await?;
+    match st.policies.write() {
+        Ok(mut g) => *g = (map, std::sync::Arc::new(set)),
+        Err(_) => return Err(AppError::internal("policy lock poisoned")),
+    }
+    Ok(Ok(()))
+}
+
 /// Replace a member's policy: only that member (or an admin) may; the whole set is checked
 /// with the new text before anything is saved; errors come back with line and column.
 async fn put_policy(
@@ -191,32 +226,13 @@ async fn put_policy(
             "only {member} may change {member}'s policy"
         )));
     }
-    if st.alliance.member_index(&member).is_none() {
-        return Err(AppError::not_found(format!("{member} is not a member")));
+    match save_policy(&st, &caller.principal, &member, &body).await? {
+        Ok(()) => Ok((StatusCode::OK, Json(json!({"ok": true, "member": member})))),
+        Err(diags) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(json!({"ok": false, "diagnostics": diags})),
+        )),
     }
-    let file = format!("{member}.toml");
-    let mut map = texts(&st);
-    map.insert(file.clone(), body.clone());
-    let files: Vec<(String, String)> = map.clone().into_iter().collect();
-    let set = match concord_policy::PolicySet::from_texts(&files, &st.alliance) {
-        Ok(s) => s,
-        Err(e) => {
-            let diags: Vec<&concord_policy::Diagnostic> =
-                e.diagnostics.iter().filter(|d| d.file == file).collect();
-            return Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Json(json!({"ok": false, "diagnostics": diags})),
-            ));
-        }
-    };
-    let p = caller.principal.clone();
-    let m2 = member.clone();
-    with_store(&st, move |s, _| Ok(s.put_policy(&m2, &body, &p)?)).await?;
-    match st.policies.write() {
-        Ok(mut g) => *g = (map, std::sync::Arc::new(set)),
-        Err(_) => return Err(AppError::internal("policy lock poisoned")),
-    }
-    Ok((StatusCode::OK, Json(json!({"ok": true, "member": member}))))
 }
 
 async fn audit(State(st): State<Shared>, caller: Caller) -> Result<Json<Value>, AppError> {

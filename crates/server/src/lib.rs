@@ -16,9 +16,12 @@
 
 pub mod api;
 pub mod auth;
+pub mod brief;
+pub mod demo;
 pub mod error;
 pub mod taxii;
 pub mod views;
+pub mod web;
 
 use axum::Router;
 use concord_policy::{Alliance, PolicySet};
@@ -40,6 +43,8 @@ pub struct AppState {
     pub max_body: usize,
     /// Served over TLS (discovery then gives https URLs).
     pub tls: bool,
+    /// Browser sessions (web UI).
+    pub sessions: web::Sessions,
 }
 
 /// The state shared by handlers.
@@ -73,6 +78,7 @@ impl AppState {
             demo,
             max_body: 16 * 1024 * 1024,
             tls: false,
+            sessions: Default::default(),
         })
     }
 
@@ -107,6 +113,7 @@ pub fn app(state: Shared) -> Router {
     Router::new()
         .merge(taxii::routes())
         .merge(api::routes())
+        .merge(web::routes())
         .layer(axum::extract::DefaultBodyLimit::max(state.max_body))
         .with_state(state)
 }

@@ -338,3 +338,111 @@ pub fn assess(
     }
     Ok(a)
 }
+
+fn first_seen(v: &Value) -> String {
+    v.get("extensions")
+        .and_then(|e| e.get(concord_stix::concord_ext::EXTENSION_ID))
+        .and_then(|e| e.get("first_seen"))
+        .or_else(|| v.get("created"))
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string()
+}
+
+fn instant(t: &str) -> i64 {
+    concord_stix::timestamp::Timestamp::parse(t)
+        .map(|t| t.unix_seconds())
+        .unwrap_or(i64::MAX)
+}
+
+/// Time to consensus: the incident or campaign re-assessed and re-decided at every instant
+/// something changed (an incident first seen, evidence recorded, a claim made).
+pub fn replay(
+    store: &Store,
+    id: &str,
+    alliance: &Alliance,
+    policies: &PolicySet,
+    viewer: &Principal,
+) -> Result<concord_rift::replay::Replay> {
+    use concord_rift::replay::Moment;
+    use std::collections::BTreeMap;
+    let Some(ids) = incident_ids(store, id, viewer)? else {
+        return Err(ViewError::NotFound(format!(
+            "{id}: no stored incident or campaign with this id"
+        )));
+    };
+    let is_campaign = id.starts_with("campaign--");
+    let mut incidents: Vec<(String, IncidentFacts)> = Vec::new();
+    for i in &ids {
+        let Some(o) = get(store, i, viewer)? else { continue };
+        let v = o.value()?;
+        let f = IncidentFacts::from_stix(&v).map_err(|e| ViewError::Invalid(e.to_string()))?;
+        incidents.push((first_seen(&v), f));
+    }
+    if incidents.is_empty() {
+        return Err(ViewError::Invalid(format!("{id}: no incidents to replay")));
+    }
+    let kb = knowledge_base(store, viewer)?;
+    let mut all_ids = ids.clone();
+    if !all_ids.iter().any(|x| x == id) {
+        all_ids.insert(0, id.to_string());
+    }
+    let obs = observation(store, &kb, &all_ids, viewer)?;
+    let mut changes: BTreeMap<(i64, String), Vec<String>> = BTreeMap::new();
+    let mut add = |at: &str, what: String| {
+        changes
+            .entry((instant(at), at.to_string()))
+            .or_default()
+            .push(what);
+    };
+    for (at, f) in &incidents {
+        add(
+            at,
+            format!(
+                "incident {} first seen ({})",
+                f.id,
+                f.name.as_deref().unwrap_or("")
+            ),
+        );
+    }
+    for (t, at, rel) in &obs.techniques {
+        add(at, format!("technique {t} ({rel})"));
+    }
+    for (s, at) in obs.software.iter().chain(&obs.infrastructure) {
+        add(at, format!("linked {s}"));
+    }
+    for c in &obs.claims {
+        let rating = format!(
+            "{}{}",
+            c.reliability.map(String::from).unwrap_or_default(),
+            c.credibility.map(|x| x.to_string()).unwrap_or_default()
+        );
+        add(&c.at, format!("claim by {} ({rating}): {}", c.by, c.id));
+    }
+    let model = SeverityModel::default();
+    let params = concord_assess::attribution::Params::default();
+    let ttp = concord_assess::attribution::TtpIndex::new(&kb, &params);
+    let mut moments = Vec::new();
+    for ((k, at), what) in changes {
+        let present: Vec<IncidentFacts> = incidents
+            .iter()
+            .filter(|(t, _)| instant(t) <= k)
+            .map(|(_, f)| f.clone())
+            .collect();
+        if present.is_empty() {
+            continue;
+        }
+        let mut a = if is_campaign {
+            assess_campaign(id, None, &present, &model, alliance, policies)
+        } else {
+            assess_incident(&present[0], &model, alliance, policies)
+        };
+        let r = concord_assess::attribution::attribute(&kb, &ttp, &obs, Some(&at), &params);
+        a.set_attribution(&r);
+        let vector = a
+            .to_vector()
+            .ok_or_else(|| ViewError::Internal(format!("vector did not parse: {}", a.vector)))?;
+        moments.push(Moment { at, what, vector });
+    }
+    Ok(concord_rift::replay::replay(alliance, policies, &moments))
+}

@@ -2,6 +2,7 @@
 
 pub mod assess;
 pub mod attribute;
+pub mod brief;
 pub mod collection;
 pub mod correlate;
 pub mod decide;

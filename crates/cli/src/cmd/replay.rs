@@ -4,11 +4,7 @@
 use super::{Ctx, PolicyArgs};
 use crate::exit;
 use anyhow::Context;
-use concord_assess::{assess_campaign, assess_incident, IncidentFacts, SeverityModel};
-use concord_rift::replay::{replay, Moment};
 use concord_store::Store;
-use serde_json::Value;
-use std::collections::BTreeMap;
 use std::io::Write;
 
 #[derive(Debug, clap::Args)]
@@ -22,21 +18,7 @@ pub struct Args {
     json: bool,
 }
 
-fn first_seen(v: &Value) -> String {
-    v.get("extensions")
-        .and_then(|e| e.get(concord_stix::concord_ext::EXTENSION_ID))
-        .and_then(|e| e.get("first_seen"))
-        .or_else(|| v.get("created"))
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string()
-}
 
-fn key(t: &str) -> i64 {
-    concord_stix::timestamp::Timestamp::parse(t)
-        .map(|t| t.unix_seconds())
-        .unwrap_or(i64::MAX)
-}
 
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     let (alliance, policies) = match args.policy.load() {
@@ -48,86 +30,15 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     };
     let store =
         Store::open(&ctx.db).with_context(|| format!("opening database {}", ctx.db.display()))?;
-    let Some(ids) = concord_server::views::incident_ids(&store, &args.id, &ctx.viewer())? else {
-        eprintln!(
-            "error: {}: no stored incident or campaign with this id",
-            args.id
-        );
-        return Ok(exit::INVALID);
-    };
-    let is_campaign = args.id.starts_with("campaign--");
-    // the incidents and when each joined
-    let mut incidents: Vec<(String, IncidentFacts)> = Vec::new();
-    for id in &ids {
-        let Some(o) = store.get(id)? else { continue };
-        let v = o.value()?;
-        match IncidentFacts::from_stix(&v) {
-            Ok(f) => incidents.push((first_seen(&v), f)),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return Ok(exit::INVALID);
-            }
+    use concord_server::views::ViewError;
+    let result = match concord_server::views::replay(&store, &args.id, &alliance, &policies, &ctx.viewer()) {
+        Ok(r) => r,
+        Err(ViewError::NotFound(m) | ViewError::Invalid(m)) => {
+            eprintln!("error: {m}");
+            return Ok(exit::INVALID);
         }
-    }
-    if incidents.is_empty() {
-        eprintln!("error: {}: no incidents to replay", args.id);
-        return Ok(exit::INVALID);
-    }
-    // every instant something changed: an incident joined, or evidence arrived
-    let kb = concord_server::views::knowledge_base(&store, &ctx.viewer())?;
-    let mut all_ids = ids.clone();
-    if !all_ids.contains(&args.id) {
-        all_ids.insert(0, args.id.clone());
-    }
-    let obs = concord_server::views::observation(&store, &kb, &all_ids, &ctx.viewer())?;
-    let mut changes: BTreeMap<(i64, String), Vec<String>> = BTreeMap::new();
-    let mut add = |at: &str, what: String| {
-        changes
-            .entry((key(at), at.to_string()))
-            .or_default()
-            .push(what);
+        Err(e) => return Err(e.into()),
     };
-    for (at, f) in &incidents {
-        add(at, format!("incident {} first seen", f.id));
-    }
-    for (t, at, rel) in &obs.techniques {
-        add(at, format!("technique {t} ({rel})"));
-    }
-    for (s, at) in obs.software.iter().chain(&obs.infrastructure) {
-        add(at, format!("linked {s}"));
-    }
-    for c in &obs.claims {
-        add(&c.at, format!("claim {} by {}", c.id, c.by));
-    }
-    let model = SeverityModel::default();
-    let params = concord_assess::attribution::Params::default();
-    let ttp = concord_assess::attribution::TtpIndex::new(&kb, &params);
-    let mut moments = Vec::new();
-    for ((k, at), what) in changes {
-        let present: Vec<IncidentFacts> = incidents
-            .iter()
-            .filter(|(t, _)| key(t) <= k)
-            .map(|(_, f)| f.clone())
-            .collect();
-        if present.is_empty() {
-            continue;
-        }
-        let mut a = if is_campaign {
-            assess_campaign(&args.id, None, &present, &model, &alliance, &policies)
-        } else {
-            assess_incident(&present[0], &model, &alliance, &policies)
-        };
-        let r = concord_assess::attribution::attribute(&kb, &ttp, &obs, Some(&at), &params);
-        a.set_attribution(&r);
-        let Some(vector) = a.to_vector() else {
-            anyhow::bail!(
-                "internal: the assessment's vector did not parse: {}",
-                a.vector
-            );
-        };
-        moments.push(Moment { at, what, vector });
-    }
-    let result = replay(&alliance, &policies, &moments);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.json {
         writeln!(out, "{}", serde_json::to_string(&result)?)?;

@@ -12,7 +12,8 @@ pub struct Args {
     addr: std::net::SocketAddr,
     #[command(flatten)]
     policy: PolicyArgs,
-    /// Admit requests without credentials as the hub, read-only.
+    /// Serve the built-in FICTIONAL demo scenario (in memory; --db is not used), open to
+    /// browsers without a token as the hub, read-only.
     #[arg(long)]
     demo: bool,
     /// TLS certificate chain (PEM); with --tls-key, serve HTTPS.
@@ -58,8 +59,11 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
             return Ok(exit::INVALID);
         }
     };
-    let store =
-        Store::open(&ctx.db).with_context(|| format!("opening database {}", ctx.db.display()))?;
+    let store = if args.demo {
+        concord_server::demo::store().map_err(|e| anyhow::anyhow!(e))?
+    } else {
+        Store::open(&ctx.db).with_context(|| format!("opening database {}", ctx.db.display()))?
+    };
     let texts = policy_texts(&args.policy)?;
     let mut state = concord_server::AppState::new(store, alliance, texts, args.demo)
         .map_err(|e| anyhow::anyhow!("the policies do not check: {e}"))?;
@@ -80,7 +84,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     };
     eprintln!(
         "concord serving {} on {scheme}://{}/ (TAXII 2.1 at /taxii2/, API at /api/v1/){demo_note}",
-        ctx.db.display(),
+        if args.demo { "the built-in fictional demo scenario".to_string() } else { ctx.db.display().to_string() },
         args.addr,
     );
     let state = std::sync::Arc::new(state);

@@ -1,0 +1,100 @@
+//! `concord brief ID --format md|html|pdf`: the decision brief for the council.
+
+use super::{Ctx, PolicyArgs};
+use crate::exit;
+use anyhow::Context;
+use concord_server::brief::{html, markdown, BriefInput};
+use concord_store::Store;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Id of a stored incident or campaign.
+    id: String,
+    #[arg(long, default_value = "md", value_parser = ["md", "html", "pdf"])]
+    format: String,
+    /// Where to write (required for pdf; standard output otherwise).
+    #[arg(long, short)]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    policy: PolicyArgs,
+    /// Use the built-in FICTIONAL demo scenario instead of the database.
+    #[arg(long)]
+    demo: bool,
+}
+
+fn chromium() -> Option<&'static str> {
+    ["chromium", "chromium-browser", "google-chrome", "headless_shell"]
+        .into_iter()
+        .find(|b| {
+            std::process::Command::new(b)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
+    let (alliance, policies) = match args.policy.load() {
+        Ok(x) => x,
+        Err(e) => {
+            super::print_config_errors(&e, false)?;
+            return Ok(exit::INVALID);
+        }
+    };
+    let store = if args.demo {
+        concord_server::demo::store().map_err(|e| anyhow::anyhow!(e))?
+    } else {
+        Store::open(&ctx.db).with_context(|| format!("opening database {}", ctx.db.display()))?
+    };
+    let viewer = ctx.viewer();
+    use concord_server::views::{self, ViewError};
+    let a = match views::assess(&store, &args.id, &Default::default(), &alliance, &policies, &viewer) {
+        Ok(a) => a,
+        Err(ViewError::NotFound(m) | ViewError::Invalid(m)) => {
+            eprintln!("error: {m}");
+            return Ok(exit::INVALID);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let kb = views::knowledge_base(&store, &viewer)?;
+    let attr = views::attribution_of(&store, &kb, &args.id, None, &viewer)?;
+    let vector = a.to_vector().context("the assessment's vector")?;
+    let d = concord_policy::decide(&alliance, &policies, &vector);
+    let input = BriefInput { assessment: &a, attribution: attr.as_ref(), decision: &d, fictional: args.demo };
+    let text = match args.format.as_str() {
+        "md" => markdown(&input),
+        _ => html(&input),
+    };
+    if args.format == "pdf" {
+        let Some(out) = &args.out else {
+            eprintln!("error: --format pdf needs --out FILE");
+            return Ok(exit::INVALID);
+        };
+        let Some(browser) = chromium() else {
+            eprintln!("error: PDF needs headless Chromium (Debian: apt-get install chromium); use --format html instead");
+            return Ok(exit::FAILURE);
+        };
+        let dir = tempfile::tempdir()?;
+        let page = dir.path().join("brief.html");
+        std::fs::write(&page, &text)?;
+        let abs = std::path::absolute(out)?;
+        let st = std::process::Command::new(browser)
+            .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer"])
+            .arg(format!("--print-to-pdf={}", abs.display()))
+            .arg(format!("file://{}", page.display()))
+            .output()?;
+        if !st.status.success() || !abs.exists() {
+            eprintln!("error: {browser} could not print the brief: {}", String::from_utf8_lossy(&st.stderr));
+            return Ok(exit::FAILURE);
+        }
+        eprintln!("wrote {}", abs.display());
+        return Ok(exit::OK);
+    }
+    match &args.out {
+        Some(p) => std::fs::write(p, text).with_context(|| format!("writing {}", p.display()))?,
+        None => std::io::stdout().lock().write_all(text.as_bytes())?,
+    }
+    Ok(exit::OK)
+}

@@ -1,0 +1,394 @@
+//! The web dashboard: server-rendered pages (minijinja templates compiled into the binary,
+//! a few lines of plain JavaScript, no build step). `/` campaigns with their highest adopted
+//! rung; `/campaigns/{id}` assessment, attribution with the ACH matrix, stances with the
+//! options' full names, a tile map of the members coloured by stance (colour-blind-safe,
+//! and spelled out), path to consensus, evidence timeline and replay; `/rift`; `/policies`
+//! (read all, edit your own with inline errors); `/ingest`; sign-in with a token (session
+//! cookie). Under `serve --demo` visitors are the hub, read-only, and every page says the
+//! scenario is fictional.
+
+use crate::error::AppError;
+use crate::{brief, views, with_store, Shared};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use concord_store::access::Principal;
+use minijinja::Environment;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+fn env() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut e = Environment::new();
+        for (name, src) in [
+            ("base.html", include_str!("../templates/base.html")),
+            ("index.html", include_str!("../templates/index.html")),
+            ("campaign.html", include_str!("../templates/campaign.html")),
+            ("rift.html", include_str!("../templates/rift.html")),
+            ("policies.html", include_str!("../templates/policies.html")),
+            ("ingest.html", include_str!("../templates/ingest.html")),
+            ("login.html", include_str!("../templates/login.html")),
+        ] {
+            if let Err(err) = e.add_template(name, src) {
+                tracing::error!("template {name}: {err}");
+            }
+        }
+        e
+    })
+}
+
+fn render(name: &str, ctx: minijinja::Value) -> Result<Html<String>, AppError> {
+    env()
+        .get_template(name)
+        .and_then(|t| t.render(ctx))
+        .map(Html)
+        .map_err(AppError::internal)
+}
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/", get(index))
+        .route("/campaigns/{id}", get(campaign))
+        .route("/campaigns/{id}/brief", get(brief_page))
+        .route("/rift", get(rift))
+        .route("/policies", get(policies))
+        .route("/policies/{member}", post(save_policy))
+        .route("/ingest", get(ingest_form).post(ingest))
+        .route("/login", get(login_form).post(login))
+        .route("/logout", get(logout))
+}
+
+/// A browser: signed in by session cookie, or the read-only hub under `--demo`.
+#[derive(Debug, Clone)]
+struct Viewer {
+    principal: Principal,
+    may_write: bool,
+}
+
+fn session_of(h: &HeaderMap) -> Option<String> {
+    h.get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| c.trim().strip_prefix("concord_session=").map(String::from))
+}
+
+fn viewer(st: &Shared, h: &HeaderMap) -> Option<Viewer> {
+    if let Some(sid) = session_of(h) {
+        if let Some(p) = st.sessions.lock().ok().and_then(|s| s.get(&sid).cloned()) {
+            return Some(Viewer {
+                principal: p,
+                may_write: !st.demo,
+            });
+        }
+    }
+    st.demo.then_some(Viewer {
+        principal: Principal::Hub,
+        may_write: false,
+    })
+}
+
+fn base(st: &Shared, v: Option<&Viewer>) -> Value {
+    json!({
+        "demo": st.demo,
+        "who": v.map(|v| v.principal.name().to_string()),
+        "read_only": v.is_some_and(|v| !v.may_write),
+    })
+}
+
+fn merge(mut a: Value, b: Value) -> minijinja::Value {
+    if let (Some(a), Some(b)) = (a.as_object_mut(), b.as_object()) {
+        for (k, v) in b {
+            a.insert(k.clone(), v.clone());
+        }
+    }
+    minijinja::Value::from_serialize(&a)
+}
+
+fn to_login() -> Response {
+    Redirect::to("/login").into_response()
+}
+
+async fn index(State(st): State<Shared>, h: HeaderMap) -> Result<Response, AppError> {
+    let Some(v) = viewer(&st, &h) else { return Ok(to_login()) };
+    let p = v.principal.clone();
+    let rows = with_store(&st, move |s, state| {
+        let policies = state.policy_set();
+        let mut ids = Vec::new();
+        s.for_each_latest::<AppError>(&["campaign"], |o| {
+            if p.may_read(o.tlp.as_deref(), &o.submitter, o.recipients.as_deref()) {
+                ids.push(o.id);
+            }
+            Ok(())
+        })?;
+        let mut rows = Vec::new();
+        for id in ids {
+            let Ok(a) = views::assess(s, &id, &Default::default(), &state.alliance, &policies, &p) else {
+                continue;
+            };
+            let Some(vec) = a.to_vector() else { continue };
+            let d = concord_policy::decide(&state.alliance, &policies, &vec);
+            let highest = d.options.iter().rev().find(|o| o.adopted).map(|o| o.option.clone());
+            rows.push(json!({"id": id, "name": a.name.unwrap_or_else(|| id.clone()),
+                "incidents": a.incidents.len(), "victims": a.victims, "severity": a.severity.level,
+                "score": a.severity.score, "attribution": a.attribution.level, "state": a.attribution.state,
+                "highest": highest}));
+        }
+        Ok(rows)
+    })
+    .await?;
+    Ok(render("index.html", merge(base(&st, Some(&v)), json!({"campaigns": rows})))?.into_response())
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct RungQuery {
+    rung: Option<String>,
+}
+
+async fn campaign(
+    State(st): State<Shared>,
+    h: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Query<RungQuery>,
+) -> Result<Response, AppError> {
+    let Some(v) = viewer(&st, &h) else { return Ok(to_login()) };
+    let p = v.principal.clone();
+    let data = with_store(&st, move |s, state| {
+        let policies = state.policy_set();
+        let a = views::assess(s, &id, &Default::default(), &state.alliance, &policies, &p)?;
+        let kb = views::knowledge_base(s, &p)?;
+        let attr = views::attribution_of(s, &kb, &id, None, &p)?;
+        let vec = a.to_vector().ok_or_else(|| AppError::internal("vector"))?;
+        let d = concord_policy::decide(&state.alliance, &policies, &vec);
+        let replay = views::replay(s, &id, &state.alliance, &policies, &p)?;
+        Ok((a, attr, d, replay, state.alliance.members.iter().map(|m| m.code.clone()).collect::<Vec<_>>()))
+    })
+    .await?;
+    let (a, attr, d, replay, members) = data;
+    let highest = d.options.iter().rev().find(|o| o.adopted).map(|o| o.option.clone());
+    // the rung shown on the map: asked for, else the first one not adopted, else the top
+    let rung = q
+        .rung
+        .filter(|r| d.options.iter().any(|o| &o.id == r))
+        .or_else(|| d.options.iter().find(|o| !o.adopted).map(|o| o.id.clone()))
+        .or_else(|| d.options.last().map(|o| o.id.clone()))
+        .unwrap_or_default();
+    let tiles: Vec<Value> = match d.options.iter().find(|o| o.id == rung) {
+        Some(o) => members
+            .iter()
+            .map(|m| {
+                let (s, word) = if o.support.contains(m) {
+                    ("S", "supports")
+                } else if o.block.contains(m) {
+                    ("B", "blocks")
+                } else {
+                    ("A", "abstains")
+                };
+                json!({"code": m, "s": s, "word": word, "why": o.why.get(m).cloned().unwrap_or_default()})
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let ctx = json!({"a": a, "attr": attr, "d": d, "highest": highest, "rung": rung, "tiles": tiles, "replay": replay});
+    Ok(render("campaign.html", merge(base(&st, Some(&v)), ctx))?.into_response())
+}
+
+async fn brief_page(State(st): State<Shared>, h: HeaderMap, Path(id): Path<String>) -> Result<Response, AppError> {
+    let Some(v) = viewer(&st, &h) else { return Ok(to_login()) };
+    let p = v.principal.clone();
+    let demo = st.demo;
+    let page = with_store(&st, move |s, state| {
+        let policies = state.policy_set();
+        let a = views::assess(s, &id, &Default::default(), &state.alliance, &policies, &p)?;
+        let kb = views::knowledge_base(s, &p)?;
+        let attr = views::attribution_of(s, &kb, &id, None, &p)?;
+        let vec = a.to_vector().ok_or_else(|| AppError::internal("vector"))?;
+        let d = concord_policy::decide(&state.alliance, &policies, &vec);
+        Ok(brief::html(&brief::BriefInput { assessment: &a, attribution: attr.as_ref(), decision: &d, fictional: demo }))
+    })
+    .await?;
+    Ok(Html(page).into_response())
+}
+
+async fn rift(State(st): State<Shared>, h: HeaderMap) -> Result<Response, AppError> {
+    let Some(v) = viewer(&st, &h) else { return Ok(to_login()) };
+    let st2 = st.clone();
+    let (m, charts) = tokio::task::spawn_blocking(move || -> Result<(Value, Vec<Value>), AppError> {
+        let policies = st2.policy_set();
+        let metrics = concord_rift::rift(&st2.alliance, &policies, &concord_rift::Weights::uniform(st2.alliance.members.len()));
+        let dir = tempfile::tempdir().map_err(AppError::internal)?;
+        let files = concord_rift::svg::write_all(dir.path(), &st2.alliance, &metrics).map_err(AppError::internal)?;
+        let charts = files
+            .iter()
+            .filter_map(|f| {
+                let svg = std::fs::read_to_string(f).ok()?;
+                let svg = svg.find("<svg").map_or(svg.as_str(), |i| &svg[i..]).to_string();
+                Some(json!({"name": f.file_stem()?.to_string_lossy(), "svg": svg}))
+            })
+            .collect();
+        let mut doc = concord_rift::to_json(&metrics);
+        if let Some(opts) = doc["options"].as_array_mut() {
+            for (o, rung) in opts.iter_mut().zip(&st2.alliance.ladder) {
+                o["option"] = json!(rung.option);
+                let mut piv: Vec<(String, u64)> = o["pivotal"].as_object().map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0))).collect()).unwrap_or_default();
+                piv.sort_by(|a, b| b.1.cmp(&a.1));
+                o["pivotal"] = json!(piv.iter().take(3).map(|(k, n)| format!("{k} ({n})")).collect::<Vec<_>>().join(", "));
+            }
+        }
+        Ok((doc, charts))
+    })
+    .await
+    .map_err(AppError::internal)??;
+    let ctx = json!({"m": m, "charts": charts, "harmonise": "With the built-in positions no single threshold edit closes the gap: France blocks countermeasures it is not the victim of, which is not a threshold."});
+    Ok(render("rift.html", merge(base(&st, Some(&v)), ctx))?.into_response())
+}
+
+fn policy_list(st: &Shared) -> Vec<Value> {
+    let texts = match st.policies.read() {
+        Ok(g) => g.0.clone(),
+        Err(p) => p.into_inner().0.clone(),
+    };
+    texts
+        .into_iter()
+        .map(|(f, t)| json!({"member": f.trim_end_matches(".toml"), "text": t}))
+        .collect()
+}
+
+fn own_member(v: &Viewer) -> Option<String> {
+    match (&v.principal, v.may_write) {
+        (Principal::Member(m), true) => Some(m.clone()),
+        _ => None,
+    }
+}
+
+async fn policies(State(st): State<Shared>, h: HeaderMap) -> Result<Response, AppError> {
+    let Some(v) = viewer(&st, &h) else { return Ok(to_login()) };
+    let list = policy_list(&st);
+    let own = own_member(&v);
+    let own_text = own.as_ref().and_then(|m| list.iter().find(|p| p["member"] == m.as_str()).map(|p| p["text"].clone()));
+    let ctx = json!({"policies": list, "editable": own, "own_text": own_text, "errors": [], "message": null});
+    Ok(render("policies.html", merge(base(&st, Some(&v)), ctx))?.into_response())
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct PolicyForm {
+    text: String,
+}
+
+async fn save_policy(
+    State(st): State<Shared>,
+    h: HeaderMap,
+    Path(member): Path<String>,
+    Form(f): Form<PolicyForm>,
+) -> Result<Response, AppError> {
+    let Some(v) = viewer(&st, &h) else { return Ok(to_login()) };
+    if own_member(&v).as_deref() != Some(member.as_str()) {
+        return Err(AppError::forbidden(format!("only {member} may change {member}'s policy")));
+    }
+    let text = f.text.replace("\r\n", "\n");
+    let (errors, message) = match crate::api::save_policy(&st, &v.principal, &member, &text).await? {
+        Ok(()) => (Vec::new(), Some(format!("{member}'s policy was checked and saved; decisions use it from now on."))),
+        Err(diags) => (diags, None),
+    };
+    let list = policy_list(&st);
+    let ctx = json!({"policies": list, "editable": member, "own_text": text, "errors": errors, "message": message});
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((status, render("policies.html", merge(base(&st, Some(&v)), ctx))?).into_response())
+}
+
+async fn ingest_form(State(st): State<Shared>, h: HeaderMap) -> Result<Response, AppError> {
+    let Some(v) = viewer(&st, &h) else { return Ok(to_login()) };
+    let ctx = json!({"report": null, "may_write": v.may_write});
+    Ok(render("ingest.html", merge(base(&st, Some(&v)), ctx))?.into_response())
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct IngestForm {
+    bundle: String,
+}
+
+async fn ingest(State(st): State<Shared>, h: HeaderMap, Form(f): Form<IngestForm>) -> Result<Response, AppError> {
+    let Some(v) = viewer(&st, &h) else { return Ok(to_login()) };
+    let p = v.principal.clone();
+    let may_write = v.may_write;
+    let report = with_store(&st, move |s, _| {
+        let doc = match concord_stix::json::parse_document(&f.bundle, "upload") {
+            Ok(d) => d,
+            Err(e) => return Ok(json!({"valid": false, "summary": format!("not usable: {e}"), "errors": [], "warnings": []})),
+        };
+        let r = concord_stix::validate::validate_document(&doc, &concord_stix::Options::default());
+        let errors: Vec<Value> = r.errors.iter().map(|e| json!({"code": e.code, "id": e.id, "path": e.path, "message": e.message})).collect();
+        let warnings: Vec<Value> = r.warnings.iter().map(|e| json!({"code": e.code, "id": e.id, "path": e.path, "message": e.message})).collect();
+        let n = doc.objects.len();
+        if !errors.is_empty() {
+            return Ok(json!({"valid": false, "summary": format!("{n} object(s); {} error(s): nothing stored", errors.len()), "errors": errors, "warnings": warnings}));
+        }
+        if !may_write {
+            return Ok(json!({"valid": true, "summary": format!("{n} object(s), valid; read-only session: nothing stored"), "errors": [], "warnings": warnings}));
+        }
+        let news: Vec<concord_store::NewObject<'_>> = doc
+            .objects
+            .iter()
+            .map(|o| concord_store::NewObject { raw: o.raw, path: &o.path, meta: concord_store::ObjectMeta::of(&o.value) })
+            .collect();
+        let sum = s.ingest(&news, p.name(), "web upload")?;
+        if sum.rejections.is_empty() {
+            Ok(json!({"valid": true, "summary": format!("{n} object(s), valid: {} stored, {} already stored", sum.stored, sum.duplicates), "errors": [], "warnings": warnings}))
+        } else {
+            let errs: Vec<Value> = sum.rejections.iter().map(|r| json!({"code": "store", "id": r.id, "path": r.path, "message": r.reason})).collect();
+            Ok(json!({"valid": false, "summary": "refused by the store: nothing stored", "errors": errs, "warnings": warnings}))
+        }
+    })
+    .await?;
+    let ctx = json!({"report": report, "may_write": may_write});
+    Ok(render("ingest.html", merge(base(&st, Some(&v)), ctx))?.into_response())
+}
+
+async fn login_form(State(st): State<Shared>, h: HeaderMap) -> Result<Response, AppError> {
+    let v = viewer(&st, &h);
+    Ok(render("login.html", merge(base(&st, v.as_ref()), json!({"error": null})))?.into_response())
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct LoginForm {
+    token: String,
+}
+
+async fn login(State(st): State<Shared>, Form(f): Form<LoginForm>) -> Result<Response, AppError> {
+    let token = f.token.trim().to_string();
+    let p = with_store(&st, move |s, _| Ok(s.authenticate(&token)?)).await?;
+    let Some(p) = p else {
+        let ctx = merge(base(&st, None), json!({"error": "That token is not valid (or was revoked)."}));
+        return Ok((StatusCode::UNAUTHORIZED, render("login.html", ctx)?).into_response());
+    };
+    let sid = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
+    if let Ok(mut s) = st.sessions.lock() {
+        s.insert(sid.clone(), p);
+    }
+    let mut r = Redirect::to("/").into_response();
+    if let Ok(c) = HeaderValue::from_str(&format!("concord_session={sid}; HttpOnly; SameSite=Strict; Path=/")) {
+        r.headers_mut().insert(header::SET_COOKIE, c);
+    }
+    Ok(r)
+}
+
+async fn logout(State(st): State<Shared>, h: HeaderMap) -> Response {
+    if let Some(sid) = session_of(&h) {
+        if let Ok(mut s) = st.sessions.lock() {
+            s.remove(&sid);
+        }
+    }
+    let mut r = Redirect::to("/login").into_response();
+    r.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("concord_session=; Max-Age=0; Path=/"),
+    );
+    r
+}
+
+/// Sessions: id -> principal (in memory; a restart signs everyone out).
+pub type Sessions = std::sync::Mutex<HashMap<String, Principal>>;
