@@ -39,7 +39,11 @@ fn recommendation(d: &Decision) -> String {
             " The next step, **{}**, is not yet possible: {}",
             next.option,
             if next.block.is_empty() {
-                format!("too little support ({} member(s) support it; rule {}).", next.support.len(), next.rule)
+                format!(
+                    "too little support ({} member(s) support it; rule {}).",
+                    next.support.len(),
+                    next.rule
+                )
             } else {
                 format!("blocked by {}.", next.block.join(", "))
             }
@@ -67,7 +71,11 @@ pub fn markdown(b: &BriefInput<'_>) -> String {
     if b.fictional {
         s.push_str("> **FICTIONAL DEMO SCENARIO**: every actor, state, incident and claim is invented.\n\n");
     }
-    let _ = writeln!(s, "# Decision brief: {}\n", a.name.as_deref().unwrap_or(&a.id));
+    let _ = writeln!(
+        s,
+        "# Decision brief: {}\n",
+        a.name.as_deref().unwrap_or(&a.id)
+    );
     let _ = writeln!(s, "## Situation\n");
     let _ = writeln!(
         s,
@@ -76,7 +84,11 @@ pub fn markdown(b: &BriefInput<'_>) -> String {
         a.id,
         a.members_affected,
         a.victims.join(", "),
-        if a.sectors.is_empty() { "none stated".to_string() } else { a.sectors.join(", ") },
+        if a.sectors.is_empty() {
+            "none stated".to_string()
+        } else {
+            a.sectors.join(", ")
+        },
         a.effects
     );
     if !a.incidents.is_empty() {
@@ -87,12 +99,23 @@ pub fn markdown(b: &BriefInput<'_>) -> String {
                 "| {} | {} | {} |",
                 i["name"].as_str().unwrap_or(i["id"].as_str().unwrap_or("")),
                 i["severity"]["level"].as_str().unwrap_or(""),
-                i["victims"].as_array().map(|v| v.iter().filter_map(|x| x.as_str()).collect::<Vec<_>>().join(", ")).unwrap_or_default()
+                i["victims"]
+                    .as_array()
+                    .map(|v| v
+                        .iter()
+                        .filter_map(|x| x.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "))
+                    .unwrap_or_default()
             );
         }
     }
     let _ = writeln!(s, "\n## Assessment\n");
-    let _ = writeln!(s, "- Severity: **{}** ({} of 100).", a.severity.level, a.severity.score);
+    let _ = writeln!(
+        s,
+        "- Severity: **{}** ({} of 100).",
+        a.severity.level, a.severity.score
+    );
     let _ = writeln!(
         s,
         "- Attribution: **{}**{}; actor: {}.",
@@ -104,7 +127,8 @@ pub fn markdown(b: &BriefInput<'_>) -> String {
             .unwrap_or_default(),
         a.actor
     );
-    let mut by_class: std::collections::BTreeMap<&str, Vec<&str>> = std::collections::BTreeMap::new();
+    let mut by_class: std::collections::BTreeMap<&str, Vec<&str>> =
+        std::collections::BTreeMap::new();
     for (m, l) in &a.legal {
         by_class.entry(l.class).or_default().push(m);
     }
@@ -117,10 +141,16 @@ pub fn markdown(b: &BriefInput<'_>) -> String {
             let _ = writeln!(s, "- {} ({}): {}", e.at, e.kind, e.summary);
         }
         if let Some(h) = &at.ach.least_inconsistent {
-            let _ = writeln!(s, "\nAnalysis of competing hypotheses: the least inconsistent hypothesis is **{h}**.");
+            let _ = writeln!(
+                s,
+                "\nAnalysis of competing hypotheses: the least inconsistent hypothesis is **{h}**."
+            );
         }
     }
-    let _ = writeln!(s, "\n## Options\n\n| option | rule | outcome | support | blocked by |\n|---|---|---|---|---|");
+    let _ = writeln!(
+        s,
+        "\n## Options\n\n| option | rule | outcome | support | blocked by |\n|---|---|---|---|---|"
+    );
     for o in &b.decision.options {
         let _ = writeln!(
             s,
@@ -129,7 +159,11 @@ pub fn markdown(b: &BriefInput<'_>) -> String {
             o.rule,
             if o.adopted { "adopted" } else { "not adopted" },
             o.support.len(),
-            if o.block.is_empty() { "-".to_string() } else { o.block.join(", ") }
+            if o.block.is_empty() {
+                "-".to_string()
+            } else {
+                o.block.join(", ")
+            }
         );
     }
     let _ = writeln!(s, "\n## Path to consensus\n");
@@ -145,7 +179,15 @@ pub fn markdown(b: &BriefInput<'_>) -> String {
             .map_or(p.option.as_str(), |o| o.option.as_str());
         match p.attribution {
             Some(l) => {
-                let _ = writeln!(s, "- {name}: adopted at attribution {l}{}.", if p.flips.is_empty() { String::new() } else { format!(" ({} would change)", p.flips.join(", ")) });
+                let _ = writeln!(
+                    s,
+                    "- {name}: adopted at attribution {l}{}.",
+                    if p.flips.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({} would change)", p.flips.join(", "))
+                    }
+                );
             }
             None => {
                 let _ = writeln!(s, "- {name}: not reachable by more attribution alone.");
@@ -157,7 +199,10 @@ pub fn markdown(b: &BriefInput<'_>) -> String {
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// Inline Markdown (bold) to HTML, escaped.
@@ -204,7 +249,12 @@ pub fn html(b: &BriefInput<'_>) -> String {
             if line.starts_with("|---") {
                 continue;
             }
-            table.push(line.trim_matches('|').split('|').map(|c| c.trim().to_string()).collect());
+            table.push(
+                line.trim_matches('|')
+                    .split('|')
+                    .map(|c| c.trim().to_string())
+                    .collect(),
+            );
             continue;
         }
         flush_table(&mut table, &mut body);

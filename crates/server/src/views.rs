@@ -374,7 +374,9 @@ pub fn replay(
     let is_campaign = id.starts_with("campaign--");
     let mut incidents: Vec<(String, IncidentFacts)> = Vec::new();
     for i in &ids {
-        let Some(o) = get(store, i, viewer)? else { continue };
+        let Some(o) = get(store, i, viewer)? else {
+            continue;
+        };
         let v = o.value()?;
         let f = IncidentFacts::from_stix(&v).map_err(|e| ViewError::Invalid(e.to_string()))?;
         incidents.push((first_seen(&v), f));

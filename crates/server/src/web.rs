@@ -114,7 +114,9 @@ fn to_login() -> Response {
 }
 
 async fn index(State(st): State<Shared>, h: HeaderMap) -> Result<Response, AppError> {
-    let Some(v) = viewer(&st, &h) else { return Ok(to_login()) };
+    let Some(v) = viewer(&st, &h) else {
+        return Ok(to_login());
+    };
     let p = v.principal.clone();
     let rows = with_store(&st, move |s, state| {
         let policies = state.policy_set();
@@ -141,7 +143,11 @@ async fn index(State(st): State<Shared>, h: HeaderMap) -> Result<Response, AppEr
         Ok(rows)
     })
     .await?;
-    Ok(render("index.html", merge(base(&st, Some(&v)), json!({"campaigns": rows})))?.into_response())
+    Ok(render(
+        "index.html",
+        merge(base(&st, Some(&v)), json!({"campaigns": rows})),
+    )?
+    .into_response())
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -155,7 +161,9 @@ async fn campaign(
     Path(id): Path<String>,
     Query(q): Query<RungQuery>,
 ) -> Result<Response, AppError> {
-    let Some(v) = viewer(&st, &h) else { return Ok(to_login()) };
+    let Some(v) = viewer(&st, &h) else {
+        return Ok(to_login());
+    };
     let p = v.principal.clone();
     let data = with_store(&st, move |s, state| {
         let policies = state.policy_set();
@@ -165,11 +173,27 @@ async fn campaign(
         let vec = a.to_vector().ok_or_else(|| AppError::internal("vector"))?;
         let d = concord_policy::decide(&state.alliance, &policies, &vec);
         let replay = views::replay(s, &id, &state.alliance, &policies, &p)?;
-        Ok((a, attr, d, replay, state.alliance.members.iter().map(|m| m.code.clone()).collect::<Vec<_>>()))
+        Ok((
+            a,
+            attr,
+            d,
+            replay,
+            state
+                .alliance
+                .members
+                .iter()
+                .map(|m| m.code.clone())
+                .collect::<Vec<_>>(),
+        ))
     })
     .await?;
     let (a, attr, d, replay, members) = data;
-    let highest = d.options.iter().rev().find(|o| o.adopted).map(|o| o.option.clone());
+    let highest = d
+        .options
+        .iter()
+        .rev()
+        .find(|o| o.adopted)
+        .map(|o| o.option.clone());
     // the rung shown on the map: asked for, else the first one not adopted, else the top
     let rung = q
         .rung
@@ -197,8 +221,14 @@ async fn campaign(
     Ok(render("campaign.html", merge(base(&st, Some(&v)), ctx))?.into_response())
 }
 
-async fn brief_page(State(st): State<Shared>, h: HeaderMap, Path(id): Path<String>) -> Result<Response, AppError> {
-    let Some(v) = viewer(&st, &h) else { return Ok(to_login()) };
+async fn brief_page(
+    State(st): State<Shared>,
+    h: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let Some(v) = viewer(&st, &h) else {
+        return Ok(to_login());
+    };
     let p = v.principal.clone();
     let demo = st.demo;
     let page = with_store(&st, move |s, state| {
@@ -208,41 +238,69 @@ async fn brief_page(State(st): State<Shared>, h: HeaderMap, Path(id): Path<Strin
         let attr = views::attribution_of(s, &kb, &id, None, &p)?;
         let vec = a.to_vector().ok_or_else(|| AppError::internal("vector"))?;
         let d = concord_policy::decide(&state.alliance, &policies, &vec);
-        Ok(brief::html(&brief::BriefInput { assessment: &a, attribution: attr.as_ref(), decision: &d, fictional: demo }))
+        Ok(brief::html(&brief::BriefInput {
+            assessment: &a,
+            attribution: attr.as_ref(),
+            decision: &d,
+            fictional: demo,
+        }))
     })
     .await?;
     Ok(Html(page).into_response())
 }
 
 async fn rift(State(st): State<Shared>, h: HeaderMap) -> Result<Response, AppError> {
-    let Some(v) = viewer(&st, &h) else { return Ok(to_login()) };
+    let Some(v) = viewer(&st, &h) else {
+        return Ok(to_login());
+    };
     let st2 = st.clone();
-    let (m, charts) = tokio::task::spawn_blocking(move || -> Result<(Value, Vec<Value>), AppError> {
-        let policies = st2.policy_set();
-        let metrics = concord_rift::rift(&st2.alliance, &policies, &concord_rift::Weights::uniform(st2.alliance.members.len()));
-        let dir = tempfile::tempdir().map_err(AppError::internal)?;
-        let files = concord_rift::svg::write_all(dir.path(), &st2.alliance, &metrics).map_err(AppError::internal)?;
-        let charts = files
-            .iter()
-            .filter_map(|f| {
-                let svg = std::fs::read_to_string(f).ok()?;
-                let svg = svg.find("<svg").map_or(svg.as_str(), |i| &svg[i..]).to_string();
-                Some(json!({"name": f.file_stem()?.to_string_lossy(), "svg": svg}))
-            })
-            .collect();
-        let mut doc = concord_rift::to_json(&metrics);
-        if let Some(opts) = doc["options"].as_array_mut() {
-            for (o, rung) in opts.iter_mut().zip(&st2.alliance.ladder) {
-                o["option"] = json!(rung.option);
-                let mut piv: Vec<(String, u64)> = o["pivotal"].as_object().map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0))).collect()).unwrap_or_default();
-                piv.sort_by(|a, b| b.1.cmp(&a.1));
-                o["pivotal"] = json!(piv.iter().take(3).map(|(k, n)| format!("{k} ({n})")).collect::<Vec<_>>().join(", "));
+    let (m, charts) =
+        tokio::task::spawn_blocking(move || -> Result<(Value, Vec<Value>), AppError> {
+            let policies = st2.policy_set();
+            let metrics = concord_rift::rift(
+                &st2.alliance,
+                &policies,
+                &concord_rift::Weights::uniform(st2.alliance.members.len()),
+            );
+            let dir = tempfile::tempdir().map_err(AppError::internal)?;
+            let files = concord_rift::svg::write_all(dir.path(), &st2.alliance, &metrics)
+                .map_err(AppError::internal)?;
+            let charts = files
+                .iter()
+                .filter_map(|f| {
+                    let svg = std::fs::read_to_string(f).ok()?;
+                    let svg = svg
+                        .find("<svg")
+                        .map_or(svg.as_str(), |i| &svg[i..])
+                        .to_string();
+                    Some(json!({"name": f.file_stem()?.to_string_lossy(), "svg": svg}))
+                })
+                .collect();
+            let mut doc = concord_rift::to_json(&metrics);
+            if let Some(opts) = doc["options"].as_array_mut() {
+                for (o, rung) in opts.iter_mut().zip(&st2.alliance.ladder) {
+                    o["option"] = json!(rung.option);
+                    let mut piv: Vec<(String, u64)> = o["pivotal"]
+                        .as_object()
+                        .map(|m| {
+                            m.iter()
+                                .map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0)))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    piv.sort_by(|a, b| b.1.cmp(&a.1));
+                    o["pivotal"] = json!(piv
+                        .iter()
+                        .take(3)
+                        .map(|(k, n)| format!("{k} ({n})"))
+                        .collect::<Vec<_>>()
+                        .join(", "));
+                }
             }
-        }
-        Ok((doc, charts))
-    })
-    .await
-    .map_err(AppError::internal)??;
+            Ok((doc, charts))
+        })
+        .await
+        .map_err(AppError::internal)??;
     let ctx = json!({"m": m, "charts": charts, "harmonise": "With the built-in positions no single threshold edit closes the gap: France blocks countermeasures it is not the victim of, which is not a threshold."});
     Ok(render("rift.html", merge(base(&st, Some(&v)), ctx))?.into_response())
 }
@@ -266,10 +324,16 @@ fn own_member(v: &Viewer) -> Option<String> {
 }
 
 async fn policies(State(st): State<Shared>, h: HeaderMap) -> Result<Response, AppError> {
-    let Some(v) = viewer(&st, &h) else { return Ok(to_login()) };
+    let Some(v) = viewer(&st, &h) else {
+        return Ok(to_login());
+    };
     let list = policy_list(&st);
     let own = own_member(&v);
-    let own_text = own.as_ref().and_then(|m| list.iter().find(|p| p["member"] == m.as_str()).map(|p| p["text"].clone()));
+    let own_text = own.as_ref().and_then(|m| {
+        list.iter()
+            .find(|p| p["member"] == m.as_str())
+            .map(|p| p["text"].clone())
+    });
     let ctx = json!({"policies": list, "editable": own, "own_text": own_text, "errors": [], "message": null});
     Ok(render("policies.html", merge(base(&st, Some(&v)), ctx))?.into_response())
 }
@@ -285,23 +349,43 @@ async fn save_policy(
     Path(member): Path<String>,
     Form(f): Form<PolicyForm>,
 ) -> Result<Response, AppError> {
-    let Some(v) = viewer(&st, &h) else { return Ok(to_login()) };
+    let Some(v) = viewer(&st, &h) else {
+        return Ok(to_login());
+    };
     if own_member(&v).as_deref() != Some(member.as_str()) {
-        return Err(AppError::forbidden(format!("only {member} may change {member}'s policy")));
+        return Err(AppError::forbidden(format!(
+            "only {member} may change {member}'s policy"
+        )));
     }
     let text = f.text.replace("\r\n", "\n");
-    let (errors, message) = match crate::api::save_policy(&st, &v.principal, &member, &text).await? {
-        Ok(()) => (Vec::new(), Some(format!("{member}'s policy was checked and saved; decisions use it from now on."))),
+    let (errors, message) = match crate::api::save_policy(&st, &v.principal, &member, &text).await?
+    {
+        Ok(()) => (
+            Vec::new(),
+            Some(format!(
+                "{member}'s policy was checked and saved; decisions use it from now on."
+            )),
+        ),
         Err(diags) => (diags, None),
     };
     let list = policy_list(&st);
     let ctx = json!({"policies": list, "editable": member, "own_text": text, "errors": errors, "message": message});
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    Ok((status, render("policies.html", merge(base(&st, Some(&v)), ctx))?).into_response())
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((
+        status,
+        render("policies.html", merge(base(&st, Some(&v)), ctx))?,
+    )
+        .into_response())
 }
 
 async fn ingest_form(State(st): State<Shared>, h: HeaderMap) -> Result<Response, AppError> {
-    let Some(v) = viewer(&st, &h) else { return Ok(to_login()) };
+    let Some(v) = viewer(&st, &h) else {
+        return Ok(to_login());
+    };
     let ctx = json!({"report": null, "may_write": v.may_write});
     Ok(render("ingest.html", merge(base(&st, Some(&v)), ctx))?.into_response())
 }
@@ -311,8 +395,14 @@ struct IngestForm {
     bundle: String,
 }
 
-async fn ingest(State(st): State<Shared>, h: HeaderMap, Form(f): Form<IngestForm>) -> Result<Response, AppError> {
-    let Some(v) = viewer(&st, &h) else { return Ok(to_login()) };
+async fn ingest(
+    State(st): State<Shared>,
+    h: HeaderMap,
+    Form(f): Form<IngestForm>,
+) -> Result<Response, AppError> {
+    let Some(v) = viewer(&st, &h) else {
+        return Ok(to_login());
+    };
     let p = v.principal.clone();
     let may_write = v.may_write;
     let report = with_store(&st, move |s, _| {
@@ -350,7 +440,11 @@ async fn ingest(State(st): State<Shared>, h: HeaderMap, Form(f): Form<IngestForm
 
 async fn login_form(State(st): State<Shared>, h: HeaderMap) -> Result<Response, AppError> {
     let v = viewer(&st, &h);
-    Ok(render("login.html", merge(base(&st, v.as_ref()), json!({"error": null})))?.into_response())
+    Ok(render(
+        "login.html",
+        merge(base(&st, v.as_ref()), json!({"error": null})),
+    )?
+    .into_response())
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -362,15 +456,24 @@ async fn login(State(st): State<Shared>, Form(f): Form<LoginForm>) -> Result<Res
     let token = f.token.trim().to_string();
     let p = with_store(&st, move |s, _| Ok(s.authenticate(&token)?)).await?;
     let Some(p) = p else {
-        let ctx = merge(base(&st, None), json!({"error": "That token is not valid (or was revoked)."}));
+        let ctx = merge(
+            base(&st, None),
+            json!({"error": "That token is not valid (or was revoked)."}),
+        );
         return Ok((StatusCode::UNAUTHORIZED, render("login.html", ctx)?).into_response());
     };
-    let sid = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
+    let sid = format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    );
     if let Ok(mut s) = st.sessions.lock() {
         s.insert(sid.clone(), p);
     }
     let mut r = Redirect::to("/").into_response();
-    if let Ok(c) = HeaderValue::from_str(&format!("concord_session={sid}; HttpOnly; SameSite=Strict; Path=/")) {
+    if let Ok(c) = HeaderValue::from_str(&format!(
+        "concord_session={sid}; HttpOnly; SameSite=Strict; Path=/"
+    )) {
         r.headers_mut().insert(header::SET_COOKIE, c);
     }
     Ok(r)

@@ -25,14 +25,19 @@ pub struct Args {
 }
 
 fn chromium() -> Option<&'static str> {
-    ["chromium", "chromium-browser", "google-chrome", "headless_shell"]
-        .into_iter()
-        .find(|b| {
-            std::process::Command::new(b)
-                .arg("--version")
-                .output()
-                .is_ok_and(|o| o.status.success())
-        })
+    [
+        "chromium",
+        "chromium-browser",
+        "google-chrome",
+        "headless_shell",
+    ]
+    .into_iter()
+    .find(|b| {
+        std::process::Command::new(b)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
@@ -50,7 +55,14 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     };
     let viewer = ctx.viewer();
     use concord_server::views::{self, ViewError};
-    let a = match views::assess(&store, &args.id, &Default::default(), &alliance, &policies, &viewer) {
+    let a = match views::assess(
+        &store,
+        &args.id,
+        &Default::default(),
+        &alliance,
+        &policies,
+        &viewer,
+    ) {
         Ok(a) => a,
         Err(ViewError::NotFound(m) | ViewError::Invalid(m)) => {
             eprintln!("error: {m}");
@@ -62,7 +74,12 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     let attr = views::attribution_of(&store, &kb, &args.id, None, &viewer)?;
     let vector = a.to_vector().context("the assessment's vector")?;
     let d = concord_policy::decide(&alliance, &policies, &vector);
-    let input = BriefInput { assessment: &a, attribution: attr.as_ref(), decision: &d, fictional: args.demo };
+    let input = BriefInput {
+        assessment: &a,
+        attribution: attr.as_ref(),
+        decision: &d,
+        fictional: args.demo,
+    };
     let text = match args.format.as_str() {
         "md" => markdown(&input),
         _ => html(&input),
@@ -81,12 +98,20 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
         std::fs::write(&page, &text)?;
         let abs = std::path::absolute(out)?;
         let st = std::process::Command::new(browser)
-            .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer"])
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-pdf-header-footer",
+            ])
             .arg(format!("--print-to-pdf={}", abs.display()))
             .arg(format!("file://{}", page.display()))
             .output()?;
         if !st.status.success() || !abs.exists() {
-            eprintln!("error: {browser} could not print the brief: {}", String::from_utf8_lossy(&st.stderr));
+            eprintln!(
+                "error: {browser} could not print the brief: {}",
+                String::from_utf8_lossy(&st.stderr)
+            );
             return Ok(exit::FAILURE);
         }
         eprintln!("wrote {}", abs.display());

@@ -18,8 +18,6 @@ pub struct Args {
     json: bool,
 }
 
-
-
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     let (alliance, policies) = match args.policy.load() {
         Ok(x) => x,
@@ -31,7 +29,13 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     let store =
         Store::open(&ctx.db).with_context(|| format!("opening database {}", ctx.db.display()))?;
     use concord_server::views::ViewError;
-    let result = match concord_server::views::replay(&store, &args.id, &alliance, &policies, &ctx.viewer()) {
+    let result = match concord_server::views::replay(
+        &store,
+        &args.id,
+        &alliance,
+        &policies,
+        &ctx.viewer(),
+    ) {
         Ok(r) => r,
         Err(ViewError::NotFound(m) | ViewError::Invalid(m)) => {
             eprintln!("error: {m}");

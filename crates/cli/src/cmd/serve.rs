@@ -84,7 +84,11 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     };
     eprintln!(
         "concord serving {} on {scheme}://{}/ (TAXII 2.1 at /taxii2/, API at /api/v1/){demo_note}",
-        if args.demo { "the built-in fictional demo scenario".to_string() } else { ctx.db.display().to_string() },
+        if args.demo {
+            "the built-in fictional demo scenario".to_string()
+        } else {
+            ctx.db.display().to_string()
+        },
         args.addr,
     );
     let state = std::sync::Arc::new(state);
