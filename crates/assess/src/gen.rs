@@ -169,7 +169,7 @@ pub fn generate(mix: Mix) -> (Value, BTreeMap<String, String>) {
         for _ in 0..mix.indicators {
             *serial += 1;
             let n = *serial;
-            let pattern = if n % 2 == 0 {
+            let pattern = if n.is_multiple_of(2) {
                 format!(
                     "[ipv4-addr:value = '10.{}.{}.{}']",
                     n >> 16 & 255,

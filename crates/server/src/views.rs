@@ -208,10 +208,10 @@ pub fn observation(
                         obs.infrastructure.push((other.to_string(), at.to_string()));
                     }
                 }
-                "related-to" => {
-                    if !other.starts_with("incident--") && !other.starts_with("campaign--") {
-                        obs.infrastructure.push((other.to_string(), at.to_string()));
-                    }
+                "related-to"
+                    if !other.starts_with("incident--") && !other.starts_with("campaign--") =>
+                {
+                    obs.infrastructure.push((other.to_string(), at.to_string()));
                 }
                 "attributed-to" => {
                     let ext = r.get("extensions").and_then(|e| e.get(EXTENSION_ID));

@@ -288,7 +288,7 @@ async fn rift(State(st): State<Shared>, h: HeaderMap) -> Result<Response, AppErr
                                 .collect()
                         })
                         .unwrap_or_default();
-                    piv.sort_by(|a, b| b.1.cmp(&a.1));
+                    piv.sort_by_key(|x| std::cmp::Reverse(x.1));
                     o["pivotal"] = json!(piv
                         .iter()
                         .take(3)
