@@ -46,14 +46,17 @@ fn incident_id(n: usize) -> String {
     format!("incident--{n:08x}-95f3-4c04-a882-116832996da0")
 }
 
-/// One incident per marking (and one unmarked), all submitted by EST; the amber and red
-/// ones name LVA as a recipient; each has its own victim so aggregates show what leaked.
-/// A green campaign relates them all.
-fn fixture() -> (
+/// The app, (incident id, TLP level, victim) per incident, (principal, token) per principal.
+type Fixture = (
     Shared,
     Vec<(String, Option<&'static str>, String)>,
     Vec<(Principal, String)>,
-) {
+);
+
+/// One incident per marking (and one unmarked), all submitted by EST; the amber and red
+/// ones name LVA as a recipient; each has its own victim so aggregates show what leaked.
+/// A green campaign relates them all.
+fn fixture() -> Fixture {
     let mut store = Store::open_in_memory().unwrap();
     let victims = ["DEU", "FRA", "LTU", "NOR", "ROU", "ITA"];
     let mut objs = Vec::new();
