@@ -274,6 +274,30 @@ fn envelope(objs: &[StoredObject], more: bool) -> String {
     out
 }
 
+/// The page a request asks for: the collection must exist; `object` narrows it to one id.
+async fn fetch_page(
+    st: &Shared,
+    caller: &Caller,
+    h: &HeaderMap,
+    collection: &str,
+    q: Option<&str>,
+    object: Option<&str>,
+) -> Result<concord_store::taxii::Page, AppError> {
+    check_accept(h)?;
+    find_collection(st, collection).await?;
+    let pq = page_query(collection, q, object)?;
+    let p = caller.principal.clone();
+    let page = with_store(st, move |s, _| Ok(s.page(&pq, &p)?)).await?;
+    if let Some(o) = object {
+        if page.objects.is_empty() {
+            return Err(AppError::not_found(format!(
+                "no object {o} in collection {collection}"
+            )));
+        }
+    }
+    Ok(page)
+}
+
 async fn get_objects(
     State(st): State<Shared>,
     caller: Caller,
@@ -281,11 +305,7 @@ async fn get_objects(
     RawQuery(q): RawQuery,
     h: HeaderMap,
 ) -> Result<Response, AppError> {
-    check_accept(&h)?;
-    find_collection(&st, &id).await?;
-    let pq = page_query(&id, q.as_deref(), None)?;
-    let p = caller.principal.clone();
-    let page = with_store(&st, move |s, _| Ok(s.page(&pq, &p)?)).await?;
+    let page = fetch_page(&st, &caller, &h, &id, q.as_deref(), None).await?;
     let mut r = taxii(StatusCode::OK, envelope(&page.objects, page.more));
     page_headers(&mut r, &page.objects);
     Ok(r)
@@ -298,16 +318,7 @@ async fn get_object(
     RawQuery(q): RawQuery,
     h: HeaderMap,
 ) -> Result<Response, AppError> {
-    check_accept(&h)?;
-    find_collection(&st, &id).await?;
-    let pq = page_query(&id, q.as_deref(), Some(&object))?;
-    let p = caller.principal.clone();
-    let page = with_store(&st, move |s, _| Ok(s.page(&pq, &p)?)).await?;
-    if page.objects.is_empty() {
-        return Err(AppError::not_found(format!(
-            "no object {object} in collection {id}"
-        )));
-    }
+    let page = fetch_page(&st, &caller, &h, &id, q.as_deref(), Some(&object)).await?;
     let mut r = taxii(StatusCode::OK, envelope(&page.objects, page.more));
     page_headers(&mut r, &page.objects);
     Ok(r)
@@ -348,11 +359,7 @@ async fn manifest(
     RawQuery(q): RawQuery,
     h: HeaderMap,
 ) -> Result<Response, AppError> {
-    check_accept(&h)?;
-    find_collection(&st, &id).await?;
-    let pq = page_query(&id, q.as_deref(), None)?;
-    let p = caller.principal.clone();
-    let page = with_store(&st, move |s, _| Ok(s.page(&pq, &p)?)).await?;
+    let page = fetch_page(&st, &caller, &h, &id, q.as_deref(), None).await?;
     let items: Vec<Value> = page
         .objects
         .iter()
@@ -383,16 +390,8 @@ async fn delete_object(
     RawQuery(q): RawQuery,
     h: HeaderMap,
 ) -> Result<Response, AppError> {
-    check_accept(&h)?;
+    let page = fetch_page(&st, &caller, &h, &id, q.as_deref(), Some(&object)).await?;
     let c = find_collection(&st, &id).await?;
-    let pq = page_query(&id, q.as_deref(), Some(&object))?;
-    let p = caller.principal.clone();
-    let page = with_store(&st, move |s, _| Ok(s.page(&pq, &p)?)).await?;
-    if page.objects.is_empty() {
-        return Err(AppError::not_found(format!(
-            "no object {object} in collection {id}"
-        )));
-    }
     if !caller.may_write || !c.can_write(&caller.principal) {
         return Err(AppError::forbidden(
             "this principal may not write to this collection",

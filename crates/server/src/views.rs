@@ -448,3 +448,29 @@ pub fn replay(
     }
     Ok(concord_rift::replay::replay(alliance, policies, &moments))
 }
+
+/// What a decision page or brief shows: the assessment, its attribution and the decision.
+pub type DecisionView = (
+    Assessment,
+    Option<concord_assess::attribution::Attribution>,
+    concord_policy::Decision,
+);
+
+/// Assess, attribute and decide on a stored incident or campaign as the viewer sees it.
+pub fn decision(
+    store: &Store,
+    id: &str,
+    model: &SeverityModel,
+    alliance: &Alliance,
+    policies: &PolicySet,
+    viewer: &Principal,
+) -> Result<DecisionView> {
+    let a = assess(store, id, model, alliance, policies, viewer)?;
+    let kb = knowledge_base(store, viewer)?;
+    let attr = attribution_of(store, &kb, id, None, viewer)?;
+    let vector = a
+        .to_vector()
+        .ok_or_else(|| ViewError::Internal(format!("vector did not parse: {}", a.vector)))?;
+    let d = concord_policy::decide(alliance, policies, &vector);
+    Ok((a, attr, d))
+}

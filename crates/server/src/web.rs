@@ -167,11 +167,8 @@ async fn campaign(
     let p = v.principal.clone();
     let data = with_store(&st, move |s, state| {
         let policies = state.policy_set();
-        let a = views::assess(s, &id, &Default::default(), &state.alliance, &policies, &p)?;
-        let kb = views::knowledge_base(s, &p)?;
-        let attr = views::attribution_of(s, &kb, &id, None, &p)?;
-        let vec = a.to_vector().ok_or_else(|| AppError::internal("vector"))?;
-        let d = concord_policy::decide(&state.alliance, &policies, &vec);
+        let (a, attr, d) =
+            views::decision(s, &id, &Default::default(), &state.alliance, &policies, &p)?;
         let replay = views::replay(s, &id, &state.alliance, &policies, &p)?;
         Ok((
             a,
@@ -233,11 +230,8 @@ async fn brief_page(
     let demo = st.demo;
     let page = with_store(&st, move |s, state| {
         let policies = state.policy_set();
-        let a = views::assess(s, &id, &Default::default(), &state.alliance, &policies, &p)?;
-        let kb = views::knowledge_base(s, &p)?;
-        let attr = views::attribution_of(s, &kb, &id, None, &p)?;
-        let vec = a.to_vector().ok_or_else(|| AppError::internal("vector"))?;
-        let d = concord_policy::decide(&state.alliance, &policies, &vec);
+        let (a, attr, d) =
+            views::decision(s, &id, &Default::default(), &state.alliance, &policies, &p)?;
         Ok(brief::html(&brief::BriefInput {
             assessment: &a,
             attribution: attr.as_ref(),

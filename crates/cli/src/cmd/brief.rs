@@ -55,7 +55,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     };
     let viewer = ctx.viewer();
     use concord_server::views::{self, ViewError};
-    let a = match views::assess(
+    let (a, attr, d) = match views::decision(
         &store,
         &args.id,
         &Default::default(),
@@ -63,17 +63,13 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
         &policies,
         &viewer,
     ) {
-        Ok(a) => a,
+        Ok(x) => x,
         Err(ViewError::NotFound(m) | ViewError::Invalid(m)) => {
             eprintln!("error: {m}");
             return Ok(exit::INVALID);
         }
         Err(e) => return Err(e.into()),
     };
-    let kb = views::knowledge_base(&store, &viewer)?;
-    let attr = views::attribution_of(&store, &kb, &args.id, None, &viewer)?;
-    let vector = a.to_vector().context("the assessment's vector")?;
-    let d = concord_policy::decide(&alliance, &policies, &vector);
     let input = BriefInput {
         assessment: &a,
         attribution: attr.as_ref(),
