@@ -421,3 +421,82 @@ fn replay_of_a_campaign_shows_time_to_consensus() {
     assert_eq!(rung("countermeasures")["first_adopted"], Value::Null);
     assert_eq!(rung("countermeasures")["held_back_by"], json!(["FRA"]));
 }
+
+#[test]
+fn brief_in_markdown_html_and_pdf() {
+    let d = tempfile::tempdir().unwrap();
+    let baltic = "campaign--b2168e2d-0232-4697-80b7-ea8e3628e748";
+    let out = concord(d.path())
+        .args(["brief", "--demo", baltic])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = String::from_utf8(out.stdout).unwrap();
+    for w in [
+        "# Decision brief",
+        "## Situation",
+        "## Assessment",
+        "## Options",
+        "## Path to consensus",
+        "## Recommendation",
+        "FICTIONAL",
+        "blocked by FRA",
+    ] {
+        assert!(md.contains(w), "markdown lacks {w}:\n{md}");
+    }
+    let out = concord(d.path())
+        .args(["brief", "--demo", "--format", "html", baltic])
+        .output()
+        .unwrap();
+    let html = String::from_utf8(out.stdout).unwrap();
+    assert!(html.starts_with("<!doctype html>") && html.contains("<h2>Recommendation</h2>"));
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "self-contained"
+    );
+    let chromium = std::process::Command::new("chromium")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let out = concord(d.path())
+        .args([
+            "brief",
+            "--demo",
+            "--format",
+            "pdf",
+            "--out",
+            "brief.pdf",
+            baltic,
+        ])
+        .output()
+        .unwrap();
+    if chromium {
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let pdf = std::fs::read(d.path().join("brief.pdf")).unwrap();
+        assert!(pdf.starts_with(b"%PDF"));
+    } else {
+        eprintln!("no chromium: the PDF must be refused with a clear message");
+        assert_eq!(out.status.code(), Some(3));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("Chromium"));
+    }
+    // an unknown id is refused
+    let out = concord(d.path())
+        .args([
+            "brief",
+            "--demo",
+            "campaign--00000000-0000-4000-8000-000000000000",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -285,7 +285,7 @@ pub fn html(b: &BriefInput<'_>) -> String {
         body.push_str("</ul>");
     }
     format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Decision brief</title><style>\
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>Decision brief</title><style>\
 body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;color:#1b1b1b}}\
 table{{border-collapse:collapse}}th,td{{border:1px solid #bbb;padding:.2rem .5rem;text-align:left}}th{{background:#eef2f6}}\
 .fictional{{background:#E69F00;padding:.4rem;font-weight:700}}</style></head><body>{body}</body></html>"

@@ -60,6 +60,7 @@ pub fn routes() -> Router<Shared> {
         .route("/ingest", get(ingest_form).post(ingest))
         .route("/login", get(login_form).post(login))
         .route("/logout", get(logout))
+        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
 }
 
 /// A browser: signed in by session cookie, or the read-only hub under `--demo`.

@@ -67,7 +67,8 @@ async fn serve(demo_mode: bool) -> (String, String) {
     (format!("http://{addr}"), token)
 }
 
-async fn browser() -> Option<(Client, Kill)> {
+/// A browser session and the chromedriver port (for its log endpoint).
+async fn browser() -> Option<(Client, Kill, u16)> {
     if !have("chromedriver") || !(have("chromium") || have("chromium-browser")) {
         eprintln!("skipped: chromium or chromedriver not installed");
         return None;
@@ -90,6 +91,10 @@ async fn browser() -> Option<(Client, Kill)> {
     }
     let mut caps = serde_json::Map::new();
     caps.insert(
+        "goog:loggingPrefs".into(),
+        serde_json::json!({"browser": "ALL"}),
+    );
+    caps.insert(
         "goog:chromeOptions".into(),
         serde_json::json!({"args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1600"]}),
     );
@@ -99,7 +104,32 @@ async fn browser() -> Option<(Client, Kill)> {
         .connect(&format!("http://127.0.0.1:{port}"))
         .await
         .unwrap();
-    Some((c, guard))
+    Some((c, guard, port))
+}
+
+/// Console messages at level SEVERE since the last call (chromedriver's log endpoint).
+async fn console_errors(c: &Client, port: u16) -> Vec<String> {
+    let sid = c.session_id().await.unwrap().unwrap();
+    let url = format!("http://127.0.0.1:{port}/session/{sid}/se/log");
+    let body = tokio::task::spawn_blocking(move || {
+        ureq::post(&url)
+            .header("Content-Type", "application/json")
+            .send(serde_json::json!({"type": "browser"}).to_string())
+            .unwrap()
+            .body_mut()
+            .read_to_string()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    v["value"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["level"] == "SEVERE")
+        .map(|e| e["message"].as_str().unwrap_or("").to_string())
+        .collect()
 }
 
 async fn body_text(c: &Client) -> String {
@@ -129,7 +159,7 @@ async fn shot(c: &Client, name: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_pages_in_a_browser() {
-    let Some((c, _driver)) = browser().await else {
+    let Some((c, _driver, port)) = browser().await else {
         return;
     };
     let (base, _) = serve(true).await;
@@ -180,6 +210,11 @@ async fn demo_pages_in_a_browser() {
         if *name != "brief" {
             assert_eq!(script_errors(&c).await, Vec::<String>::new(), "{path}");
         }
+        assert_eq!(
+            console_errors(&c, port).await,
+            Vec::<String>::new(),
+            "console errors on {path}"
+        );
         shot(&c, name).await;
     }
     // the rung selector is keyboard-usable: choose another rung and the map follows
@@ -197,7 +232,7 @@ async fn demo_pages_in_a_browser() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_member_signs_in_edits_its_policy_and_the_decision_changes() {
-    let Some((c, _driver)) = browser().await else {
+    let Some((c, _driver, port)) = browser().await else {
         return;
     };
     let (base, token) = serve(false).await;
@@ -260,6 +295,9 @@ async fn a_member_signs_in_edits_its_policy_and_the_decision_changes() {
     let after = body_text(&c).await;
     assert!(!after.contains("FRA\nblocks"), "FRA still blocks");
     assert_eq!(script_errors(&c).await, Vec::<String>::new());
+    // the only console errors of the whole flow: the deliberate 422 of the bad policy
+    let errs = console_errors(&c, port).await;
+    assert!(errs.iter().all(|e| e.contains("422")), "{errs:?}");
     shot(&c, "after-edit").await;
     c.close().await.unwrap();
 }
