@@ -133,7 +133,9 @@ pub fn incident_ids(store: &Store, id: &str, viewer: &Principal) -> Result<Optio
                     continue;
                 }
                 let r = rel.value()?;
-                if r.get("relationship_type").and_then(Value::as_str) != Some("related-to") {
+                if r.get("relationship_type").and_then(Value::as_str) != Some("related-to")
+                    || r.get("revoked") == Some(&Value::Bool(true))
+                {
                     continue;
                 }
                 let other = [r.get("source_ref"), r.get("target_ref")]
@@ -186,6 +188,9 @@ pub fn observation(
                 continue;
             }
             let r = rel.value()?;
+            if r.get("revoked") == Some(&Value::Bool(true)) {
+                continue;
+            }
             let get = |k: &str| r.get(k).and_then(Value::as_str).unwrap_or("");
             if get("source_ref") != id {
                 continue;

@@ -29,8 +29,9 @@ pub struct Args {
 }
 
 /// Store each campaign (and its `related-to` relationships) unless an equal one is stored.
-/// A changed campaign gets a new version (`modified` = now); `created` stays. Counts are
-/// of objects (campaigns and their relationships).
+/// A changed campaign gets a new version (`modified` = now); `created` stays; the link to
+/// an incident that left the campaign is revoked. Counts are of objects (campaigns and
+/// their relationships).
 fn store_campaigns(
     store: &mut Store,
     campaigns: &[concord_assess::correlate::Campaign],
@@ -74,6 +75,23 @@ fn store_campaigns(
             _ => now.clone(),
         };
         all.extend(campaign_objects(c, &members, &created, &now));
+        // an incident that left the campaign: its old link is revoked, not left behind
+        for rel in store.relationships_of(&c.id)? {
+            let mut r = rel.value()?;
+            let target = r.get("target_ref").and_then(Value::as_str).unwrap_or("");
+            let ours = r.get("created_by_ref").and_then(Value::as_str)
+                == Some(concord_stix::concord_ext::IDENTITY_ID);
+            if ours
+                && r.get("relationship_type").and_then(Value::as_str) == Some("related-to")
+                && r.get("source_ref").and_then(Value::as_str) == Some(c.id.as_str())
+                && target.starts_with("incident--")
+                && !c.incidents.iter().any(|i| i == target)
+                && r.get("revoked") != Some(&Value::Bool(true))
+            {
+                r["revoked"] = Value::Bool(true);
+                all.push(r);
+            }
+        }
     }
     let (changed, same) =
         concord_server::views::upsert_derived(store, all, submitter, "concord correlate")?;
