@@ -5,7 +5,7 @@
 
 use crate::auth::Caller;
 use crate::error::AppError;
-use crate::{views, with_store, Shared};
+use crate::{views, with_reader, with_store, Shared};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::get;
@@ -36,7 +36,7 @@ async fn whoami(caller: Caller) -> Json<Value> {
 
 /// Readable objects of a type, summarised.
 async fn list(st: &Shared, p: Principal, ty: &'static str) -> Result<Vec<Value>, AppError> {
-    with_store(st, move |s, _| {
+    with_reader(st, move |s, _| {
         let mut out = Vec::new();
         s.for_each_latest::<AppError>(&[ty], |o| {
             if p.may_read(o.tlp.as_deref(), &o.submitter, o.recipients.as_deref()) {
@@ -73,7 +73,7 @@ async fn assessment(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, AppError> {
     let p = caller.principal;
-    let a = with_store(&st, move |s, state| {
+    let a = with_reader(&st, move |s, state| {
         let policies = state.policy_set();
         Ok(views::assess(
             s,
@@ -94,7 +94,7 @@ async fn attribution(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, AppError> {
     let p = caller.principal;
-    let r = with_store(&st, move |s, _| {
+    let r = with_reader(&st, move |s, _| {
         let kb = views::knowledge_base(s, &p)?;
         views::attribution_of(s, &kb, &id, None, &p)?.ok_or_else(|| {
             AppError::not_found(format!("{id}: no incident or campaign with this id"))
@@ -110,7 +110,7 @@ async fn decision(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, AppError> {
     let p = caller.principal;
-    let d = with_store(&st, move |s, state| {
+    let d = with_reader(&st, move |s, state| {
         let policies = state.policy_set();
         let a = views::assess(
             s,
@@ -241,7 +241,7 @@ async fn audit(State(st): State<Shared>, caller: Caller) -> Result<Json<Value>, 
             "the audit log is for the hub and admins",
         ));
     }
-    let rows = with_store(&st, |s, _| Ok(s.audit(1000)?)).await?;
+    let rows = with_reader(&st, |s, _| Ok(s.audit(1000)?)).await?;
     let list: Vec<Value> = rows
         .into_iter()
         .map(|(at, p, a, d)| json!({"at": at, "principal": p, "action": a, "detail": d}))

@@ -55,7 +55,7 @@ pub async fn authenticate(state: &Shared, parts: &Parts) -> Result<Caller, AppEr
         }
         return Err(AppError::unauthorized());
     };
-    let principal = crate::with_store(state, move |s, _| Ok(s.authenticate(&token)?)).await?;
+    let principal = crate::with_reader(state, move |s, _| Ok(s.authenticate(&token)?)).await?;
     match principal {
         Some(p) if user.as_deref().is_none_or(|u| u == p.name()) => Ok(Caller {
             principal: p,

@@ -45,6 +45,9 @@ pub struct AppState {
     pub tls: bool,
     /// Browser sessions (web UI).
     pub sessions: web::Sessions,
+    /// Extra read-only connections to the same database file (WAL lets them read while
+    /// the main connection writes); empty for an in-memory store.
+    pub readers: Vec<Mutex<Store>>,
 }
 
 /// The state shared by handlers.
@@ -79,6 +82,7 @@ impl AppState {
             max_body: 16 * 1024 * 1024,
             tls: false,
             sessions: Default::default(),
+            readers: Vec::new(),
         })
     }
 
@@ -103,6 +107,29 @@ pub async fn with_store<T: Send + 'static>(
             .lock()
             .map_err(|_| error::AppError::internal("the store lock was poisoned"))?;
         f(&mut guard, &state)
+    })
+    .await
+    .map_err(|e| error::AppError::internal(format!("worker failed: {e}")))?
+}
+
+/// Run read-only database work on a blocking thread: on a free reader connection when
+/// there is one, else on the main connection.
+pub async fn with_reader<T: Send + 'static>(
+    state: &Shared,
+    f: impl FnOnce(&Store, &AppState) -> Result<T, error::AppError> + Send + 'static,
+) -> Result<T, error::AppError> {
+    let state = state.clone();
+    tokio::task::spawn_blocking(move || {
+        for r in &state.readers {
+            if let Ok(guard) = r.try_lock() {
+                return f(&guard, &state);
+            }
+        }
+        let guard = state
+            .store
+            .lock()
+            .map_err(|_| error::AppError::internal("the store lock was poisoned"))?;
+        f(&guard, &state)
     })
     .await
     .map_err(|e| error::AppError::internal(format!("worker failed: {e}")))?

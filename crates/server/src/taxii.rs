@@ -5,7 +5,7 @@
 
 use crate::auth::Caller;
 use crate::error::{AppError, TAXII};
-use crate::{with_store, Shared};
+use crate::{with_reader, with_store, Shared};
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -121,7 +121,7 @@ async fn collections(
     h: HeaderMap,
 ) -> Result<Response, AppError> {
     check_accept(&h)?;
-    let list = with_store(&st, |s, _| Ok(s.collections()?)).await?;
+    let list = with_reader(&st, |s, _| Ok(s.collections()?)).await?;
     let cs: Vec<Value> = list.iter().map(|c| collection_json(c, &caller)).collect();
     Ok(taxii(
         StatusCode::OK,
@@ -134,7 +134,7 @@ async fn find_collection(
     id: &str,
 ) -> Result<concord_store::taxii::Collection, AppError> {
     let id2 = id.to_string();
-    with_store(st, move |s, _| Ok(s.collection(&id2)?))
+    with_reader(st, move |s, _| Ok(s.collection(&id2)?))
         .await?
         .ok_or_else(|| AppError::not_found(format!("no collection {id}")))
 }
@@ -287,7 +287,7 @@ async fn fetch_page(
     find_collection(st, collection).await?;
     let pq = page_query(collection, q, object)?;
     let p = caller.principal.clone();
-    let page = with_store(st, move |s, _| Ok(s.page(&pq, &p)?)).await?;
+    let page = with_reader(st, move |s, _| Ok(s.page(&pq, &p)?)).await?;
     if let Some(o) = object {
         if page.objects.is_empty() {
             return Err(AppError::not_found(format!(
@@ -334,7 +334,7 @@ async fn versions(
     find_collection(&st, &id).await?;
     let p = caller.principal.clone();
     let (c, o) = (id.clone(), object.clone());
-    let vs = with_store(&st, move |s, _| Ok(s.readable_versions(&c, &o, &p)?)).await?;
+    let vs = with_reader(&st, move |s, _| Ok(s.readable_versions(&c, &o, &p)?)).await?;
     if vs.is_empty() {
         return Err(AppError::not_found(format!(
             "no object {object} in collection {id}"
@@ -536,7 +536,7 @@ async fn status(
     check_accept(&h)?;
     let p = caller.principal.clone();
     let i = id.clone();
-    match with_store(&st, move |s, _| Ok(s.status(&i, &p)?)).await? {
+    match with_reader(&st, move |s, _| Ok(s.status(&i, &p)?)).await? {
         Some(doc) => Ok(taxii(StatusCode::OK, doc)),
         None => Err(AppError::not_found(format!("no status {id}"))),
     }

@@ -8,7 +8,7 @@
 //! scenario is fictional.
 
 use crate::error::AppError;
-use crate::{brief, views, with_store, Shared};
+use crate::{brief, views, with_reader, with_store, Shared};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -119,7 +119,7 @@ async fn index(State(st): State<Shared>, h: HeaderMap) -> Result<Response, AppEr
         return Ok(to_login());
     };
     let p = v.principal.clone();
-    let rows = with_store(&st, move |s, state| {
+    let rows = with_reader(&st, move |s, state| {
         let policies = state.policy_set();
         let mut ids = Vec::new();
         s.for_each_latest::<AppError>(&["campaign"], |o| {
@@ -166,7 +166,7 @@ async fn campaign(
         return Ok(to_login());
     };
     let p = v.principal.clone();
-    let data = with_store(&st, move |s, state| {
+    let data = with_reader(&st, move |s, state| {
         let policies = state.policy_set();
         let (a, attr, d) =
             views::decision(s, &id, &Default::default(), &state.alliance, &policies, &p)?;
@@ -229,7 +229,7 @@ async fn brief_page(
     };
     let p = v.principal.clone();
     let demo = st.demo;
-    let page = with_store(&st, move |s, state| {
+    let page = with_reader(&st, move |s, state| {
         let policies = state.policy_set();
         let (a, attr, d) =
             views::decision(s, &id, &Default::default(), &state.alliance, &policies, &p)?;
@@ -449,7 +449,7 @@ struct LoginForm {
 
 async fn login(State(st): State<Shared>, Form(f): Form<LoginForm>) -> Result<Response, AppError> {
     let token = f.token.trim().to_string();
-    let p = with_store(&st, move |s, _| Ok(s.authenticate(&token)?)).await?;
+    let p = with_reader(&st, move |s, _| Ok(s.authenticate(&token)?)).await?;
     let Some(p) = p else {
         let ctx = merge(
             base(&st, None),

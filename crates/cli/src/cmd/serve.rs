@@ -68,6 +68,16 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     let mut state = concord_server::AppState::new(store, alliance, texts, args.demo)
         .map_err(|e| anyhow::anyhow!("the policies do not check: {e}"))?;
     state.max_body = args.max_body;
+    if !args.demo {
+        // readers beside the writer: WAL lets them read while it writes
+        for _ in 0..4 {
+            state
+                .readers
+                .push(std::sync::Mutex::new(Store::open(&ctx.db).with_context(
+                    || format!("opening database {}", ctx.db.display()),
+                )?));
+        }
+    }
     state.tls = args.tls_cert.is_some();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
