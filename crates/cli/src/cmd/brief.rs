@@ -4,7 +4,6 @@ use super::{Ctx, PolicyArgs};
 use crate::exit;
 use anyhow::Context;
 use concord_server::brief::{html, markdown, BriefInput};
-use concord_store::Store;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -48,11 +47,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
             return Ok(exit::INVALID);
         }
     };
-    let store = if args.demo {
-        concord_server::demo::store().map_err(|e| anyhow::anyhow!(e))?
-    } else {
-        Store::open(&ctx.db).with_context(|| format!("opening database {}", ctx.db.display()))?
-    };
+    let store = ctx.store(args.demo)?;
     let viewer = ctx.viewer();
     use concord_server::views::{self, ViewError};
     let (a, attr, d) = match views::decision(

@@ -30,6 +30,17 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// The database of `--db`, or (with `demo`) the built-in fictional scenario in memory.
+    pub fn store(&self, demo: bool) -> anyhow::Result<concord_store::Store> {
+        use anyhow::Context;
+        if demo {
+            concord_server::demo::store().map_err(|e| anyhow::anyhow!(e))
+        } else {
+            concord_store::Store::open(&self.db)
+                .with_context(|| format!("opening database {}", self.db.display()))
+        }
+    }
+
     /// The principal the CLI reads as (the hub, or the member of `--as`).
     pub fn viewer(&self) -> concord_store::access::Principal {
         concord_store::access::Principal::from_name(&self.submitter)

@@ -59,11 +59,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
             return Ok(exit::INVALID);
         }
     };
-    let store = if args.demo {
-        concord_server::demo::store().map_err(|e| anyhow::anyhow!(e))?
-    } else {
-        Store::open(&ctx.db).with_context(|| format!("opening database {}", ctx.db.display()))?
-    };
+    let store = ctx.store(args.demo)?;
     let texts = policy_texts(&args.policy)?;
     let mut state = concord_server::AppState::new(store, alliance, texts, args.demo)
         .map_err(|e| anyhow::anyhow!("the policies do not check: {e}"))?;
