@@ -48,6 +48,9 @@ pub struct AppState {
     /// Extra read-only connections to the same database file (WAL lets them read while
     /// the main connection writes); empty for an in-memory store.
     pub readers: Vec<Mutex<Store>>,
+    /// The rift page's figures, charts and harmonisation proposals for one policy set
+    /// (keyed by the set's address; recomputed after a policy changes).
+    pub rift_cache: Mutex<Option<(usize, serde_json::Value)>>,
 }
 
 /// The state shared by handlers.
@@ -83,6 +86,7 @@ impl AppState {
             tls: false,
             sessions: Default::default(),
             readers: Vec::new(),
+            rift_cache: Mutex::new(None),
         })
     }
 

@@ -18,7 +18,7 @@ use concord_store::access::Principal;
 use minijinja::Environment;
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 fn env() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
@@ -249,54 +249,63 @@ async fn rift(State(st): State<Shared>, h: HeaderMap) -> Result<Response, AppErr
         return Ok(to_login());
     };
     let st2 = st.clone();
-    let (m, charts) =
-        tokio::task::spawn_blocking(move || -> Result<(Value, Vec<Value>), AppError> {
-            let policies = st2.policy_set();
-            let metrics = concord_rift::rift(
-                &st2.alliance,
-                &policies,
-                &concord_rift::Weights::uniform(st2.alliance.members.len()),
-            );
-            let dir = tempfile::tempdir().map_err(AppError::internal)?;
-            let files = concord_rift::svg::write_all(dir.path(), &st2.alliance, &metrics)
-                .map_err(AppError::internal)?;
-            let charts = files
-                .iter()
-                .filter_map(|f| {
-                    let svg = std::fs::read_to_string(f).ok()?;
-                    let svg = svg
-                        .find("<svg")
-                        .map_or(svg.as_str(), |i| &svg[i..])
-                        .to_string();
-                    Some(json!({"name": f.file_stem()?.to_string_lossy(), "svg": svg}))
-                })
-                .collect();
-            let mut doc = concord_rift::to_json(&metrics);
-            if let Some(opts) = doc["options"].as_array_mut() {
-                for (o, rung) in opts.iter_mut().zip(&st2.alliance.ladder) {
-                    o["option"] = json!(rung.option);
-                    let mut piv: Vec<(String, u64)> = o["pivotal"]
-                        .as_object()
-                        .map(|m| {
-                            m.iter()
-                                .map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0)))
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    piv.sort_by_key(|x| std::cmp::Reverse(x.1));
-                    o["pivotal"] = json!(piv
-                        .iter()
-                        .take(3)
-                        .map(|(k, n)| format!("{k} ({n})"))
-                        .collect::<Vec<_>>()
-                        .join(", "));
-                }
+    let ctx = tokio::task::spawn_blocking(move || -> Result<Value, AppError> {
+        let policies = st2.policy_set();
+        let key = Arc::as_ptr(&policies) as usize;
+        if let Some((k, v)) = st2.rift_cache.lock().ok().and_then(|c| c.clone()) {
+            if k == key {
+                return Ok(v);
             }
-            Ok((doc, charts))
-        })
-        .await
-        .map_err(AppError::internal)??;
-    let ctx = json!({"m": m, "charts": charts, "harmonise": "With the built-in positions no single threshold edit closes the gap: France blocks countermeasures it is not the victim of, which is not a threshold."});
+        }
+        let weights = concord_rift::Weights::uniform(st2.alliance.members.len());
+        let metrics = concord_rift::rift(&st2.alliance, &policies, &weights);
+        let dir = tempfile::tempdir().map_err(AppError::internal)?;
+        let files = concord_rift::svg::write_all(dir.path(), &st2.alliance, &metrics)
+            .map_err(AppError::internal)?;
+        let charts: Vec<Value> = files
+            .iter()
+            .filter_map(|f| {
+                let svg = std::fs::read_to_string(f).ok()?;
+                let svg = svg
+                    .find("<svg")
+                    .map_or(svg.as_str(), |i| &svg[i..])
+                    .to_string();
+                Some(json!({"name": f.file_stem()?.to_string_lossy(), "svg": svg}))
+            })
+            .collect();
+        let mut doc = concord_rift::to_json(&metrics);
+        if let Some(opts) = doc["options"].as_array_mut() {
+            for (o, rung) in opts.iter_mut().zip(&st2.alliance.ladder) {
+                o["option"] = json!(rung.option);
+                let mut piv: Vec<(String, u64)> = o["pivotal"]
+                    .as_object()
+                    .map(|m| {
+                        m.iter()
+                            .map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0)))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                piv.sort_by_key(|x| std::cmp::Reverse(x.1));
+                o["pivotal"] = json!(piv
+                    .iter()
+                    .take(3)
+                    .map(|(k, n)| format!("{k} ({n})"))
+                    .collect::<Vec<_>>()
+                    .join(", "));
+            }
+        }
+        let proposals = concord_rift::harmonise::propose(&st2.alliance, &policies, &weights, 3);
+        let mut text = Vec::new();
+        concord_rift::harmonise::print(&mut text, &proposals).map_err(AppError::internal)?;
+        let v = json!({"m": doc, "charts": charts, "proposals": proposals,
+                       "harmonise": String::from_utf8_lossy(&text).trim().to_string()});
+        if let Ok(mut c) = st2.rift_cache.lock() {
+            *c = Some((key, v.clone()));
+        }
+        Ok(v)
+    })
+    .await
+    .map_err(AppError::internal)??;
     Ok(render("rift.html", merge(base(&st, Some(&v)), ctx))?.into_response())
 }
 

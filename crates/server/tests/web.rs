@@ -81,7 +81,15 @@ async fn every_demo_page_loads_with_its_key_content() {
             &format!("/campaigns/{BALTIC}/brief"),
             &["Decision brief", "Recommendation", "FICTIONAL"],
         ),
-        ("/rift", &["rift index", "<svg"]),
+        (
+            "/rift",
+            &[
+                "rift index",
+                "<svg",
+                "Harmonisation",
+                "proposal(s), each verified",
+            ],
+        ),
         ("/policies", &["Member policies", "EST"]),
         ("/ingest", &["Ingest a STIX bundle"]),
         ("/login", &["Sign in"]),
