@@ -282,9 +282,9 @@ async fn fetch_page(
     collection: &str,
     q: Option<&str>,
     object: Option<&str>,
-) -> Result<concord_store::taxii::Page, AppError> {
+) -> Result<(concord_store::taxii::Collection, concord_store::taxii::Page), AppError> {
     check_accept(h)?;
-    find_collection(st, collection).await?;
+    let c = find_collection(st, collection).await?;
     let pq = page_query(collection, q, object)?;
     let p = caller.principal.clone();
     let page = with_reader(st, move |s, _| Ok(s.page(&pq, &p)?)).await?;
@@ -295,7 +295,18 @@ async fn fetch_page(
             )));
         }
     }
-    Ok(page)
+    Ok((c, page))
+}
+
+/// The caller may write to the collection (a demo visitor never may).
+fn check_write(caller: &Caller, c: &concord_store::taxii::Collection) -> Result<(), AppError> {
+    if caller.may_write && c.can_write(&caller.principal) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "this principal may not write to this collection",
+        ))
+    }
 }
 
 async fn get_objects(
@@ -305,7 +316,7 @@ async fn get_objects(
     RawQuery(q): RawQuery,
     h: HeaderMap,
 ) -> Result<Response, AppError> {
-    let page = fetch_page(&st, &caller, &h, &id, q.as_deref(), None).await?;
+    let (_, page) = fetch_page(&st, &caller, &h, &id, q.as_deref(), None).await?;
     let mut r = taxii(StatusCode::OK, envelope(&page.objects, page.more));
     page_headers(&mut r, &page.objects);
     Ok(r)
@@ -318,7 +329,7 @@ async fn get_object(
     RawQuery(q): RawQuery,
     h: HeaderMap,
 ) -> Result<Response, AppError> {
-    let page = fetch_page(&st, &caller, &h, &id, q.as_deref(), Some(&object)).await?;
+    let (_, page) = fetch_page(&st, &caller, &h, &id, q.as_deref(), Some(&object)).await?;
     let mut r = taxii(StatusCode::OK, envelope(&page.objects, page.more));
     page_headers(&mut r, &page.objects);
     Ok(r)
@@ -359,7 +370,7 @@ async fn manifest(
     RawQuery(q): RawQuery,
     h: HeaderMap,
 ) -> Result<Response, AppError> {
-    let page = fetch_page(&st, &caller, &h, &id, q.as_deref(), None).await?;
+    let (_, page) = fetch_page(&st, &caller, &h, &id, q.as_deref(), None).await?;
     let items: Vec<Value> = page
         .objects
         .iter()
@@ -390,13 +401,8 @@ async fn delete_object(
     RawQuery(q): RawQuery,
     h: HeaderMap,
 ) -> Result<Response, AppError> {
-    let page = fetch_page(&st, &caller, &h, &id, q.as_deref(), Some(&object)).await?;
-    let c = find_collection(&st, &id).await?;
-    if !caller.may_write || !c.can_write(&caller.principal) {
-        return Err(AppError::forbidden(
-            "this principal may not write to this collection",
-        ));
-    }
+    let (c, page) = fetch_page(&st, &caller, &h, &id, q.as_deref(), Some(&object)).await?;
+    check_write(&caller, &c)?;
     let mods: Vec<String> = page
         .objects
         .iter()
@@ -432,11 +438,7 @@ async fn post_objects(
 ) -> Result<Response, AppError> {
     check_accept(&h)?;
     let c = find_collection(&st, &id).await?;
-    if !caller.may_write || !c.can_write(&caller.principal) {
-        return Err(AppError::forbidden(
-            "this principal may not write to this collection",
-        ));
-    }
+    check_write(&caller, &c)?;
     if !taxii_content_type(&h) {
         return Err(AppError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -301,6 +301,21 @@ pub fn assess(
     policies: &PolicySet,
     viewer: &Principal,
 ) -> Result<Assessment> {
+    let kb = knowledge_base(store, viewer)?;
+    Ok(assess_with(store, &kb, id, model, alliance, policies, viewer)?.0)
+}
+
+/// [`assess`] with a knowledge base already built (pages that assess several things build
+/// it once); also returns the attribution it used.
+pub fn assess_with(
+    store: &Store,
+    kb: &KnowledgeBase,
+    id: &str,
+    model: &SeverityModel,
+    alliance: &Alliance,
+    policies: &PolicySet,
+    viewer: &Principal,
+) -> Result<(Assessment, Option<concord_assess::attribution::Attribution>)> {
     let Some(obj) = get(store, id, viewer)? else {
         return Err(ViewError::NotFound(format!(
             "{id}: no such object in the database"
@@ -337,11 +352,11 @@ pub fn assess(
             )))
         }
     };
-    let kb = knowledge_base(store, viewer)?;
-    if let Some(r) = attribution_of(store, &kb, id, None, viewer)? {
-        a.set_attribution(&r);
+    let attribution = attribution_of(store, kb, id, None, viewer)?;
+    if let Some(r) = &attribution {
+        a.set_attribution(r);
     }
-    Ok(a)
+    Ok((a, attribution))
 }
 
 fn first_seen(v: &Value) -> String {
@@ -369,6 +384,19 @@ pub fn replay(
     policies: &PolicySet,
     viewer: &Principal,
 ) -> Result<concord_rift::replay::Replay> {
+    let kb = knowledge_base(store, viewer)?;
+    replay_with(store, &kb, id, alliance, policies, viewer)
+}
+
+/// [`replay`] with a knowledge base already built.
+pub fn replay_with(
+    store: &Store,
+    kb: &KnowledgeBase,
+    id: &str,
+    alliance: &Alliance,
+    policies: &PolicySet,
+    viewer: &Principal,
+) -> Result<concord_rift::replay::Replay> {
     use concord_rift::replay::Moment;
     use std::collections::BTreeMap;
     let Some(ids) = incident_ids(store, id, viewer)? else {
@@ -389,12 +417,11 @@ pub fn replay(
     if incidents.is_empty() {
         return Err(ViewError::Invalid(format!("{id}: no incidents to replay")));
     }
-    let kb = knowledge_base(store, viewer)?;
     let mut all_ids = ids.clone();
     if !all_ids.iter().any(|x| x == id) {
         all_ids.insert(0, id.to_string());
     }
-    let obs = observation(store, &kb, &all_ids, viewer)?;
+    let obs = observation(store, kb, &all_ids, viewer)?;
     let mut changes: BTreeMap<(i64, String), Vec<String>> = BTreeMap::new();
     let mut add = |at: &str, what: String| {
         changes
@@ -428,7 +455,7 @@ pub fn replay(
     }
     let model = SeverityModel::default();
     let params = concord_assess::attribution::Params::default();
-    let ttp = concord_assess::attribution::TtpIndex::new(&kb, &params);
+    let ttp = concord_assess::attribution::TtpIndex::new(kb, &params);
     let mut moments = Vec::new();
     for ((k, at), what) in changes {
         let present: Vec<IncidentFacts> = incidents
@@ -444,7 +471,7 @@ pub fn replay(
         } else {
             assess_incident(&present[0], &model, alliance, policies)
         };
-        let r = concord_assess::attribution::attribute(&kb, &ttp, &obs, Some(&at), &params);
+        let r = concord_assess::attribution::attribute(kb, &ttp, &obs, Some(&at), &params);
         a.set_attribution(&r);
         let vector = a
             .to_vector()
@@ -470,9 +497,21 @@ pub fn decision(
     policies: &PolicySet,
     viewer: &Principal,
 ) -> Result<DecisionView> {
-    let a = assess(store, id, model, alliance, policies, viewer)?;
     let kb = knowledge_base(store, viewer)?;
-    let attr = attribution_of(store, &kb, id, None, viewer)?;
+    decision_with(store, &kb, id, model, alliance, policies, viewer)
+}
+
+/// [`decision`] with a knowledge base already built.
+pub fn decision_with(
+    store: &Store,
+    kb: &KnowledgeBase,
+    id: &str,
+    model: &SeverityModel,
+    alliance: &Alliance,
+    policies: &PolicySet,
+    viewer: &Principal,
+) -> Result<DecisionView> {
+    let (a, attr) = assess_with(store, kb, id, model, alliance, policies, viewer)?;
     let vector = a
         .to_vector()
         .ok_or_else(|| ViewError::Internal(format!("vector did not parse: {}", a.vector)))?;

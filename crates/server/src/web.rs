@@ -128,13 +128,21 @@ async fn index(State(st): State<Shared>, h: HeaderMap) -> Result<Response, AppEr
             }
             Ok(())
         })?;
+        let kb = views::knowledge_base(s, &p)?;
         let mut rows = Vec::new();
         for id in ids {
-            let Ok(a) = views::assess(s, &id, &Default::default(), &state.alliance, &policies, &p) else {
+            // a campaign that cannot be assessed (no readable incidents) is not listed
+            let Ok((a, _, d)) = views::decision_with(
+                s,
+                &kb,
+                &id,
+                &Default::default(),
+                &state.alliance,
+                &policies,
+                &p,
+            ) else {
                 continue;
             };
-            let Some(vec) = a.to_vector() else { continue };
-            let d = concord_policy::decide(&state.alliance, &policies, &vec);
             let highest = d.options.iter().rev().find(|o| o.adopted).map(|o| o.option.clone());
             rows.push(json!({"id": id, "name": a.name.unwrap_or_else(|| id.clone()),
                 "incidents": a.incidents.len(), "victims": a.victims, "severity": a.severity.level,
@@ -168,9 +176,17 @@ async fn campaign(
     let p = v.principal.clone();
     let data = with_reader(&st, move |s, state| {
         let policies = state.policy_set();
-        let (a, attr, d) =
-            views::decision(s, &id, &Default::default(), &state.alliance, &policies, &p)?;
-        let replay = views::replay(s, &id, &state.alliance, &policies, &p)?;
+        let kb = views::knowledge_base(s, &p)?;
+        let (a, attr, d) = views::decision_with(
+            s,
+            &kb,
+            &id,
+            &Default::default(),
+            &state.alliance,
+            &policies,
+            &p,
+        )?;
+        let replay = views::replay_with(s, &kb, &id, &state.alliance, &policies, &p)?;
         Ok((
             a,
             attr,

@@ -89,6 +89,11 @@ const MIGRATIONS: &[&str] = &[
         principal TEXT NOT NULL
     );
     CREATE INDEX policies_member ON policies (member);",
+    // 5: the default TAXII collection exists from the start (no write on every read)
+    "INSERT OR IGNORE INTO collections (id, title, description, members_write, hub_write, created)
+     VALUES ('365fed99-08fa-fdcd-a1b3-fb247eb41d01', 'Alliance incidents',
+             'Every object shared with the alliance; members write, everyone reads what its markings allow.',
+             1, 0, '2026-01-01T00:00:00.000Z');",
 ];
 
 pub(crate) fn run(conn: &Connection) -> Result<(), StoreError> {

@@ -13,7 +13,7 @@ use crate::{Store, StoreError, StoredObject};
 use rusqlite::{params, params_from_iter, OptionalExtension};
 use serde::Serialize;
 
-/// The id of the collection every database has.
+/// The id of the collection every database has (created by migration 5).
 pub const DEFAULT_COLLECTION: &str = "365fed99-08fa-fdcd-a1b3-fb247eb41d01";
 
 /// A collection.
@@ -70,18 +70,8 @@ pub struct Page {
 }
 
 impl Store {
-    fn ensure_default_collection(&self) -> Result<(), StoreError> {
-        self.conn.execute(
-            "INSERT OR IGNORE INTO collections (id, title, description, members_write, hub_write, created)
-             VALUES (?1, 'Alliance incidents', 'Every object shared with the alliance; members write, everyone reads what its markings allow.', 1, 0, ?2)",
-            params![DEFAULT_COLLECTION, concord_stix::timestamp::now()],
-        )?;
-        Ok(())
-    }
-
     /// Every collection, the default first.
     pub fn collections(&self) -> Result<Vec<Collection>, StoreError> {
-        self.ensure_default_collection()?;
         let mut st = self.conn.prepare(
             "SELECT id, title, description, members_write, hub_write FROM collections
              ORDER BY id != ?1, created, id",
@@ -113,7 +103,6 @@ impl Store {
         members_write: bool,
         hub_write: bool,
     ) -> Result<String, StoreError> {
-        self.ensure_default_collection()?;
         let id = uuid::Uuid::new_v4().to_string();
         let now = concord_stix::timestamp::now();
         let tx = self.conn.transaction()?;
