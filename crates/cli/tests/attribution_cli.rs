@@ -4,42 +4,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use assert_cmd::Command;
+mod common;
+use common::{concord, ingest, run_json};
+
 use serde_json::{json, Value};
 use std::path::Path;
 
 const EXT: &str = "extension-definition--5b7e1c2a-9d4f-4c1e-8a36-2f0d6c9b7e41";
 const INC: &str = "incident--0000000a-95f3-4c04-a882-116832996da0";
-
-fn concord(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("concord").unwrap();
-    c.current_dir(dir).env_remove("RUST_LOG");
-    c
-}
-
-fn ingest(dir: &Path, name: &str, objects: Vec<Value>) {
-    let b = json!({"type": "bundle", "id": "bundle--44af6c39-c09b-49c5-9de2-394224b04982", "objects": objects});
-    std::fs::write(dir.join(name), serde_json::to_vec(&b).unwrap()).unwrap();
-    let out = concord(dir).args(["ingest", name]).output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn run_json(dir: &Path, args: &[&str]) -> Value {
-    let out = concord(dir).args(args).output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
 
 fn identity(n: u32, member: &str) -> Value {
     json!({"type": "identity", "spec_version": "2.1", "id": format!("identity--{n:08x}-f010-4473-83ec-1edf84858f4c"),

@@ -3,23 +3,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use assert_cmd::Command;
+mod common;
+use common::{concord, ingest};
+
 use serde_json::{json, Value};
 use std::path::Path;
 
 const EXT: &str = "extension-definition--5b7e1c2a-9d4f-4c1e-8a36-2f0d6c9b7e41";
-
-fn concord(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("concord").unwrap();
-    c.current_dir(dir).env_remove("RUST_LOG");
-    c
-}
-
-fn ingest(dir: &Path, name: &str, objects: Vec<Value>) {
-    let b = json!({"type": "bundle", "id": "bundle--44af6c39-c09b-49c5-9de2-394224b04982", "objects": objects});
-    std::fs::write(dir.join(name), serde_json::to_vec(&b).unwrap()).unwrap();
-    concord(dir).args(["ingest", name]).assert().success();
-}
 
 fn incident(n: u32, day: u32, victim: &str) -> Value {
     json!({"type": "incident", "spec_version": "2.1", "id": format!("incident--{n:08x}-95f3-4c04-a882-116832996da0"),

@@ -3,15 +3,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
 use assert_cmd::Command;
+use common::concord;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-
-fn concord(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("concord").unwrap();
-    c.current_dir(dir).env_remove("RUST_LOG");
-    c
-}
 
 fn shared() -> Option<PathBuf> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");

@@ -5,7 +5,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use assert_cmd::Command;
+mod common;
+use common::concord;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
@@ -52,12 +54,6 @@ impl Drop for Kill {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-fn concord(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("concord").unwrap();
-    c.current_dir(dir).env_remove("RUST_LOG");
-    c
 }
 
 #[test]

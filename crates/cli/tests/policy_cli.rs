@@ -2,15 +2,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use assert_cmd::Command;
+mod common;
+use common::concord;
+
 use serde_json::{json, Value};
 use std::path::Path;
-
-fn concord(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("concord").unwrap();
-    c.current_dir(dir).env_remove("RUST_LOG");
-    c
-}
 
 fn decide_json(dir: &Path, vector: Value, extra: &[&str]) -> (i32, Value, String) {
     let f = dir.join("v.json");

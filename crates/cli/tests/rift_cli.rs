@@ -2,14 +2,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use assert_cmd::Command;
-use serde_json::Value;
+mod common;
+use common::concord;
 
-fn concord(dir: &std::path::Path) -> Command {
-    let mut c = Command::cargo_bin("concord").unwrap();
-    c.current_dir(dir).env_remove("RUST_LOG");
-    c
-}
+use serde_json::Value;
 
 #[test]
 fn rift_json_is_the_only_stdout_also_with_svg() {
