@@ -66,7 +66,7 @@ impl Rng {
 const MEMBERS: &[&str] = &[
     "EST", "LVA", "LTU", "POL", "FIN", "DEU", "FRA", "NLD", "NOR", "ROU",
 ];
-const EFFECTS: &[&str] = &["espionage", "disruption", "destruction"];
+const EFFECTS: &[&str] = &["espionage", "disruption", "data_destruction", "destruction"];
 /// ATT&CK technique ids the generator draws from (real ids; the objects it writes are
 /// its own attack-patterns carrying these external ids).
 const TECHNIQUES: &[&str] = &[

@@ -70,7 +70,7 @@ impl Default for SeverityModel {
         c.insert("location", cat(0.15, LOCATION, &[0.0, 0.35, 0.75, 1.0]));
         c.insert(
             "potential_impact",
-            cat(0.15, EFFECTS, &[0.2, 0.55, 0.85, 1.0]),
+            cat(0.15, EFFECTS, &[0.2, 0.55, 0.7, 0.85, 1.0]),
         );
         c.insert(
             "cross_sector_dependency",

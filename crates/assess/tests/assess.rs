@@ -103,10 +103,11 @@ fn campaign_takes_the_worst_and_the_union() {
     assert_eq!(c.severity.score, m.score(&f1).score.max(m.score(&f2).score));
     assert!(c.reasons.iter().any(|r| r.contains("XXX is not a member")));
     assert_eq!(c.legal.len(), 32);
-    assert_eq!(
-        c.legal["GBR"].class, "intervention",
-        "disruption with government among the sectors"
-    );
+    // v2 rule 6: disruption of government is an intervention only from severity high;
+    // this campaign is below that, so the UK (no sovereignty rule) sees no wrongful act
+    assert_eq!(c.severity.level, "low");
+    assert_eq!(c.legal["GBR"].class, "below_threshold");
+    assert_eq!(c.legal["EST"].class, "sovereignty_violation");
     let v = c.to_vector().unwrap();
     assert_eq!(v.members_affected, 3);
     let i = assess_incident(&f2, &m, &a, &p);

@@ -294,7 +294,7 @@ fn replay_reports_when_each_rung_was_adopted_and_who_held_it_back() {
     // each rung: first adoption is one of the instants, and a rung adopted later than the
     // first instant names who blocked it just before
     let rungs = r["rungs"].as_array().unwrap();
-    assert_eq!(rungs.len(), 10);
+    assert_eq!(rungs.len(), 11);
     let mut later = 0;
     for g in rungs {
         if let Some(t) = g["first_adopted"].as_str() {
@@ -339,18 +339,19 @@ fn replay_reports_when_each_rung_was_adopted_and_who_held_it_back() {
         "{:?}",
         spans("sanctions")
     );
-    // not adopted, nobody blocks at the end: the output says the support is short
+    // not adopted, and a coalition rung: objections do not count, the support is short
     assert_eq!(rung("sanctions")["first_adopted"], Value::Null);
     assert!(rung("sanctions")["held_back_by"]
         .as_array()
         .unwrap()
         .is_empty());
-    assert!(rung("sanctions")["rule"].is_string());
+    assert_eq!(rung("sanctions")["rule"], "coalition:3");
+    assert_eq!(rung("sanctions")["missing"], json!(["support"]));
     // the text output explains it
     let out = concord(d.path()).args(["replay", INC]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("never adopted; nobody blocks at the end"),
+        text.contains("never adopted; missing at the end: support"),
         "{text}"
     );
 }
@@ -373,7 +374,9 @@ fn replay_of_a_campaign_shows_time_to_consensus() {
         .iter()
         .map(|s| s["highest_adopted"].as_str().unwrap_or("none"))
         .collect();
-    assert_eq!(highest, ["consult", "consult", "defend", "art5"]);
+    // v2: defensive operations need three contributors, Article 5 a legal basis that a
+    // severe disruption never gives
+    assert_eq!(highest, ["consult", "consult", "consult", "defend"]);
     let rung = |id: &str| {
         r["rungs"]
             .as_array()
@@ -387,11 +390,16 @@ fn replay_of_a_campaign_shows_time_to_consensus() {
         rung("sanctions")["first_adopted"],
         "2026-03-09T00:00:00.000Z"
     );
-    assert_eq!(rung("sanctions")["held_back_by"], json!(["DEU", "FRA"]));
-    assert_eq!(rung("defend")["first_adopted"], "2026-03-06T00:00:00.000Z");
+    // a coalition rung: nobody's objection holds it back
+    assert_eq!(rung("sanctions")["held_back_by"], json!([]));
+    assert_eq!(rung("defend")["first_adopted"], "2026-03-09T00:00:00.000Z");
     assert_eq!(rung("share")["first_adopted"], "2026-03-01T00:00:00.000Z");
     assert_eq!(rung("countermeasures")["first_adopted"], Value::Null);
     assert_eq!(rung("countermeasures")["held_back_by"], json!(["FRA"]));
+    assert_eq!(rung("countermeasures")["missing"], json!(["block"]));
+    let art5 = rung("art5");
+    assert_eq!(art5["first_adopted"], Value::Null);
+    assert_eq!(art5["reasons"]["FRA"], json!(["legal"]));
 }
 
 #[test]

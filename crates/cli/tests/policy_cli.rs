@@ -81,11 +81,16 @@ fn decide_on_a_hand_checked_tiny_alliance() {
     assert_eq!(
         doc["options"][0],
         json!({"id": "talk", "option": "Talk", "rule": "any", "adopted": true,
-        "support": ["AAA"], "block": [], "abstain": ["BBB", "CCC"], "why": {"AAA": "support: true"}})
+        "support": ["AAA"], "block": [], "abstain": ["BBB", "CCC"], "reasons": {},
+        "contributors": [], "missing": [], "why": {"AAA": "support: true"}})
     );
     assert_eq!(doc["options"][1]["support"], json!(["AAA"]));
     assert_eq!(doc["options"][1]["block"], json!(["BBB"]));
     assert_eq!(doc["options"][1]["abstain"], json!(["CCC"]));
+    // a block written as one string is the reason `policy`
+    assert_eq!(doc["options"][1]["reasons"], json!({"BBB": ["policy"]}));
+    assert_eq!(doc["options"][1]["missing"], json!(["block"]));
+    assert_eq!(doc["options"][2]["missing"], json!(["support"]));
     assert_eq!(doc["options"][2]["rule"], "coalition:2");
     assert_eq!(doc["options"][2]["adopted"], false);
     assert_eq!(
@@ -128,7 +133,7 @@ fn builtin_nato_decision_and_bad_vectors() {
     let (code, doc, _) = decide_json(d.path(), v.clone(), &[]);
     assert_eq!(code, 0);
     assert_eq!(doc["legal"].as_object().unwrap().len(), 32);
-    assert_eq!(doc["options"].as_array().unwrap().len(), 10);
+    assert_eq!(doc["options"].as_array().unwrap().len(), 11);
     let mut bad = v.clone();
     bad["severity"] = json!("extreme");
     let (code, _, err) = decide_json(d.path(), bad, &[]);
@@ -152,7 +157,14 @@ fn builtin_nato_decision_and_bad_vectors() {
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("Article 4 consultations"));
-    assert!(text.contains("blocked by DEU, FRA"), "{text}");
+    assert!(
+        text.contains("blocked by DEU (national policy), FRA (national policy)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("the alliance can agree now: share, assist, solidarity"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -23,25 +23,44 @@ fn rift_json_is_the_only_stdout_also_with_svg() {
     );
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     let keys: Vec<&String> = doc.as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["ceiling", "cells", "options", "rift_index"]);
-    assert_eq!(doc["cells"], 442_368);
+    assert_eq!(
+        keys,
+        ["ceiling", "cells", "options", "rift_index", "veto_index"]
+    );
+    assert_eq!(doc["cells"], 552_960);
     let ids: Vec<&str> = doc["options"]
         .as_array()
         .unwrap()
         .iter()
         .map(|o| o["id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids.len(), 10);
+    assert_eq!(ids.len(), 11);
     assert_eq!(ids[0], "share");
     for o in doc["options"].as_array().unwrap() {
         let k: Vec<&String> = o.as_object().unwrap().keys().collect();
-        assert_eq!(k, ["adopted_share", "id", "pivotal", "rift_index"]);
+        assert_eq!(
+            k,
+            [
+                "adopted_share",
+                "blocked_by",
+                "id",
+                "missing_share",
+                "pivotal",
+                "rift_index",
+                "veto_index",
+                "victim_unmet"
+            ]
+        );
     }
+    let diplomatic = &doc["options"][4];
+    assert_eq!(diplomatic["id"], "diplomatic");
     assert_eq!(
-        doc["options"][3]["rift_index"], 0.0,
+        diplomatic["rift_index"], 0.0,
         "coalition rungs have no rift"
     );
-    assert_eq!(doc["options"][3]["pivotal"], serde_json::json!({}));
+    assert_eq!(diplomatic["veto_index"], 0.0);
+    assert_eq!(diplomatic["pivotal"], serde_json::json!({}));
+    assert_eq!(diplomatic["blocked_by"], serde_json::json!({}));
     let charts: Vec<String> = std::fs::read_dir(d.path().join("charts"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -83,7 +102,7 @@ fn prior_changes_weights_and_bad_priors_are_refused() {
     let weighted: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_ne!(weighted["rift_index"], base["rift_index"]);
     assert_eq!(
-        weighted["options"][8]["pivotal"], base["options"][8]["pivotal"],
+        weighted["options"][9]["pivotal"], base["options"][9]["pivotal"],
         "pivotal counts are unweighted"
     );
     std::fs::write(d.path().join("bad.toml"), "[weights.actor]\nnation = 2\n").unwrap();

@@ -1,9 +1,9 @@
-//! The full stance table for one vector (32 members x 10 options), and a whole decision
+//! The full stance table plus adoption for one vector (32 members x 11 options), and a whole decision
 //! with the path to consensus, with the built-in policies.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use concord_policy::decide::{member_facts, stance_table};
+use concord_policy::decide::{adopt, counts, member_facts, stance_table};
 use concord_policy::{decide, Alliance, PolicySet, Vector};
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
@@ -16,10 +16,11 @@ fn bench(c: &mut Criterion) {
         "actor": "state", "sectors": ["energy"], "victims": ["EST", "LVA", "LTU"]}),
     )
     .expect("vector");
-    c.bench_function("stance table 32x10", |b| {
+    c.bench_function("stance table 32x11 plus adoption", |b| {
         b.iter(|| {
             let facts = member_facts(&alliance, &policies, black_box(&v));
-            stance_table(&policies, alliance.ladder.len(), &facts)
+            let table = stance_table(&alliance, &policies, &facts);
+            adopt(&alliance, &counts(&policies, &table, &facts))
         })
     });
     c.bench_function("decide (table, outcomes, paths, explanations)", |b| {

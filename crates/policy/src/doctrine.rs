@@ -1,4 +1,4 @@
-//! Member legal doctrines and the legal class of an act (DESIGN 3.1).
+//! Member legal doctrines and the legal class of an act (DESIGN 3.1, rules v2).
 
 use crate::vector::Vector;
 
@@ -37,33 +37,45 @@ impl Default for Doctrine {
     }
 }
 
+// Indices into vocab::EFFECTS, SEVERITY, LEGAL and SECTOR bits.
 const DISRUPTION: u8 = 1;
-const DESTRUCTION: u8 = 2;
-const CASUALTIES: u8 = 3;
+const DATA_DESTRUCTION: u8 = 2;
+const DESTRUCTION: u8 = 3;
+const CASUALTIES: u8 = 4;
+const MEDIUM: u8 = 2;
+const HIGH: u8 = 3;
 const SEVERE: u8 = 4;
 const EMERGENCY: u8 = 5;
 const GOVERNMENT: u16 = 1 << 6;
 const ELECTIONS: u16 = 1 << 7;
+const SOVEREIGNTY_VIOLATION: u8 = 1;
+const INTERVENTION: u8 = 2;
+const USE_OF_FORCE: u8 = 3;
+const ARMED_ATTACK: u8 = 4;
 
-/// Which rule of DESIGN 3.1 decided the class (1-based), for explanations.
+/// The legal class (index into [`crate::vocab::LEGAL`]) and the number (1-based) of the
+/// DESIGN 3.1 rule that decided it: first match wins.
 pub fn legal_class_rule(d: &Doctrine, effects: u8, severity: u8, sectors: u16) -> (u8, u8) {
-    // (class index into vocab::LEGAL, rule number)
+    let nonphysical = d.nonphysical_force && matches!(effects, DISRUPTION | DATA_DESTRUCTION);
     if effects == CASUALTIES && severity >= SEVERE {
-        (4, 1)
+        (ARMED_ATTACK, 1)
     } else if effects == DESTRUCTION && severity >= SEVERE {
-        (4, 2)
-    } else if d.nonphysical_force && effects == DISRUPTION && severity == EMERGENCY {
-        (4, 3)
-    } else if effects >= DESTRUCTION {
-        (3, 4)
-    } else if d.nonphysical_force && effects == DISRUPTION && severity >= SEVERE {
-        (3, 5)
-    } else if effects == DISRUPTION && sectors & (GOVERNMENT | ELECTIONS) != 0 {
-        (2, 6)
-    } else if d.sovereignty_rule && effects == DISRUPTION {
-        (1, 7)
+        (ARMED_ATTACK, 2)
+    } else if nonphysical && severity == EMERGENCY {
+        (ARMED_ATTACK, 3)
+    } else if effects >= DESTRUCTION && severity >= MEDIUM {
+        (USE_OF_FORCE, 4)
+    } else if nonphysical && severity >= SEVERE {
+        (USE_OF_FORCE, 5)
+    } else if effects >= DISRUPTION
+        && ((sectors & ELECTIONS != 0 && severity >= MEDIUM)
+            || (sectors & GOVERNMENT != 0 && severity >= HIGH))
+    {
+        (INTERVENTION, 6)
+    } else if d.sovereignty_rule && effects >= DISRUPTION {
+        (SOVEREIGNTY_VIOLATION, 7)
     } else if d.sovereignty_rule && d.sovereignty_threshold == SovereigntyThreshold::AnyIntrusion {
-        (1, 8)
+        (SOVEREIGNTY_VIOLATION, 8)
     } else {
         (0, 9)
     }
@@ -79,11 +91,11 @@ pub fn legal_class(d: &Doctrine, v: &Vector) -> u8 {
 pub const RULE_TEXT: [&str; 9] = [
     "effects = casualties and severity >= severe",
     "effects = destruction and severity >= severe",
-    "nonphysical_force and effects = disruption and severity = emergency",
-    "effects >= destruction",
-    "nonphysical_force and effects = disruption and severity >= severe",
-    "effects = disruption and sectors include government or elections",
-    "sovereignty_rule and effects = disruption",
+    "nonphysical_force and effects in {disruption, data_destruction} and severity = emergency",
+    "effects >= destruction and severity >= medium",
+    "nonphysical_force and effects in {disruption, data_destruction} and severity >= severe",
+    "effects >= disruption and (sectors include elections and severity >= medium, or government and severity >= high)",
+    "sovereignty_rule and effects >= disruption",
     "sovereignty_rule and sovereignty_threshold = any_intrusion",
     "otherwise",
 ];
@@ -92,41 +104,117 @@ pub const RULE_TEXT: [&str; 9] = [
 mod tests {
     use super::*;
 
-    #[test]
-    fn uk_and_france_differ_on_espionage() {
-        let uk = Doctrine::default();
-        let fr = Doctrine {
+    const ESPIONAGE: u8 = 0;
+    const LOW: u8 = 1;
+
+    fn fr() -> Doctrine {
+        Doctrine {
             sovereignty_rule: true,
             sovereignty_threshold: SovereigntyThreshold::AnyIntrusion,
             nonphysical_force: false,
-        };
+        }
+    }
+
+    fn nf() -> Doctrine {
+        Doctrine {
+            nonphysical_force: true,
+            ..Doctrine::default()
+        }
+    }
+
+    #[test]
+    fn uk_and_france_differ_on_espionage() {
+        let uk = Doctrine::default();
         // espionage against government networks, severity high
-        assert_eq!(legal_class_rule(&uk, 0, 3, GOVERNMENT), (0, 9));
-        assert_eq!(legal_class_rule(&fr, 0, 3, GOVERNMENT), (1, 8));
+        assert_eq!(legal_class_rule(&uk, ESPIONAGE, HIGH, GOVERNMENT), (0, 9));
+        assert_eq!(legal_class_rule(&fr(), ESPIONAGE, HIGH, GOVERNMENT), (1, 8));
     }
 
     #[test]
     fn first_match_wins() {
-        let nf = Doctrine {
-            nonphysical_force: true,
-            ..Doctrine::default()
-        };
         assert_eq!(
-            legal_class_rule(&nf, DISRUPTION, EMERGENCY, GOVERNMENT).0,
+            legal_class_rule(&nf(), DISRUPTION, EMERGENCY, GOVERNMENT).0,
             4
         );
         assert_eq!(
-            legal_class_rule(&Doctrine::default(), DISRUPTION, EMERGENCY, GOVERNMENT).0,
-            2
+            legal_class_rule(&Doctrine::default(), DISRUPTION, EMERGENCY, GOVERNMENT),
+            (INTERVENTION, 6)
         );
         assert_eq!(
-            legal_class_rule(&Doctrine::default(), DESTRUCTION, 3, 0).0,
-            3
+            legal_class_rule(&Doctrine::default(), DESTRUCTION, HIGH, 0),
+            (USE_OF_FORCE, 4)
         );
         assert_eq!(
-            legal_class_rule(&Doctrine::default(), CASUALTIES, SEVERE, 0).0,
-            4
+            legal_class_rule(&Doctrine::default(), CASUALTIES, SEVERE, 0),
+            (ARMED_ATTACK, 1)
         );
-        assert_eq!(legal_class_rule(&nf, DISRUPTION, SEVERE, 0).0, 3);
+        assert_eq!(
+            legal_class_rule(&nf(), DISRUPTION, SEVERE, 0),
+            (USE_OF_FORCE, 5)
+        );
+    }
+
+    /// v2: a wiper is never an armed attack (nor a use of force) without nonphysical_force.
+    #[test]
+    fn wiper_needs_nonphysical_force() {
+        for sev in 0..=EMERGENCY {
+            let (class, _) = legal_class_rule(&fr(), DATA_DESTRUCTION, sev, 0);
+            assert!(class <= SOVEREIGNTY_VIOLATION, "severity {sev}: {class}");
+        }
+        assert_eq!(
+            legal_class_rule(&nf(), DATA_DESTRUCTION, EMERGENCY, 0),
+            (ARMED_ATTACK, 3)
+        );
+        assert_eq!(
+            legal_class_rule(&nf(), DATA_DESTRUCTION, SEVERE, 0),
+            (USE_OF_FORCE, 5)
+        );
+        assert_eq!(legal_class_rule(&nf(), DATA_DESTRUCTION, HIGH, 0), (0, 9));
+        // NotPetya-like: severe wiper, no government or election sector
+        assert_eq!(
+            legal_class_rule(&fr(), DATA_DESTRUCTION, SEVERE, 1 << 10),
+            (SOVEREIGNTY_VIOLATION, 7)
+        );
+    }
+
+    /// v2: physical destruction below medium severity is not a use of force.
+    #[test]
+    fn destruction_needs_medium_severity() {
+        assert_eq!(
+            legal_class_rule(&fr(), DESTRUCTION, LOW, 0),
+            (SOVEREIGNTY_VIOLATION, 7)
+        );
+        assert_eq!(
+            legal_class_rule(&Doctrine::default(), CASUALTIES, LOW, 0),
+            (0, 9)
+        );
+        assert_eq!(
+            legal_class_rule(&Doctrine::default(), CASUALTIES, MEDIUM, 0),
+            (USE_OF_FORCE, 4)
+        );
+    }
+
+    /// v2: intervention needs medium severity for elections, high for government.
+    #[test]
+    fn intervention_thresholds() {
+        let d = Doctrine::default();
+        assert_eq!(
+            legal_class_rule(&d, DISRUPTION, MEDIUM, ELECTIONS),
+            (INTERVENTION, 6)
+        );
+        assert_eq!(legal_class_rule(&d, DISRUPTION, LOW, ELECTIONS), (0, 9));
+        assert_eq!(legal_class_rule(&d, DISRUPTION, MEDIUM, GOVERNMENT), (0, 9));
+        assert_eq!(
+            legal_class_rule(&d, DISRUPTION, HIGH, GOVERNMENT),
+            (INTERVENTION, 6)
+        );
+        assert_eq!(
+            legal_class_rule(&fr(), DATA_DESTRUCTION, HIGH, GOVERNMENT),
+            (INTERVENTION, 6)
+        );
+        assert_eq!(
+            legal_class_rule(&d, ESPIONAGE, EMERGENCY, ELECTIONS),
+            (0, 9)
+        );
     }
 }

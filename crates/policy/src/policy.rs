@@ -3,7 +3,8 @@
 use crate::alliance::Alliance;
 use crate::diag::{self, Diagnostic, FileDiag};
 use crate::doctrine::{Doctrine, SovereigntyThreshold};
-use crate::lang::{self, Cond};
+use crate::lang::{self, Cond, Facts};
+use crate::reason::{Reason, Reasons};
 use crate::vocab;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -13,7 +14,36 @@ use toml_edit::{ImDocument, Item, TableLike};
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OptionStance {
     pub support: Option<Cond>,
-    pub block: Option<Cond>,
+    /// The block conditions by reason, in reporting order (legal, threshold, capacity,
+    /// risk, policy), each reason at most once; a `block` string is the reason `policy`.
+    pub block: Vec<(Reason, Cond)>,
+}
+
+impl OptionStance {
+    /// The reasons whose block condition holds (empty: the member does not block).
+    pub fn block_reasons(&self, f: &Facts) -> Reasons {
+        let mut out = Reasons::NONE;
+        for (r, c) in &self.block {
+            if c.eval(f) {
+                out.insert(*r);
+            }
+        }
+        out
+    }
+
+    /// The block condition of one reason.
+    pub fn block_for(&self, r: Reason) -> Option<&Cond> {
+        self.block.iter().find(|(x, _)| *x == r).map(|(_, c)| c)
+    }
+
+    /// Set (or, with `None`, remove) the block condition of one reason, keeping the order.
+    pub fn set_block(&mut self, r: Reason, c: Option<Cond>) {
+        self.block.retain(|(x, _)| *x != r);
+        if let Some(c) = c {
+            self.block.push((r, c));
+            self.block.sort_by_key(|(x, _)| *x);
+        }
+    }
 }
 
 /// One member's policy.
@@ -24,6 +54,8 @@ pub struct MemberPolicy {
     pub doctrine: Doctrine,
     /// Indexed by rung (ladder order).
     pub stances: Vec<OptionStance>,
+    /// `[capacity]`: whether the member can contribute forces or effects, by rung.
+    pub capacity: Vec<bool>,
     pub file: String,
 }
 
@@ -31,6 +63,47 @@ pub struct MemberPolicy {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PolicySet {
     pub by_member: Vec<Option<MemberPolicy>>,
+    /// Where the set comes from, for stamps on charts and briefs.
+    pub origin: Origin,
+}
+
+/// The name of a policy set and whether built-in illustrative positions are in it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Origin {
+    pub name: String,
+    /// At least one member's policy is a built-in illustrative position.
+    pub illustrative: bool,
+}
+
+/// The name of the built-in set.
+pub const BUILTIN_NAME: &str = "built-in illustrative positions";
+
+impl Origin {
+    /// The origin of a set of (file name, text): built-in texts are recognised by content.
+    pub fn of_texts(files: &[(String, String)]) -> Origin {
+        let builtin = |t: &str| BUILTIN.iter().any(|(_, b)| *b == t);
+        let own: Vec<String> = files
+            .iter()
+            .filter(|(_, t)| !builtin(t))
+            .map(|(n, _)| {
+                n.trim_end_matches(".toml")
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or(n)
+                    .to_string()
+            })
+            .collect();
+        let illustrative = own.len() < files.len();
+        let name = match (illustrative, own.is_empty()) {
+            (true, true) => BUILTIN_NAME.to_string(),
+            (true, false) => format!(
+                "{BUILTIN_NAME}, with positions of their own for {}",
+                own.join(", ")
+            ),
+            (false, _) => "policy files".to_string(),
+        };
+        Origin { name, illustrative }
+    }
 }
 
 /// Why a policy set was rejected: every problem, and the texts of the files for rendering.
@@ -74,6 +147,85 @@ fn content_base(text: &str, span: &std::ops::Range<usize>) -> usize {
     }
 }
 
+/// A condition string at `key`; errors located in the TOML file.
+fn condition(
+    text: &str,
+    key: &str,
+    item: &Item,
+    span: Option<std::ops::Range<usize>>,
+    d: &mut FileDiag<'_>,
+) -> Option<Cond> {
+    let Some(src) = item.as_str() else {
+        d.push(
+            key,
+            span,
+            format!(
+                "'{}' must be a string holding a condition",
+                key.rsplit('.').next().unwrap_or(key)
+            ),
+        );
+        return None;
+    };
+    match lang::compile(src) {
+        Ok(c) => Some(c),
+        Err(errs) => {
+            let base = span.as_ref().map(|s| content_base(text, s));
+            for e in errs {
+                let at = base.map(|b| b + e.span.start..b + e.span.end);
+                d.push_full(key, at.or(span.clone()), e.message, e.valid, e.suggestion);
+            }
+            None
+        }
+    }
+}
+
+/// `block`: a condition string (the reason `policy`) or a table of reasons.
+fn block(
+    text: &str,
+    key: &str,
+    item: &Item,
+    span: Option<std::ops::Range<usize>>,
+    d: &mut FileDiag<'_>,
+) -> Vec<(Reason, Cond)> {
+    if item.is_str() {
+        return condition(text, key, item, span, d)
+            .map(|c| vec![(Reason::Policy, c)])
+            .unwrap_or_default();
+    }
+    let Some(t) = item.as_table_like() else {
+        d.push_full(
+            key,
+            span,
+            "'block' must be a condition string or a table of reasons, each a condition".into(),
+            vocab::REASONS.to_vec(),
+            None,
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (rk, rv) in t.iter() {
+        let here = format!("{key}.{rk}");
+        let rspan = rv
+            .span()
+            .or_else(|| t.get_key_value(rk).and_then(|(k, _)| k.span()));
+        let Some(reason) = Reason::parse(rk) else {
+            d.push_full(
+                &here,
+                t.get_key_value(rk).and_then(|(k, _)| k.span()),
+                format!("unknown reason '{rk}'"),
+                vocab::REASONS.to_vec(),
+                vocab::suggest(rk, vocab::REASONS),
+            );
+            continue;
+        };
+        if let Some(c) = condition(text, &here, rv, rspan, d) {
+            out.push((reason, c));
+        }
+    }
+    out.sort_by_key(|(r, _)| *r);
+    out
+}
+
 fn parse_file(
     file: &str,
     text: &str,
@@ -94,6 +246,7 @@ fn parse_file(
         source: None,
         doctrine: Doctrine::default(),
         stances: vec![OptionStance::default(); alliance.ladder.len()],
+        capacity: vec![false; alliance.ladder.len()],
         file: file.to_string(),
     };
     let key_span = |t: &dyn TableLike, k: &str| t.get_key_value(k).and_then(|(key, _)| key.span());
@@ -221,45 +374,20 @@ fn parse_file(
                         for (sk, sv) in ot.iter() {
                             let key = format!("stance.{opt}.{sk}");
                             let span = sv.span().or_else(|| key_span(ot, sk));
-                            if sk != "support" && sk != "block" {
-                                d.push_full(
+                            match sk {
+                                "support" => {
+                                    policy.stances[ri].support = condition(text, &key, sv, span, d);
+                                }
+                                "block" => {
+                                    policy.stances[ri].block = block(text, &key, sv, span, d);
+                                }
+                                _ => d.push_full(
                                     &key,
                                     key_span(ot, sk),
                                     format!("unknown key '{sk}' in a stance"),
                                     vec!["support", "block"],
                                     vocab::suggest(sk, &["support", "block"]),
-                                );
-                                continue;
-                            }
-                            let Some(src) = sv.as_str() else {
-                                d.push(
-                                    &key,
-                                    span,
-                                    format!("'{sk}' must be a string holding a condition"),
-                                );
-                                continue;
-                            };
-                            match lang::compile(src) {
-                                Ok(c) => {
-                                    if sk == "support" {
-                                        policy.stances[ri].support = Some(c);
-                                    } else {
-                                        policy.stances[ri].block = Some(c);
-                                    }
-                                }
-                                Err(errs) => {
-                                    let base = span.as_ref().map(|s| content_base(text, s));
-                                    for e in errs {
-                                        let at = base.map(|b| b + e.span.start..b + e.span.end);
-                                        d.push_full(
-                                            &key,
-                                            at.or(span.clone()),
-                                            e.message,
-                                            e.valid,
-                                            e.suggestion,
-                                        );
-                                    }
-                                }
+                                ),
                             }
                         }
                     }
@@ -270,8 +398,41 @@ fn parse_file(
                     "'stance' must be a table of [stance.<option>] tables",
                 ),
             },
+            "capacity" => match item.as_table_like() {
+                Some(t) => {
+                    let ids: Vec<&str> = alliance.ladder.iter().map(|r| r.id.as_str()).collect();
+                    for (opt, ov) in t.iter() {
+                        let key = format!("capacity.{opt}");
+                        let Some(ri) = alliance.rung_index(opt) else {
+                            if !lenient {
+                                d.push_full(
+                                    &key,
+                                    key_span(t, opt),
+                                    format!("'{opt}' is not an option of the ladder"),
+                                    ids.clone(),
+                                    vocab::suggest(opt, &ids),
+                                );
+                            }
+                            continue;
+                        };
+                        match ov.as_bool() {
+                            Some(b) => policy.capacity[ri] = b,
+                            None => d.push(
+                                &key,
+                                ov.span().or_else(|| key_span(t, opt)),
+                                format!("'capacity.{opt}' must be true or false"),
+                            ),
+                        }
+                    }
+                }
+                None => d.push(
+                    "capacity",
+                    item.span().or(kspan),
+                    "'capacity' must be a table of option = true or false",
+                ),
+            },
             other => {
-                const TOP: &[&str] = &["member", "source", "doctrine", "stance"];
+                const TOP: &[&str] = &["member", "source", "doctrine", "capacity", "stance"];
                 d.push_full(
                     other,
                     kspan,
@@ -337,7 +498,10 @@ impl PolicySet {
             diagnostics.extend(d.out);
         }
         if diagnostics.is_empty() {
-            Ok(PolicySet { by_member })
+            Ok(PolicySet {
+                by_member,
+                origin: Origin::of_texts(files),
+            })
         } else {
             Err(PolicyErrors {
                 diagnostics,
@@ -374,7 +538,11 @@ impl PolicySet {
                 Err(e) => files.push((name, format!("# unreadable: {e}\n=="))),
             }
         }
-        Self::from_texts(&files, alliance)
+        let mut set = Self::from_texts(&files, alliance)?;
+        if !set.origin.illustrative {
+            set.origin.name = format!("policies in {}", dir.display());
+        }
+        Ok(set)
     }
 
     /// The built-in illustrative policies, restricted to the alliance's members and ladder.
@@ -385,7 +553,22 @@ impl PolicySet {
             .collect();
         Self::build(&files, alliance, true).unwrap_or(PolicySet {
             by_member: vec![None; alliance.members.len()],
+            origin: Origin {
+                name: BUILTIN_NAME.into(),
+                illustrative: true,
+            },
         })
+    }
+
+    /// The policy of member `i`, if it has one.
+    pub fn get(&self, i: usize) -> Option<&MemberPolicy> {
+        self.by_member.get(i).and_then(Option::as_ref)
+    }
+
+    /// Whether member `i` has capacity for rung `r` (false without a policy).
+    pub fn capable(&self, i: usize, r: usize) -> bool {
+        self.get(i)
+            .is_some_and(|p| p.capacity.get(r).copied().unwrap_or(false))
     }
 
     /// The doctrine of member `i` (default when it has no policy).

@@ -62,6 +62,12 @@ fn strings(v: &serde_json::Map<String, Value>, key: &str) -> Result<Vec<String>,
     }
 }
 
+impl serde::Serialize for Vector {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_json().serialize(s)
+    }
+}
+
 impl Vector {
     /// Parse the JSON form: `{"severity","attribution","effects","actor","sectors","victims","members_affected"}`.
     /// Other keys are ignored, so `assess --json`'s `vector` can be passed as is.
@@ -106,20 +112,59 @@ impl Vector {
         })
     }
 
-    /// The JSON form (sectors in vocabulary order).
-    pub fn to_json(&self) -> Value {
-        let sectors: Vec<&str> = SECTOR
+    pub fn severity_word(&self) -> &'static str {
+        SEVERITY
+            .get(usize::from(self.severity))
+            .copied()
+            .unwrap_or("?")
+    }
+    pub fn attribution_word(&self) -> &'static str {
+        ATTRIBUTION
+            .get(usize::from(self.attribution))
+            .copied()
+            .unwrap_or("?")
+    }
+    pub fn effects_word(&self) -> &'static str {
+        EFFECTS
+            .get(usize::from(self.effects))
+            .copied()
+            .unwrap_or("?")
+    }
+    pub fn actor_word(&self) -> &'static str {
+        ACTOR.get(usize::from(self.actor)).copied().unwrap_or("?")
+    }
+    /// The sectors, in vocabulary order.
+    pub fn sector_words(&self) -> Vec<&'static str> {
+        SECTOR
             .iter()
             .enumerate()
             .filter(|(i, _)| self.sectors & (1 << i) != 0)
             .map(|(_, s)| *s)
-            .collect();
+            .collect()
+    }
+
+    /// One line for people: "severity high, attribution moderate, ...".
+    pub fn summary(&self) -> String {
+        format!(
+            "severity {}, attribution {}, effects {}, actor {}, sectors [{}], victims [{}], members affected {}",
+            self.severity_word(),
+            self.attribution_word(),
+            self.effects_word(),
+            self.actor_word(),
+            self.sector_words().join(", "),
+            self.victims.iter().cloned().collect::<Vec<_>>().join(", "),
+            self.members_affected
+        )
+    }
+
+    /// The JSON form (sectors in vocabulary order).
+    pub fn to_json(&self) -> Value {
         serde_json::json!({
-            "severity": SEVERITY[usize::from(self.severity)],
-            "attribution": ATTRIBUTION[usize::from(self.attribution)],
-            "effects": EFFECTS[usize::from(self.effects)],
-            "actor": ACTOR[usize::from(self.actor)],
-            "sectors": sectors,
+            "severity": self.severity_word(),
+            "attribution": self.attribution_word(),
+            "effects": self.effects_word(),
+            "actor": self.actor_word(),
+            "sectors": self.sector_words(),
             "victims": self.victims,
             "members_affected": self.members_affected,
         })

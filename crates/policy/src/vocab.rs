@@ -3,7 +3,15 @@
 
 pub const SEVERITY: &[&str] = &["baseline", "low", "medium", "high", "severe", "emergency"];
 pub const ATTRIBUTION: &[&str] = &["none", "low", "moderate", "high"];
-pub const EFFECTS: &[&str] = &["espionage", "disruption", "destruction", "casualties"];
+/// v2: `data_destruction` (data or systems wiped or encrypted beyond recovery, no physical
+/// damage) sits between disruption and destruction (physical damage).
+pub const EFFECTS: &[&str] = &[
+    "espionage",
+    "disruption",
+    "data_destruction",
+    "destruction",
+    "casualties",
+];
 pub const LEGAL: &[&str] = &[
     "below_threshold",
     "sovereignty_violation",
@@ -11,6 +19,8 @@ pub const LEGAL: &[&str] = &[
     "use_of_force",
     "armed_attack",
 ];
+/// Why a member blocks (DESIGN 5 v2), in the order reasons are reported.
+pub const REASONS: &[&str] = &["legal", "threshold", "capacity", "risk", "policy"];
 pub const ACTOR: &[&str] = &["unknown", "criminal", "state_aligned", "state"];
 pub const SECTOR: &[&str] = &[
     "energy",

@@ -25,7 +25,7 @@ fn leaf() -> impl Strategy<Value = Cond> {
         Just(Cond::True),
         Just(Cond::False),
         Just(Cond::AffectedSelf),
-        (0..4usize, op()).prop_flat_map(|(d, op)| {
+        (0..Ordinal::ALL.len(), op()).prop_flat_map(|(d, op)| {
             let dim = Ordinal::ALL[d];
             (0..dim.levels().len() as u8).prop_map(move |level| Cond::Ord { dim, op, level })
         }),
@@ -65,8 +65,8 @@ fn cond() -> impl Strategy<Value = Cond> {
     leaf().prop_recursive(6, 48, 2, |inner| {
         prop_oneof![
             inner.clone().prop_map(|c| Cond::Not(Box::new(c))),
-            (inner.clone(), inner.clone()).prop_map(|(a, b)| Cond::And(Box::new(a), Box::new(b))),
-            (inner.clone(), inner).prop_map(|(a, b)| Cond::Or(Box::new(a), Box::new(b))),
+            prop::collection::vec(inner.clone(), 2..5).prop_map(Cond::and),
+            prop::collection::vec(inner, 2..5).prop_map(Cond::or),
         ]
     })
 }
@@ -152,6 +152,43 @@ fn nesting_limit_is_an_error_not_a_crash() {
         let s = format!("{}true", "not (".repeat(depth));
         assert!(lang::compile(&s).is_err());
     }
+}
+
+/// Long `and`/`or` chains are flat lists: thousands of terms never exhaust the stack in
+/// parse, check, evaluate, print or drop; past the size budget they are an error.
+#[test]
+fn long_chains_are_flat_and_bounded() {
+    for (op, n) in [("and", 600), ("or", 600), ("and", 4_000), ("or", 50_000)] {
+        let s = vec!["severity >= high"; n].join(&format!(" {op} "));
+        match lang::compile(&s) {
+            Ok(c) => {
+                assert!(s.len() <= lang::MAX_CONDITION_BYTES);
+                let parts = match &c {
+                    Cond::And(xs) | Cond::Or(xs) => xs.len(),
+                    _ => 0,
+                };
+                assert_eq!(parts, n);
+                assert!(c.eval(&Facts {
+                    severity: 3,
+                    ..Facts::default()
+                }));
+                assert_eq!(lang::compile(&c.to_text()).unwrap(), c);
+            }
+            Err(e) => {
+                assert!(s.len() > lang::MAX_CONDITION_BYTES, "{n} {op}: {e:?}");
+                assert!(e[0].message.contains("too long"), "{e:?}");
+            }
+        }
+    }
+    // a 4,000-term chain in a policy file is rejected with a located error, not a crash
+    let a = concord_policy::Alliance::nato();
+    let cond = vec!["severity >= high"; 4_000].join(" and ");
+    let text = format!("member = \"EST\"\n[stance.share]\nsupport = \"{cond}\"\n");
+    let e = concord_policy::PolicySet::from_texts(&[("x.toml".into(), text)], &a).unwrap_err();
+    assert_eq!(
+        (e.diagnostics[0].line, e.diagnostics[0].key.as_str()),
+        (3, "stance.share.support")
+    );
 }
 
 #[test]

@@ -93,6 +93,7 @@ fn document_shape_is_exact() {
         [
             "share",
             "assist",
+            "solidarity",
             "attribute",
             "diplomatic",
             "sanctions",
@@ -104,6 +105,26 @@ fn document_shape_is_exact() {
         ]
     );
     for o in d["options"].as_array().unwrap() {
+        let keys: Vec<&String> = o.as_object().unwrap().keys().collect();
+        for k in [
+            "id",
+            "rule",
+            "adopted",
+            "support",
+            "block",
+            "abstain",
+            "reasons",
+            "contributors",
+            "missing",
+        ] {
+            assert!(keys.iter().any(|x| *x == k), "{k} in {keys:?}");
+        }
+        assert_eq!(
+            o["adopted"] == true,
+            o["missing"].as_array().unwrap().is_empty()
+        );
+        let blockers: Vec<&String> = o["reasons"].as_object().unwrap().keys().collect();
+        assert_eq!(blockers.len(), o["block"].as_array().unwrap().len());
         let n = ["support", "block", "abstain"]
             .iter()
             .map(|k| o[k].as_array().unwrap().len())

@@ -1,30 +1,76 @@
-//! The rift engine. Stances depend on the victim only through `affected_self`, so each
-//! member is evaluated on the 13,824 victim-free base cells twice (affected or not) and
-//! every (base cell, victim) count is derived from those: N times fewer evaluations than
-//! cell by cell. Base cells are processed in parallel; partial results are summed in base
-//! order, so results do not depend on thread scheduling.
+//! The rift engine (DESIGN 7, model v2). A member's stance depends on the victims only
+//! through `affected_self`, so every member is evaluated on the 17,280 victim-free base
+//! cells twice (affected or not), once, into a [`StanceTable`]; each (base cell, named
+//! victim) cell then derives its counts from the base counts by correcting for its few
+//! victims (the named one and its nearest neighbours). Base cells are aggregated in
+//! parallel and the partial sums combined in base order, so results do not depend on
+//! thread scheduling.
 
-use crate::space::{Base, Weights, ACTOR_N, ATTRIBUTION_N, BASE_CELLS, MEMBERS_AFFECTED};
+use crate::space::{
+    Base, Weights, ATTRIBUTION_N, BASE_CELLS, EFFECTS_N, MEMBERS_AFFECTED, SEVERITY_N,
+};
+use concord_policy::decide::{missing_bit, missing_bits, stance_of, RungCounts};
 use concord_policy::doctrine::legal_class_rule;
-use concord_policy::lang::{Cond, Facts};
-use concord_policy::vocab::{ATTRIBUTION, SEVERITY};
-use concord_policy::{Alliance, PolicySet, Rule};
+use concord_policy::lang::Facts;
+use concord_policy::vocab::{ATTRIBUTION, REASONS, SECTOR, SEVERITY};
+use concord_policy::{Alliance, PolicySet, Reasons, Rule, Stance};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
 const STATE: u8 = 3;
-const SF: u8 = 1; // supports when not affected
-const ST: u8 = 2; // supports when affected
-const BF: u8 = 4; // blocks when not affected
-const BT: u8 = 8; // blocks when affected
+const REASON_N: usize = 5;
 
-/// Per option metrics.
+/// The stance code of one member on one rung in one base cell: bits 0-1 the stance when
+/// not among the victims, bits 2-3 when among them (0 abstain, 1 support, 2 block), bits
+/// 4-8 and 9-13 the block reasons in each case.
+type Code = u16;
+const SUP: u16 = 1;
+const BLK: u16 = 2;
+
+fn code_of(not_affected: (Stance, Reasons), affected: (Stance, Reasons)) -> Code {
+    let st = |s: Stance| match s {
+        Stance::Abstain => 0,
+        Stance::Support => SUP,
+        Stance::Block => BLK,
+    };
+    st(not_affected.0)
+        | st(affected.0) << 2
+        | u16::from(not_affected.1 .0) << 4
+        | u16::from(affected.1 .0) << 9
+}
+
+#[inline]
+fn stance_bits(c: Code, affected: bool) -> u16 {
+    if affected {
+        (c >> 2) & 3
+    } else {
+        c & 3
+    }
+}
+
+#[inline]
+fn reasons_bits(c: Code, affected: bool) -> u16 {
+    if affected {
+        (c >> 9) & 31
+    } else {
+        (c >> 4) & 31
+    }
+}
+
+/// Per option metrics (DESIGN 7; exactly the keys of the JSON document).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct OptionMetrics {
     pub id: String,
     pub rift_index: f64,
+    pub veto_index: f64,
     pub adopted_share: f64,
+    pub victim_unmet: f64,
+    /// Reason word -> weighted share of veto cells where a blocker gives that reason.
+    pub blocked_by: BTreeMap<&'static str, f64>,
+    /// Missing kind -> weighted share of cells whose `missing` has that kind.
+    pub missing_share: BTreeMap<&'static str, f64>,
+    /// Member -> veto cells where it is the only blocker (unweighted).
     pub pivotal: BTreeMap<String, u64>,
 }
 
@@ -33,6 +79,7 @@ pub struct OptionMetrics {
 pub struct Metrics {
     pub cells: u64,
     pub rift_index: f64,
+    pub veto_index: f64,
     pub options: Vec<OptionMetrics>,
     /// rung id -> attribution level -> highest severity left unanswered (or null).
     pub ceiling: BTreeMap<String, BTreeMap<&'static str, Option<&'static str>>>,
@@ -42,56 +89,134 @@ pub struct Metrics {
     pub heat: Vec<Vec<Vec<Vec<f64>>>>,
 }
 
-/// Compiled view of a policy set: per member, per rung, (support, block).
+/// Every member's stance code on every rung in every base cell:
+/// `codes[(base * rungs + rung) * members + member]`.
+#[derive(Clone)]
+pub struct StanceTable {
+    pub(crate) codes: Vec<Code>,
+}
+
+impl std::fmt::Debug for StanceTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "StanceTable({} codes)", self.codes.len())
+    }
+}
+
+/// The compiled view of an alliance and a policy set over the scenario space.
 pub struct Engine<'a> {
-    alliance: &'a Alliance,
-    conds: Vec<Vec<(Option<&'a Cond>, Option<&'a Cond>)>>,
-    /// `legal[m][effects][severity][sector]`
-    legal: Vec<[[[u8; 12]; 6]; 4]>,
+    pub(crate) alliance: &'a Alliance,
+    pub(crate) policies: &'a PolicySet,
+    /// `legal[member][effects][severity][sector]`
+    legal: Vec<[[[u8; 12]; 6]; EFFECTS_N]>,
+    /// `victims[ma][named victim]`: the victims of such a cell, the named one first.
+    victims: Vec<Vec<Vec<usize>>>,
+    /// `capable[rung * n + member]`
+    capable: Vec<bool>,
 }
 
 impl std::fmt::Debug for Engine<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Engine({} members)", self.conds.len())
+        write!(f, "Engine({} members)", self.alliance.members.len())
     }
 }
 
+/// Partial sums over base cells (one, or many added together). Counts are signed so
+/// that a trial can subtract a base cell's old part and add its new one.
 #[derive(Clone)]
-struct Partial {
+pub(crate) struct Partial {
     rift: Vec<f64>,
+    veto: Vec<f64>,
     adopted: Vec<f64>,
-    overall: f64,
-    pivotal: Vec<u32>,
-    /// `[rung * 4 + attribution]` -> max severity + 1 (0 = none)
-    ceiling: Vec<u8>,
-    /// `[rung+1]` weighted counts of the highest adopted rung, state cells only
+    unmet: Vec<f64>,
+    /// `[rung * 5 + reason]`
+    blocked_by: Vec<f64>,
+    /// `[rung * 5 + kind]` (support, request, block, contributors, requires)
+    missing: Vec<f64>,
+    overall_rift: f64,
+    overall_veto: f64,
+    /// `[rung * n + member]`
+    pivotal: Vec<i64>,
+    /// `[(rung * 4 + attribution) * 6 + severity]`: state cells where the rung is not
+    /// adopted (the ceiling is the highest severity with a count above zero)
+    ceiling: Vec<i64>,
+    /// `[rung + 1]`: weight of state cells by highest adopted rung (0 = none)
     heat: Vec<f64>,
 }
 
+impl Partial {
+    fn new(rungs: usize, n: usize) -> Partial {
+        Partial {
+            rift: vec![0.0; rungs],
+            veto: vec![0.0; rungs],
+            adopted: vec![0.0; rungs],
+            unmet: vec![0.0; rungs],
+            blocked_by: vec![0.0; rungs * REASON_N],
+            missing: vec![0.0; rungs * MISSING_KINDS.len()],
+            overall_rift: 0.0,
+            overall_veto: 0.0,
+            pivotal: vec![0; rungs * n],
+            ceiling: vec![0; rungs * ATTRIBUTION_N * SEVERITY_N],
+            heat: vec![0.0; rungs + 1],
+        }
+    }
+
+    /// `self += sign * other` (sign is 1 or -1).
+    fn add(&mut self, other: &Partial, sign: i8) {
+        let fs = f64::from(sign);
+        let f =
+            |a: &mut Vec<f64>, b: &Vec<f64>| a.iter_mut().zip(b).for_each(|(x, y)| *x += fs * y);
+        f(&mut self.rift, &other.rift);
+        f(&mut self.veto, &other.veto);
+        f(&mut self.adopted, &other.adopted);
+        f(&mut self.unmet, &other.unmet);
+        f(&mut self.blocked_by, &other.blocked_by);
+        f(&mut self.missing, &other.missing);
+        f(&mut self.heat, &other.heat);
+        self.overall_rift += fs * other.overall_rift;
+        self.overall_veto += fs * other.overall_veto;
+        let is = i64::from(sign);
+        let g =
+            |a: &mut Vec<i64>, b: &Vec<i64>| a.iter_mut().zip(b).for_each(|(x, y)| *x += is * y);
+        g(&mut self.pivotal, &other.pivotal);
+        g(&mut self.ceiling, &other.ceiling);
+    }
+}
+
+/// Which rungs (bits by ladder index) are adopted, rift cells and veto cells in one cell.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct CellMasks {
+    adopted: u64,
+    rift: u64,
+    veto: u64,
+}
+
+/// A full computation kept for incremental trials.
+pub(crate) struct Baseline {
+    pub(crate) table: StanceTable,
+    masks: Vec<CellMasks>,
+    sum: Partial,
+    pub(crate) metrics: Metrics,
+}
+
+/// Every rung.
+const ALL: u64 = u64::MAX;
+
+/// The missing kinds in DESIGN 7 order, with their bits.
+pub const MISSING_KINDS: [(&str, u8); 5] = [
+    ("support", missing_bit::SUPPORT),
+    ("request", missing_bit::REQUEST),
+    ("block", missing_bit::BLOCK),
+    ("contributors", missing_bit::CONTRIBUTORS),
+    ("requires", missing_bit::REQUIRES),
+];
+
 impl<'a> Engine<'a> {
     pub fn new(alliance: &'a Alliance, policies: &'a PolicySet) -> Engine<'a> {
-        let rungs = alliance.ladder.len();
-        let conds = (0..alliance.members.len())
-            .map(|m| {
-                (0..rungs)
-                    .map(|r| {
-                        match policies
-                            .by_member
-                            .get(m)
-                            .and_then(Option::as_ref)
-                            .and_then(|p| p.stances.get(r))
-                        {
-                            Some(s) => (s.support.as_ref(), s.block.as_ref()),
-                            None => (None, None),
-                        }
-                    })
-                    .collect()
-            })
-            .collect();
-        let legal = (0..alliance.members.len())
+        let n = alliance.members.len();
+        let legal = (0..n)
             .map(|m| {
                 let d = policies.doctrine(m);
-                let mut t = [[[0u8; 12]; 6]; 4];
+                let mut t = [[[0u8; 12]; 6]; EFFECTS_N];
                 for (e, row) in t.iter_mut().enumerate() {
                     for (s, cells) in row.iter_mut().enumerate() {
                         for (sec, cell) in cells.iter_mut().enumerate() {
@@ -102,32 +227,37 @@ impl<'a> Engine<'a> {
                 t
             })
             .collect();
+        let victims = MEMBERS_AFFECTED
+            .iter()
+            .map(|k| {
+                (0..n)
+                    .map(|v| alliance.nearest_victims(v, *k as usize))
+                    .collect()
+            })
+            .collect();
+        let capable = (0..alliance.ladder.len())
+            .flat_map(|r| (0..n).map(move |m| (r, m)))
+            .map(|(r, m)| policies.capable(m, r))
+            .collect();
         Engine {
             alliance,
-            conds,
+            policies,
             legal,
+            victims,
+            capable,
         }
     }
 
-    /// Replace one member's condition on one rung (harmonisation trials).
-    pub fn with_override(
-        &self,
-        member: usize,
-        rung: usize,
-        support: Option<&'a Cond>,
-        block: Option<&'a Cond>,
-    ) -> Engine<'a> {
-        let mut conds = self.conds.clone();
-        conds[member][rung] = (support, block);
-        Engine {
-            alliance: self.alliance,
-            conds,
-            legal: self.legal.clone(),
-        }
+    fn n(&self) -> usize {
+        self.alliance.members.len()
+    }
+
+    fn rungs(&self) -> usize {
+        self.alliance.ladder.len()
     }
 
     /// Member `m`'s facts in base cell `b`, not affected.
-    fn facts(&self, m: usize, b: Base) -> Facts {
+    pub(crate) fn facts(&self, m: usize, b: Base) -> Facts {
         let (e, sev, sec) = (
             usize::from(b.effects),
             usize::from(b.severity),
@@ -145,218 +275,424 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// Stance bits (SF, ST, BF, BT) of one member on one rung: block wins over support.
-    fn stance_bits(support: Option<&Cond>, block: Option<&Cond>, mut f: Facts) -> u8 {
-        let mut bits = 0u8;
-        for (aff, (sbit, bbit)) in [(false, (SF, BF)), (true, (ST, BT))] {
-            f.affected_self = aff;
-            if block.is_some_and(|c| c.eval(&f)) {
-                bits |= bbit;
-            } else if support.is_some_and(|c| c.eval(&f)) {
-                bits |= sbit;
-            }
-        }
-        bits
+    /// The stance code of member `m` on rung `r` in base cell `b` under `policies`.
+    pub(crate) fn code(&self, policies: &PolicySet, m: usize, r: usize, b: Base) -> Code {
+        self.code_with(policies, &self.alliance.ladder[r], m, r, b)
     }
 
-    /// Stance bits for every `[rung][member]` of a base cell.
-    fn base_stances(&self, b: Base, out: &mut [u8]) {
-        let n = self.conds.len();
-        for (m, per_rung) in self.conds.iter().enumerate() {
-            let f = self.facts(m, b);
-            for (r, (sup, blk)) in per_rung.iter().enumerate() {
-                out[r * n + m] = Self::stance_bits(*sup, *blk, f);
-            }
+    /// The code under a (possibly edited) rung.
+    pub(crate) fn code_with(
+        &self,
+        policies: &PolicySet,
+        rung: &concord_policy::Rung,
+        m: usize,
+        r: usize,
+        b: Base,
+    ) -> Code {
+        let p = policies.get(m);
+        let mut f = self.facts(m, b);
+        let out = stance_of(p, rung, r, &f);
+        f.affected_self = true;
+        code_of(out, stance_of(p, rung, r, &f))
+    }
+
+    /// Evaluate every member on every rung in every base cell.
+    pub fn table(&self) -> StanceTable {
+        let (n, rungs) = (self.n(), self.rungs());
+        let per: Vec<Vec<Code>> = (0..BASE_CELLS)
+            .into_par_iter()
+            .map(|bi| {
+                let b = Base::from_index(bi);
+                let mut out = vec![0; rungs * n];
+                for r in 0..rungs {
+                    for m in 0..n {
+                        out[r * n + m] = self.code(self.policies, m, r, b);
+                    }
+                }
+                out
+            })
+            .collect();
+        StanceTable {
+            codes: per.concat(),
         }
     }
 
-    fn base_partial(&self, bi: usize, w: &Weights) -> Partial {
-        let n = self.conds.len();
-        let rungs = self.alliance.ladder.len();
+    /// Compute the metrics over the whole space.
+    pub fn metrics(&self, w: &Weights) -> Metrics {
+        self.metrics_of(&self.table(), w)
+    }
+
+    /// The metrics from a stance table (one computed by [`Engine::table`], possibly edited).
+    pub fn metrics_of(&self, table: &StanceTable, w: &Weights) -> Metrics {
+        let (n, rungs) = (self.n(), self.rungs());
+        let parts: Vec<Partial> = (0..BASE_CELLS)
+            .into_par_iter()
+            .map(|bi| {
+                let codes = &table.codes[bi * rungs * n..(bi + 1) * rungs * n];
+                self.base_partial(bi, codes, &self.alliance.ladder, w, ALL, None, None)
+            })
+            .collect();
+        let (sum, heat) = self.sum(&parts);
+        self.finish(&sum, heat, w)
+    }
+
+    /// The metrics and, per cell, which rungs are adopted, rift and veto cells: what
+    /// incremental trials ([`crate::harmonise`]) start from.
+    pub(crate) fn baseline(&self, table: StanceTable, w: &Weights) -> Baseline {
+        let (n, rungs) = (self.n(), self.rungs());
+        let per: Vec<(Partial, Vec<CellMasks>)> = (0..BASE_CELLS)
+            .into_par_iter()
+            .map(|bi| {
+                let codes = &table.codes[bi * rungs * n..(bi + 1) * rungs * n];
+                let mut masks = vec![CellMasks::default(); n];
+                let p = self.base_partial(
+                    bi,
+                    codes,
+                    &self.alliance.ladder,
+                    w,
+                    ALL,
+                    None,
+                    Some(&mut masks),
+                );
+                (p, masks)
+            })
+            .collect();
+        let mut parts = Vec::with_capacity(per.len());
+        let mut masks = Vec::with_capacity(BASE_CELLS * n);
+        for (p, m) in per {
+            parts.push(p);
+            masks.extend(m);
+        }
+        let (sum, heat) = self.sum(&parts);
+        let metrics = self.finish(&sum, heat, w);
+        Baseline {
+            table,
+            masks,
+            sum,
+            metrics,
+        }
+    }
+
+    /// The metrics if rung `r` were `rung` and its stance codes those `column` gives
+    /// (`column(base, codes_of_rung_r)` rewrites one base cell's codes, member by
+    /// member). Only base cells whose codes change are re-evaluated, and in them only rung
+    /// `r` and the rungs that require it (directly or not): the baseline's sums minus their
+    /// old part plus their new one. Exact whenever the weights' sums are (uniform weights,
+    /// or weights that are multiples of a power of two); charts' heat is not computed.
+    pub(crate) fn trial(
+        &self,
+        base: &Baseline,
+        w: &Weights,
+        r: usize,
+        rung: &concord_policy::Rung,
+        column: &(dyn Fn(Base, &mut [Code]) + Sync),
+    ) -> Metrics {
+        let (n, rungs) = (self.n(), self.rungs());
+        let mut ladder = self.alliance.ladder.clone();
+        ladder[r] = rung.clone();
+        let same_rung = *rung == self.alliance.ladder[r];
+        let mut eval = 1u64 << r;
+        for (q, x) in ladder.iter().enumerate().skip(r + 1) {
+            if x.requires.iter().any(|p| eval & (1 << p) != 0) {
+                eval |= 1 << q;
+            }
+        }
+        let deltas: Vec<Option<(Partial, Partial)>> = (0..BASE_CELLS)
+            .into_par_iter()
+            .map(|bi| {
+                let old = &base.table.codes[bi * rungs * n..(bi + 1) * rungs * n];
+                let mut codes = old.to_vec();
+                column(Base::from_index(bi), &mut codes[r * n..(r + 1) * n]);
+                if same_rung && codes[r * n..(r + 1) * n] == old[r * n..(r + 1) * n] {
+                    return None;
+                }
+                let known = &base.masks[bi * n..(bi + 1) * n];
+                let before =
+                    self.base_partial(bi, old, &self.alliance.ladder, w, eval, Some(known), None);
+                let after = self.base_partial(bi, &codes, &ladder, w, eval, Some(known), None);
+                Some((before, after))
+            })
+            .collect();
+        let mut sum = base.sum.clone();
+        for (before, after) in deltas.iter().flatten() {
+            sum.add(before, -1);
+            sum.add(after, 1);
+        }
+        let mut m = self.finish_with(&sum, Vec::new(), w, &ladder);
+        for (q, o) in m.options.iter_mut().enumerate() {
+            if eval & (1 << q) == 0 {
+                o.clone_from(&base.metrics.options[q]);
+            }
+        }
+        m
+    }
+
+    /// Partial sums of one base cell over its named victims, for the rungs in `eval` (a
+    /// bit set); the other rungs' adoption, rift and veto come from `known`. `record`
+    /// receives each victim's masks.
+    #[allow(clippy::too_many_arguments)]
+    fn base_partial(
+        &self,
+        bi: usize,
+        codes: &[Code],
+        ladder: &[concord_policy::Rung],
+        w: &Weights,
+        eval: u64,
+        known: Option<&[CellMasks]>,
+        mut record: Option<&mut [CellMasks]>,
+    ) -> Partial {
+        let (n, rungs) = (self.n(), self.rungs());
         let b = Base::from_index(bi);
         let wb = b.weight(w);
-        let mut bits = vec![0u8; rungs * n];
-        self.base_stances(b, &mut bits);
-        // per rung: counts and the first two blockers when not affected
-        let mut sf = vec![0usize; rungs];
-        let mut bf = vec![0usize; rungs];
-        let mut first_blockers = vec![[usize::MAX; 2]; rungs];
-        for r in 0..rungs {
+        let evaluated = |r: usize| eval & (1 << r) != 0;
+        // base counts, every member not affected
+        let mut base = vec![RungCounts::default(); rungs];
+        let mut reason_counts = vec![[0i32; REASON_N]; rungs];
+        for r in (0..rungs).filter(|r| evaluated(*r)) {
+            let c = &mut base[r];
             for m in 0..n {
-                let x = bits[r * n + m];
-                if x & SF != 0 {
-                    sf[r] += 1;
-                }
-                if x & BF != 0 {
-                    let fb = &mut first_blockers[r];
-                    if fb[0] == usize::MAX {
-                        fb[0] = m;
-                    } else if fb[1] == usize::MAX {
-                        fb[1] = m;
+                let x = codes[r * n + m];
+                match stance_bits(x, false) {
+                    SUP => {
+                        c.support += 1;
+                        c.capable += usize::from(self.capable[r * n + m]);
                     }
-                    bf[r] += 1;
+                    BLK => {
+                        c.block += 1;
+                        let rs = reasons_bits(x, false);
+                        for (k, rc) in reason_counts[r].iter_mut().enumerate() {
+                            *rc += i32::from(rs >> k & 1);
+                        }
+                    }
+                    _ => {}
                 }
             }
         }
-        let mut p = Partial {
-            rift: vec![0.0; rungs],
-            adopted: vec![0.0; rungs],
-            overall: 0.0,
-            pivotal: vec![0; rungs * n],
-            ceiling: vec![0; rungs * ATTRIBUTION_N],
-            heat: vec![0.0; rungs + 1],
-        };
+        let mut p = Partial::new(rungs, n);
+        let mut adopted = vec![false; rungs];
         for v in 0..n {
+            let victims = &self.victims[usize::from(b.ma)][v];
             let wc = wb * w.victim[v];
-            let mut any_rift = false;
+            let mut masks = known.map_or_else(CellMasks::default, |k| k[v]);
+            masks.rift &= !eval;
+            masks.veto &= !eval;
             let mut highest: Option<usize> = None;
-            for (r, rung) in self.alliance.ladder.iter().enumerate() {
-                let x = bits[r * n + v];
-                let s = sf[r] - usize::from(x & SF != 0) + usize::from(x & ST != 0);
-                let others = bf[r] - usize::from(x & BF != 0);
-                let bcount = others + usize::from(x & BT != 0);
-                if rung.rule.adopted(s, bcount) {
+            for (r, rung) in ladder.iter().enumerate() {
+                if !evaluated(r) {
+                    adopted[r] = masks.adopted & (1 << r) != 0;
+                    if adopted[r] {
+                        highest = Some(r);
+                    }
+                    continue;
+                }
+                let mut c = base[r];
+                let mut rc = reason_counts[r];
+                for &m in victims {
+                    let x = codes[r * n + m];
+                    let (before, after) = (stance_bits(x, false), stance_bits(x, true));
+                    let cap = usize::from(self.capable[r * n + m]);
+                    match before {
+                        SUP => {
+                            c.support -= 1;
+                            c.capable -= cap;
+                        }
+                        BLK => {
+                            c.block -= 1;
+                            let rs = reasons_bits(x, false);
+                            for (k, x) in rc.iter_mut().enumerate() {
+                                *x -= i32::from(rs >> k & 1);
+                            }
+                        }
+                        _ => {}
+                    }
+                    match after {
+                        SUP => {
+                            c.support += 1;
+                            c.capable += cap;
+                            c.victim_supports = true;
+                        }
+                        BLK => {
+                            c.block += 1;
+                            let rs = reasons_bits(x, true);
+                            for (k, x) in rc.iter_mut().enumerate() {
+                                *x += i32::from(rs >> k & 1);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                let mut missing = missing_bits(rung, &c);
+                if rung.requires.iter().any(|q| !adopted[*q]) {
+                    missing |= missing_bit::REQUIRES;
+                }
+                let ok = missing == 0;
+                adopted[r] = ok;
+                masks.adopted = (masks.adopted & !(1 << r)) | (u64::from(ok) << r);
+                if ok {
                     p.adopted[r] += wc;
                     highest = Some(r);
-                }
-                if rung.rule == Rule::Consensus {
-                    if 2 * s > n && bcount >= 1 {
-                        p.rift[r] += wc;
-                        any_rift = true;
+                } else {
+                    if c.victim_supports {
+                        p.unmet[r] += wc;
                     }
-                    if s >= 1 && bcount == 1 {
-                        let blocker = if x & BT != 0 {
-                            v
-                        } else {
-                            let fb = first_blockers[r];
-                            if fb[0] != v {
-                                fb[0]
-                            } else {
-                                fb[1]
-                            }
-                        };
-                        if blocker < n {
-                            p.pivotal[r * n + blocker] += 1;
+                    if b.actor == STATE {
+                        let a = r * ATTRIBUTION_N + usize::from(b.attribution);
+                        p.ceiling[a * SEVERITY_N + usize::from(b.severity)] += 1;
+                    }
+                }
+                for (k, (_, bit)) in MISSING_KINDS.iter().enumerate() {
+                    if missing & bit != 0 {
+                        p.missing[r * MISSING_KINDS.len() + k] += wc;
+                    }
+                }
+                if rung.rule != Rule::Consensus {
+                    continue;
+                }
+                if 2 * c.support > n && c.block >= 1 {
+                    p.rift[r] += wc;
+                    masks.rift |= 1 << r;
+                }
+                if missing == missing_bit::BLOCK {
+                    p.veto[r] += wc;
+                    masks.veto |= 1 << r;
+                    for (k, x) in rc.iter().enumerate() {
+                        if *x > 0 {
+                            p.blocked_by[r * REASON_N + k] += wc;
+                        }
+                    }
+                    if c.block == 1 {
+                        if let Some(m) = self.only_blocker(codes, r, victims) {
+                            p.pivotal[r * n + m] += 1;
                         }
                     }
                 }
             }
-            if any_rift {
-                p.overall += wc;
+            if masks.rift != 0 {
+                p.overall_rift += wc;
+            }
+            if masks.veto != 0 {
+                p.overall_veto += wc;
             }
             if b.actor == STATE {
-                let from = highest.map_or(0, |h| h + 1);
-                for r in from..rungs {
-                    let c = &mut p.ceiling[r * ATTRIBUTION_N + usize::from(b.attribution)];
-                    *c = (*c).max(b.severity + 1);
-                }
                 p.heat[highest.map_or(0, |h| h + 1)] += wc;
+            }
+            if let Some(rec) = record.as_deref_mut() {
+                rec[v] = masks;
             }
         }
         p
     }
 
-    /// Compute the metrics over the whole space.
-    pub fn metrics(&self, w: &Weights) -> Metrics {
-        let n = self.conds.len();
-        let rungs = self.alliance.ladder.len();
-        let parts: Vec<Partial> = (0..BASE_CELLS)
-            .into_par_iter()
-            .map(|bi| self.base_partial(bi, w))
-            .collect();
-        let total_base: f64 = w.severity.iter().sum::<f64>()
-            * w.attribution.iter().sum::<f64>()
-            * w.actor.iter().sum::<f64>()
-            * w.effects.iter().sum::<f64>()
-            * w.sector.iter().sum::<f64>()
-            * w.members_affected.iter().sum::<f64>();
-        let total = total_base * w.victim.iter().sum::<f64>();
-        let mut rift = vec![0.0; rungs];
-        let mut adopted = vec![0.0; rungs];
-        let mut overall = 0.0;
-        let mut pivotal = vec![0u64; rungs * n];
-        let mut ceiling = vec![0u8; rungs * ATTRIBUTION_N];
+    /// The one blocker of rung `r` in a cell with these victims (when there is one).
+    fn only_blocker(&self, codes: &[Code], r: usize, victims: &[usize]) -> Option<usize> {
+        let n = self.n();
+        victims
+            .iter()
+            .copied()
+            .find(|m| stance_bits(codes[r * n + m], true) == BLK)
+            .or_else(|| {
+                (0..n).find(|m| !victims.contains(m) && stance_bits(codes[r * n + m], false) == BLK)
+            })
+    }
+
+    /// Add up per-base partials in base order, and the charts' heat per base cell.
+    fn sum(&self, parts: &[Partial]) -> (Partial, Vec<Vec<Vec<Vec<f64>>>>) {
+        let (n, rungs) = (self.n(), self.rungs());
+        let mut sum = Partial::new(rungs, n);
         // heat[effects][severity][attribution][rung+1]
-        let mut heat = vec![vec![vec![vec![0.0; rungs + 1]; ATTRIBUTION_N]; SEVERITY.len()]; 4];
+        let mut heat =
+            vec![vec![vec![vec![0.0; rungs + 1]; ATTRIBUTION_N]; SEVERITY.len()]; EFFECTS_N];
         for (bi, p) in parts.iter().enumerate() {
-            for r in 0..rungs {
-                rift[r] += p.rift[r];
-                adopted[r] += p.adopted[r];
-            }
-            overall += p.overall;
-            for (a, b) in pivotal.iter_mut().zip(&p.pivotal) {
-                *a += u64::from(*b);
-            }
-            for (a, b) in ceiling.iter_mut().zip(&p.ceiling) {
-                *a = (*a).max(*b);
-            }
+            sum.add(p, 1);
             let b = Base::from_index(bi);
             if b.actor == STATE {
                 let h = &mut heat[usize::from(b.effects)][usize::from(b.severity)]
                     [usize::from(b.attribution)];
-                for (x, y) in h.iter_mut().zip(&p.heat) {
-                    *x += y;
-                }
+                h.iter_mut().zip(&p.heat).for_each(|(x, y)| *x += y);
             }
         }
-        for e in heat.iter_mut() {
-            for s in e.iter_mut() {
-                for a in s.iter_mut() {
-                    let t: f64 = a.iter().sum();
-                    if t > 0.0 {
-                        a.iter_mut().for_each(|x| *x /= t);
-                    }
-                }
+        for a in heat.iter_mut().flatten().flatten() {
+            let t: f64 = a.iter().sum();
+            if t > 0.0 {
+                a.iter_mut().for_each(|x| *x /= t);
             }
         }
+        (sum, heat)
+    }
+
+    fn finish(&self, sum: &Partial, heat: Vec<Vec<Vec<Vec<f64>>>>, w: &Weights) -> Metrics {
+        self.finish_with(sum, heat, w, &self.alliance.ladder)
+    }
+
+    /// The metrics document from the sums over the whole space.
+    fn finish_with(
+        &self,
+        sum: &Partial,
+        heat: Vec<Vec<Vec<Vec<f64>>>>,
+        w: &Weights,
+        ladder: &[concord_policy::Rung],
+    ) -> Metrics {
+        let n = self.n();
+        let total = w.total();
         let frac = |x: f64| if total > 0.0 { x / total } else { 0.0 };
-        let options = self
-            .alliance
-            .ladder
-            .iter()
-            .enumerate()
-            .map(|(r, rung)| OptionMetrics {
-                id: rung.id.clone(),
-                rift_index: if rung.rule == Rule::Consensus {
-                    frac(rift[r])
-                } else {
-                    0.0
-                },
-                adopted_share: frac(adopted[r]),
-                pivotal: (0..n)
-                    .filter(|m| pivotal[r * n + m] > 0)
-                    .map(|m| (self.alliance.members[m].code.clone(), pivotal[r * n + m]))
-                    .collect(),
-            })
-            .collect();
-        let ceiling = self
-            .alliance
-            .ladder
+        let options = ladder
             .iter()
             .enumerate()
             .map(|(r, rung)| {
-                let per: BTreeMap<&'static str, Option<&'static str>> = ATTRIBUTION
+                let consensus = rung.rule == Rule::Consensus;
+                OptionMetrics {
+                    id: rung.id.clone(),
+                    rift_index: if consensus { frac(sum.rift[r]) } else { 0.0 },
+                    veto_index: if consensus { frac(sum.veto[r]) } else { 0.0 },
+                    adopted_share: frac(sum.adopted[r]),
+                    victim_unmet: frac(sum.unmet[r]),
+                    blocked_by: REASONS
+                        .iter()
+                        .enumerate()
+                        .filter(|(k, _)| consensus && sum.blocked_by[r * REASON_N + k] > 0.0)
+                        .map(|(k, word)| (*word, frac(sum.blocked_by[r * REASON_N + k])))
+                        .collect(),
+                    missing_share: MISSING_KINDS
+                        .iter()
+                        .enumerate()
+                        .filter(|(k, _)| sum.missing[r * MISSING_KINDS.len() + k] > 0.0)
+                        .map(|(k, (word, _))| {
+                            (*word, frac(sum.missing[r * MISSING_KINDS.len() + k]))
+                        })
+                        .collect(),
+                    pivotal: (0..n)
+                        .filter(|m| consensus && sum.pivotal[r * n + m] > 0)
+                        .map(|m| {
+                            (
+                                self.alliance.members[m].code.clone(),
+                                sum.pivotal[r * n + m].unsigned_abs(),
+                            )
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        let ceiling = ladder
+            .iter()
+            .enumerate()
+            .map(|(r, rung)| {
+                let per = ATTRIBUTION
                     .iter()
                     .enumerate()
                     .map(|(a, name)| {
-                        let c = ceiling[r * ATTRIBUTION_N + a];
-                        (
-                            *name,
-                            if c == 0 {
-                                None
-                            } else {
-                                Some(SEVERITY[usize::from(c - 1)])
-                            },
-                        )
+                        let counts =
+                            &sum.ceiling[(r * ATTRIBUTION_N + a) * SEVERITY_N..][..SEVERITY_N];
+                        let top = counts.iter().rposition(|c| *c > 0).map(|s| SEVERITY[s]);
+                        (*name, top)
                     })
                     .collect();
                 (rung.id.clone(), per)
             })
             .collect();
-        let _ = ACTOR_N;
         Metrics {
             cells: (BASE_CELLS * n) as u64,
-            rift_index: frac(overall),
+            rift_index: frac(sum.overall_rift),
+            veto_index: frac(sum.overall_veto),
             options,
             ceiling,
             heat,
@@ -364,120 +700,27 @@ impl<'a> Engine<'a> {
     }
 }
 
-/// What harmonisation trials need of a full computation: stance bits per base cell and,
-/// per (base cell, victim), how many options are a rift there.
-pub(crate) struct State {
-    /// `bits[base][rung * n + member]`
-    bits: Vec<Vec<u8>>,
-    /// `rifts[base * n + victim]`
-    rifts: Vec<u8>,
-    pub(crate) overall: f64,
-    pub(crate) total: f64,
+/// The ceiling document from `[rung * 4 + attribution]` -> max severity + 1.
+pub(crate) fn ceiling_map(
+    alliance: &Alliance,
+    ceiling: &[u8],
+) -> BTreeMap<String, BTreeMap<&'static str, Option<&'static str>>> {
+    alliance
+        .ladder
+        .iter()
+        .enumerate()
+        .map(|(r, rung)| {
+            let per = ATTRIBUTION
+                .iter()
+                .enumerate()
+                .map(|(a, name)| {
+                    let c = ceiling[r * ATTRIBUTION_N + a];
+                    (*name, (c > 0).then(|| SEVERITY[usize::from(c - 1)]))
+                })
+                .collect();
+            (rung.id.clone(), per)
+        })
+        .collect()
 }
 
-impl Engine<'_> {
-    fn rift_at(&self, r: usize, bits: &[u8], n: usize, sf: usize, bf: usize, v: usize) -> bool {
-        let x = bits[r * n + v];
-        let s = sf - usize::from(x & SF != 0) + usize::from(x & ST != 0);
-        let b = bf - usize::from(x & BF != 0) + usize::from(x & BT != 0);
-        2 * s > n && b >= 1
-    }
-
-    pub(crate) fn state(&self, w: &Weights) -> State {
-        let n = self.conds.len();
-        let rungs = self.alliance.ladder.len();
-        let per: Vec<(Vec<u8>, Vec<u8>, f64)> = (0..BASE_CELLS)
-            .into_par_iter()
-            .map(|bi| {
-                let b = Base::from_index(bi);
-                let mut bits = vec![0u8; rungs * n];
-                self.base_stances(b, &mut bits);
-                let mut rifts = vec![0u8; n];
-                let mut overall = 0.0;
-                for (r, rung) in self.alliance.ladder.iter().enumerate() {
-                    if rung.rule != Rule::Consensus {
-                        continue;
-                    }
-                    let row = &bits[r * n..(r + 1) * n];
-                    let sf = row.iter().filter(|x| **x & SF != 0).count();
-                    let bf = row.iter().filter(|x| **x & BF != 0).count();
-                    for (v, c) in rifts.iter_mut().enumerate() {
-                        if self.rift_at(r, &bits, n, sf, bf, v) {
-                            *c += 1;
-                        }
-                    }
-                }
-                let wb = b.weight(w);
-                for (v, c) in rifts.iter().enumerate() {
-                    if *c > 0 {
-                        overall += wb * w.victim[v];
-                    }
-                }
-                (bits, rifts, overall)
-            })
-            .collect();
-        let total = w.severity.iter().sum::<f64>()
-            * w.attribution.iter().sum::<f64>()
-            * w.actor.iter().sum::<f64>()
-            * w.effects.iter().sum::<f64>()
-            * w.sector.iter().sum::<f64>()
-            * w.members_affected.iter().sum::<f64>()
-            * w.victim.iter().sum::<f64>();
-        let mut st = State {
-            bits: Vec::with_capacity(BASE_CELLS),
-            rifts: Vec::with_capacity(BASE_CELLS * n),
-            overall: 0.0,
-            total,
-        };
-        for (bits, rifts, o) in per {
-            st.bits.push(bits);
-            st.rifts.extend(rifts);
-            st.overall += o;
-        }
-        st
-    }
-
-    /// The overall rift weight if member `m`'s conditions on consensus rung `r` were
-    /// `(support, block)` instead.
-    pub(crate) fn trial(
-        &self,
-        st: &State,
-        w: &Weights,
-        m: usize,
-        r: usize,
-        support: Option<&Cond>,
-        block: Option<&Cond>,
-    ) -> f64 {
-        let n = self.conds.len();
-        (0..BASE_CELLS)
-            .into_par_iter()
-            .map(|bi| {
-                let b = Base::from_index(bi);
-                let bits = &st.bits[bi];
-                let nb = Self::stance_bits(support, block, self.facts(m, b));
-                let old = bits[r * n + m];
-                let row = &bits[r * n..(r + 1) * n];
-                let sf = row.iter().filter(|x| **x & SF != 0).count();
-                let bf = row.iter().filter(|x| **x & BF != 0).count();
-                let sf2 = sf - usize::from(old & SF != 0) + usize::from(nb & SF != 0);
-                let bf2 = bf - usize::from(old & BF != 0) + usize::from(nb & BF != 0);
-                let mut changed = bits.clone();
-                changed[r * n + m] = nb;
-                let wb = b.weight(w);
-                let mut acc = 0.0;
-                for v in 0..n {
-                    let before = self.rift_at(r, bits, n, sf, bf, v);
-                    let after = self.rift_at(r, &changed, n, sf2, bf2, v);
-                    let c = st.rifts[bi * n + v];
-                    let now = i32::from(c) - i32::from(before) + i32::from(after);
-                    if now > 0 {
-                        acc += wb * w.victim[v];
-                    }
-                }
-                acc
-            })
-            .collect::<Vec<f64>>()
-            .iter()
-            .sum()
-    }
-}
+const _: () = assert!(SECTOR.len() == 12);

@@ -1,9 +1,11 @@
 //! # concord-rift
 //!
-//! Rift analytics (DESIGN 7): the decision engine run over the whole scenario space
-//! (severity x attribution x actor x effects x one sector x one victim x members_affected),
-//! with optional prior weights: rift index overall and per option, adopted share, pivotal
-//! members, ceilings; charts; harmonisation proposals.
+//! Rift analytics (DESIGN 7, model v2): the decision engine run over the whole scenario
+//! space (severity x attribution x actor x effects x one sector x one named victim x
+//! members_affected, the victims being the named member and its nearest neighbours), with
+//! optional prior weights: rift and veto index overall and per option, adopted share,
+//! victims' unmet requests, blockers' reasons, what is missing, pivotal members, ceilings;
+//! charts; harmonisation proposals; time-to-consensus replay.
 //!
 //! Invariants:
 //! - Uses `concord-policy` only through its public API (conditions, doctrines, rules).
@@ -32,6 +34,7 @@ pub fn to_json(m: &Metrics) -> serde_json::Value {
     serde_json::json!({
         "cells": m.cells,
         "rift_index": m.rift_index,
+        "veto_index": m.veto_index,
         "options": m.options,
         "ceiling": m.ceiling,
     })

@@ -2,8 +2,10 @@
 //! changed, and report when each rung of the ladder was first adopted and who held it back
 //! until then.
 
-use concord_policy::{decide::decide, Alliance, PolicySet, Vector};
+use concord_policy::decide::{decide, Missing};
+use concord_policy::{Alliance, PolicySet, Reasons, Rule, Vector};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// The situation at one instant: what the assessment said then.
 #[derive(Debug, Clone)]
@@ -19,7 +21,7 @@ pub struct Moment {
 pub struct Step {
     pub at: String,
     pub what: Vec<String>,
-    pub vector: serde_json::Value,
+    pub vector: Vector,
     pub highest_adopted: Option<String>,
     pub adopted: Vec<String>,
 }
@@ -32,13 +34,18 @@ pub struct RungHistory {
     /// The instant it was first adopted, if ever.
     pub first_adopted: Option<String>,
     /// Members that blocked it at the last instant before it was adopted (or at the last
-    /// instant, when it never was).
+    /// instant, when it never was), when their objection was what stopped it (consensus).
     pub held_back_by: Vec<String>,
     /// For each member that blocked it at some instant before adoption: from when to when.
     pub blocked: Vec<Blocking>,
+    /// Their reasons at that instant.
+    pub reasons: BTreeMap<String, Reasons>,
+    /// What kept it from adoption at that instant (DESIGN 6 `missing`): a rung nobody
+    /// blocks can still lack support, a victim's request, contributors or a prerequisite.
+    pub missing: Vec<String>,
     /// The rule and the support it had at the last instant before adoption (or at the
-    /// end): a rung nobody blocks can still lack support.
-    pub rule: String,
+    /// end).
+    pub rule: Rule,
     pub support: usize,
 }
 
@@ -82,17 +89,22 @@ pub fn replay(alliance: &Alliance, policies: &PolicySet, moments: &[Moment]) -> 
         let first = decisions.iter().position(|d| d.options[r].adopted);
         let until = first.unwrap_or(decisions.len());
         let last_before = if until > 0 { Some(until - 1) } else { None };
-        let held_back_by = match (first, last_before) {
-            (Some(0), _) | (_, None) => Vec::new(),
-            (_, Some(k)) => decisions[k].options[r].block.clone(),
-        };
-        let (rule, support) = last_before
-            .or(first)
-            .map(|k| {
+        let (held_back_by, reasons, missing) = match (first, last_before) {
+            (Some(0), _) | (_, None) => (Vec::new(), BTreeMap::new(), Vec::new()),
+            (_, Some(k)) => {
                 let o = &decisions[k].options[r];
-                (o.rule.clone(), o.support.len())
-            })
-            .unwrap_or_default();
+                // blockers held it back only where objections count (a consensus rung)
+                let blocked = o.missing.iter().any(|m| m.what == Missing::Block);
+                (
+                    if blocked { o.block.clone() } else { Vec::new() },
+                    o.reasons.clone(),
+                    o.missing.iter().map(|m| m.text.clone()).collect(),
+                )
+            }
+        };
+        let support = last_before
+            .or(first)
+            .map_or(0, |k| decisions[k].options[r].support.len());
         // blocking spans before adoption
         let mut blocked: Vec<Blocking> = Vec::new();
         for (k, d) in decisions.iter().enumerate().take(until) {
@@ -119,8 +131,10 @@ pub fn replay(alliance: &Alliance, policies: &PolicySet, moments: &[Moment]) -> 
             option: rung.option.clone(),
             first_adopted: first.map(|k| moments[k].at.clone()),
             held_back_by,
+            reasons,
+            missing,
             blocked,
-            rule,
+            rule: rung.rule,
             support,
         });
     }

@@ -33,6 +33,17 @@ impl Weights {
         }
     }
 
+    /// The total weight of the space: the product of every dimension's weight sum.
+    pub fn total(&self) -> f64 {
+        self.severity.iter().sum::<f64>()
+            * self.attribution.iter().sum::<f64>()
+            * self.actor.iter().sum::<f64>()
+            * self.effects.iter().sum::<f64>()
+            * self.sector.iter().sum::<f64>()
+            * self.members_affected.iter().sum::<f64>()
+            * self.victim.iter().sum::<f64>()
+    }
+
     /// Parse a prior file: `[weights.<dimension>]` tables mapping levels (member codes for
     /// `victim`, values for `members_affected`) to non-negative weights.
     pub fn parse_prior(file: &str, text: &str, alliance: &Alliance) -> Result<Weights, String> {
@@ -127,7 +138,7 @@ pub const BASE_CELLS: usize = SEVERITY_N * ATTRIBUTION_N * ACTOR_N * EFFECTS_N *
 pub const SEVERITY_N: usize = 6;
 pub const ATTRIBUTION_N: usize = 4;
 pub const ACTOR_N: usize = 4;
-pub const EFFECTS_N: usize = 4;
+pub const EFFECTS_N: usize = 5;
 pub const SECTOR_N: usize = 12;
 pub const MA_N: usize = 3;
 

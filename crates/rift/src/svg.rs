@@ -1,6 +1,9 @@
 //! SVG charts of the rift metrics, drawn with plotters (SVG backend, no font files needed):
 //! a heatmap of the highest adopted rung over severity x attribution for state actors (one
-//! per effects level), rift index per option, pivotal members per option, and the ceilings.
+//! per effects level), rift and veto index, adopted share, victims' unmet requests,
+//! blockers' reasons and what is missing per option, pivotal members, and the ceilings.
+//! Every chart has a title and a caption saying what it shows, the date and the policy
+//! set's name, stamped ILLUSTRATIVE when the built-in positions are used.
 
 use crate::engine::Metrics;
 use concord_policy::vocab::{ATTRIBUTION, EFFECTS, SEVERITY};
@@ -29,6 +32,54 @@ fn palette(x: f64) -> RGBColor {
     RGBColor(r, g, b)
 }
 
+/// What every chart says about its inputs.
+#[derive(Debug, Clone)]
+pub struct Stamp {
+    /// The policy set's name (e.g. "built-in NATO positions" or a directory).
+    pub policy_set: String,
+    /// The built-in illustrative positions are in use.
+    pub illustrative: bool,
+    /// The date the figures were computed (YYYY-MM-DD).
+    pub date: String,
+}
+
+impl Stamp {
+    fn line(&self) -> String {
+        format!(
+            "{}{} · computed {}",
+            if self.illustrative {
+                "ILLUSTRATIVE · "
+            } else {
+                ""
+            },
+            self.policy_set,
+            self.date
+        )
+    }
+}
+
+/// Draw a caption (what the chart shows) and the stamp at the bottom of `area`.
+fn caption(
+    area: &DrawingArea<SVGBackend, plotters::coord::Shift>,
+    caption: &str,
+    stamp: &Stamp,
+) -> std::io::Result<()> {
+    let (_, h) = area.dim_in_pixel();
+    let h = h as i32;
+    area.draw_text(
+        caption,
+        &("sans-serif", 12).into_font().color(&BLACK),
+        (10, h - 38),
+    )
+    .map_err(io)?;
+    area.draw_text(
+        &stamp.line(),
+        &("sans-serif", 12).into_font().color(&RGBColor(90, 90, 90)),
+        (10, h - 20),
+    )
+    .map_err(io)
+}
+
 fn io<E: std::fmt::Debug>(e: E) -> std::io::Error {
     std::io::Error::other(format!("{e:?}"))
 }
@@ -45,10 +96,22 @@ fn median(dist: &[f64]) -> usize {
     0
 }
 
-fn heatmap(path: &Path, alliance: &Alliance, m: &Metrics, effects: usize) -> std::io::Result<()> {
+fn heatmap(
+    path: &Path,
+    alliance: &Alliance,
+    m: &Metrics,
+    effects: usize,
+    stamp: &Stamp,
+) -> std::io::Result<()> {
     let rungs = alliance.ladder.len();
-    let root = SVGBackend::new(path, (760, 560)).into_drawing_area();
+    let root = SVGBackend::new(path, (760, 620)).into_drawing_area();
     root.fill(&WHITE).map_err(io)?;
+    caption(
+        &root,
+        "Median highest rung the alliance adopts over victims, sectors and numbers affected, state actor",
+        stamp,
+    )?;
+    let (root, _) = root.split_vertically(560);
     let title = format!(
         "Highest adopted rung (median), state actor, effects = {}",
         EFFECTS[effects]
@@ -126,15 +189,22 @@ fn heatmap(path: &Path, alliance: &Alliance, m: &Metrics, effects: usize) -> std
     root.present().map_err(io)
 }
 
-fn bars(
-    path: &Path,
-    title: &str,
-    labels: &[String],
-    values: &[f64],
+/// One bar chart: a title, what it shows, labelled values.
+struct Bars<'a> {
+    title: String,
+    caption: &'a str,
+    labels: Vec<String>,
+    values: Vec<f64>,
     fmt: fn(f64) -> String,
-) -> std::io::Result<()> {
-    let root = SVGBackend::new(path, (760, 60 + 34 * labels.len() as u32)).into_drawing_area();
+}
+
+fn bars(path: &Path, b: &Bars<'_>, stamp: &Stamp) -> std::io::Result<()> {
+    let (title, labels, values, fmt) = (&b.title, &b.labels, &b.values, b.fmt);
+    let height = 60 + 34 * labels.len() as u32;
+    let root = SVGBackend::new(path, (760, height + 50)).into_drawing_area();
     root.fill(&WHITE).map_err(io)?;
+    caption(&root, b.caption, stamp)?;
+    let (root, _) = root.split_vertically(height);
     let root = root.titled(title, ("sans-serif", 20)).map_err(io)?;
     let max = values.iter().copied().fold(0.0_f64, f64::max).max(1e-12);
     for (i, (l, v)) in labels.iter().zip(values).enumerate() {
@@ -161,10 +231,21 @@ fn bars(
     root.present().map_err(io)
 }
 
-fn ceiling_table(path: &Path, alliance: &Alliance, m: &Metrics) -> std::io::Result<()> {
-    let root =
-        SVGBackend::new(path, (760, 90 + 32 * alliance.ladder.len() as u32)).into_drawing_area();
+fn ceiling_table(
+    path: &Path,
+    alliance: &Alliance,
+    m: &Metrics,
+    stamp: &Stamp,
+) -> std::io::Result<()> {
+    let height = 90 + 32 * alliance.ladder.len() as u32;
+    let root = SVGBackend::new(path, (760, height + 50)).into_drawing_area();
     root.fill(&WHITE).map_err(io)?;
+    caption(
+        &root,
+        "Per rung and attribution level: the highest severity of a state attack the rung does not answer",
+        stamp,
+    )?;
+    let (root, _) = root.split_vertically(height);
     let root = root
         .titled(
             "Ceiling: most severe state attack left without the rung",
@@ -216,35 +297,93 @@ fn ceiling_table(path: &Path, alliance: &Alliance, m: &Metrics) -> std::io::Resu
 }
 
 /// Write every chart into `dir`; returns the files written.
-pub fn write_all(dir: &Path, alliance: &Alliance, m: &Metrics) -> std::io::Result<Vec<PathBuf>> {
+pub fn write_all(
+    dir: &Path,
+    alliance: &Alliance,
+    m: &Metrics,
+    stamp: &Stamp,
+) -> std::io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for (e, name) in EFFECTS.iter().enumerate() {
         let p = dir.join(format!("heatmap-{name}.svg"));
-        heatmap(&p, alliance, m, e)?;
+        heatmap(&p, alliance, m, e, stamp)?;
         files.push(p);
     }
     let labels: Vec<String> = m.options.iter().map(|o| o.id.clone()).collect();
-    let p = dir.join("rift-index.svg");
-    bars(
-        &p,
-        &format!("Rift index per option (overall {:.4})", m.rift_index),
-        &labels,
-        &m.options.iter().map(|o| o.rift_index).collect::<Vec<_>>(),
-        |v| format!("{v:.4}"),
-    )?;
-    files.push(p);
-    let p = dir.join("adopted-share.svg");
-    bars(
-        &p,
-        "Share of scenarios where the option is adopted",
-        &labels,
-        &m.options
-            .iter()
-            .map(|o| o.adopted_share)
-            .collect::<Vec<_>>(),
-        |v| format!("{v:.4}"),
-    )?;
-    files.push(p);
+    let per_option = |f: fn(&crate::OptionMetrics) -> f64| m.options.iter().map(f).collect();
+    let four = |v: f64| format!("{v:.4}");
+    let charts = [
+        ("rift-index.svg", Bars {
+            title: format!("Rift index per option (overall {:.4})", m.rift_index),
+            caption: "Share of scenarios where a majority supports a consensus option and at least one member blocks it",
+            labels: labels.clone(),
+            values: per_option(|o| o.rift_index),
+            fmt: four,
+        }),
+        ("veto-index.svg", Bars {
+            title: format!("Veto index per option (overall {:.4})", m.veto_index),
+            caption: "Share of scenarios where everything else is in place and only objections stop a consensus option",
+            labels: labels.clone(),
+            values: per_option(|o| o.veto_index),
+            fmt: four,
+        }),
+        ("victim-unmet.svg", Bars {
+            title: "Victims' unmet requests per option".into(),
+            caption: "Share of scenarios where an affected ally supports the option and the alliance does not adopt it",
+            labels: labels.clone(),
+            values: per_option(|o| o.victim_unmet),
+            fmt: four,
+        }),
+        ("adopted-share.svg", Bars {
+            title: "Share of scenarios where the option is adopted".into(),
+            caption: "Weighted share of all scenarios in which the alliance adopts the option",
+            labels: labels.clone(),
+            values: per_option(|o| o.adopted_share),
+            fmt: four,
+        }),
+    ];
+    for (name, b) in &charts {
+        let p = dir.join(name);
+        bars(&p, b, stamp)?;
+        files.push(p);
+    }
+    let pairs = |f: fn(&crate::OptionMetrics) -> &std::collections::BTreeMap<&'static str, f64>| {
+        let mut labels = Vec::new();
+        let mut values = Vec::new();
+        for o in &m.options {
+            for (k, v) in f(o) {
+                labels.push(format!("{} · {k}", o.id));
+                values.push(*v);
+            }
+        }
+        if labels.is_empty() {
+            labels.push("none".into());
+            values.push(0.0);
+        }
+        (labels, values)
+    };
+    let (bl, bv) = pairs(|o| &o.blocked_by);
+    let (ml, mv) = pairs(|o| &o.missing_share);
+    for (name, b) in [
+        ("blocked-by.svg", Bars {
+            title: "Why options are vetoed: blockers' reasons".into(),
+            caption: "Share of scenarios that are veto cells of the option with at least one blocker giving the reason",
+            labels: bl,
+            values: bv,
+            fmt: four,
+        }),
+        ("missing-share.svg", Bars {
+            title: "What keeps options from adoption".into(),
+            caption: "Share of scenarios whose missing list for the option has the kind (support, request, block, contributors, requires)",
+            labels: ml,
+            values: mv,
+            fmt: four,
+        }),
+    ] {
+        let p = dir.join(name);
+        bars(&p, &b, stamp)?;
+        files.push(p);
+    }
     let mut piv_labels = Vec::new();
     let mut piv_values = Vec::new();
     for o in &m.options {
@@ -262,14 +401,18 @@ pub fn write_all(dir: &Path, alliance: &Alliance, m: &Metrics) -> std::io::Resul
     let p = dir.join("pivotal.svg");
     bars(
         &p,
-        "Pivotal members: scenarios where one member alone blocks",
-        &piv_labels,
-        &piv_values,
-        |v| format!("{v:.0}"),
+        &Bars {
+            title: "Pivotal members: scenarios where one member alone blocks".into(),
+            caption: "Veto cells (everything else in place) where this member is the only blocker, counted unweighted",
+            labels: piv_labels,
+            values: piv_values,
+            fmt: |v| format!("{v:.0}"),
+        },
+        stamp,
     )?;
     files.push(p);
     let p = dir.join("ceiling.svg");
-    ceiling_table(&p, alliance, m)?;
+    ceiling_table(&p, alliance, m, stamp)?;
     files.push(p);
     Ok(files)
 }

@@ -3,10 +3,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use concord_policy::alliance::Member;
+use concord_policy::doctrine::SovereigntyThreshold;
 use concord_policy::lang::{CmpOp, Cond, NomTest};
 use concord_policy::policy::{MemberPolicy, OptionStance};
 use concord_policy::vocab::{Nominal, Ordinal};
-use concord_policy::{Alliance, Doctrine, PolicySet};
+use concord_policy::{Alliance, Doctrine, PolicySet, Reason, Request, Rule, Rung};
 use concord_rift::{naive, rift, to_json, Weights};
 use proptest::prelude::*;
 use serde_json::json;
@@ -44,16 +46,22 @@ fn hand_computed_tiny_alliance() {
     let (a, p) = tiny();
     let m = rift(&a, &p, &Weights::uniform(3));
     let j = to_json(&m);
-    assert_eq!(j["cells"], 13_824 * 3);
+    assert_eq!(j["cells"], 17_280 * 3);
     // act: AAA and BBB support (2 of 3 is a majority); CCC blocks at high, severe, emergency
     assert_eq!(j["rift_index"], 0.5);
+    assert_eq!(j["veto_index"], 0.5);
     assert_eq!(
         j["options"][0],
-        json!({"id": "talk", "rift_index": 0.0, "adopted_share": 1.0, "pivotal": {}})
+        json!({"id": "talk", "rift_index": 0.0, "veto_index": 0.0, "adopted_share": 1.0,
+               "victim_unmet": 0.0, "blocked_by": {}, "missing_share": {}, "pivotal": {}})
     );
+    // victims (every capital at 0,0: ties by code): {v} when 1 is affected, all three
+    // otherwise; a victim supports unless the only victim is CCC: (1/3 * 2/3 + 2/3) / 2
     assert_eq!(
         j["options"][1],
-        json!({"id": "act", "rift_index": 0.5, "adopted_share": 0.5, "pivotal": {"CCC": 20_736}})
+        json!({"id": "act", "rift_index": 0.5, "veto_index": 0.5, "adopted_share": 0.5,
+               "victim_unmet": 4.0 / 9.0, "blocked_by": {"policy": 0.5},
+               "missing_share": {"block": 0.5}, "pivotal": {"CCC": 25_920}})
     );
     assert_eq!(
         j["ceiling"]["talk"],
@@ -63,6 +71,7 @@ fn hand_computed_tiny_alliance() {
         j["ceiling"]["act"],
         json!({"none": "emergency", "low": "emergency", "moderate": "emergency", "high": "emergency"})
     );
+    assert_eq!(j, to_json(&naive::rift(&a, &p, &Weights::uniform(3))));
 }
 
 #[test]
@@ -79,7 +88,7 @@ fn prior_weights_multiply() {
     assert_eq!(j["rift_index"], 2.0 / 6.0);
     assert_eq!(j["options"][1]["adopted_share"], 4.0 / 6.0);
     // pivotal counts cells, unweighted (emergency cells count though they weigh 0)
-    assert_eq!(j["options"][1]["pivotal"]["CCC"], 20_736);
+    assert_eq!(j["options"][1]["pivotal"]["CCC"], 25_920);
     assert_eq!(
         to_json(&naive::rift(&a, &p, &w)),
         to_json(&rift(&a, &p, &w))
@@ -100,7 +109,7 @@ fn cond_strategy() -> impl Strategy<Value = Option<Cond>> {
         Just(Cond::True),
         Just(Cond::AffectedSelf),
         (
-            0..4usize,
+            0..Ordinal::ALL.len(),
             0..6u8,
             prop_oneof![Just(CmpOp::Ge), Just(CmpOp::Lt), Just(CmpOp::Eq)]
         )
@@ -124,67 +133,169 @@ fn cond_strategy() -> impl Strategy<Value = Option<Cond>> {
     ];
     let tree = leaf.prop_recursive(3, 8, 2, |inner| {
         prop_oneof![
-            (inner.clone(), inner.clone()).prop_map(|(a, b)| Cond::And(Box::new(a), Box::new(b))),
-            (inner.clone(), inner.clone()).prop_map(|(a, b)| Cond::Or(Box::new(a), Box::new(b))),
+            prop::collection::vec(inner.clone(), 2..4).prop_map(Cond::and),
+            prop::collection::vec(inner.clone(), 2..4).prop_map(Cond::or),
             inner.prop_map(|a| Cond::Not(Box::new(a))),
         ]
     });
     prop::option::weighted(0.8, tree)
 }
 
-/// Per member: has a policy, doctrine flags, (support, block) per rung.
-type RawPolicy = (bool, [bool; 3], Vec<(Option<Cond>, Option<Cond>)>);
+/// A block: none, one string (policy), or a few reasons.
+fn block_strategy() -> impl Strategy<Value = Vec<(Reason, Cond)>> {
+    prop::collection::vec((0..5usize, cond_strategy()), 0..3).prop_map(|v| {
+        let mut out: Vec<(Reason, Cond)> = Vec::new();
+        for (r, c) in v {
+            let r = Reason::ALL[r];
+            if let Some(c) = c {
+                if !out.iter().any(|(x, _)| *x == r) {
+                    out.push((r, c));
+                }
+            }
+        }
+        out.sort_by_key(|(r, _)| *r);
+        out
+    })
+}
+
+/// Per member: has a policy, doctrine flags, (support, block, capacity) per rung.
+type RawPolicy = (
+    bool,
+    [bool; 3],
+    Vec<(Option<Cond>, Vec<(Reason, Cond)>, bool)>,
+);
 
 fn policy_strategy(members: usize, rungs: usize) -> impl Strategy<Value = Vec<RawPolicy>> {
     prop::collection::vec(
         (
             prop::bool::weighted(0.85),
             prop::array::uniform3(prop::bool::ANY),
-            prop::collection::vec((cond_strategy(), cond_strategy()), rungs),
+            prop::collection::vec(
+                (cond_strategy(), block_strategy(), prop::bool::weighted(0.5)),
+                rungs,
+            ),
         ),
         members,
     )
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+/// A rung: rule, legal basis, requires (bits over earlier rungs), contributors, request.
+type RawRung = (u8, Option<u8>, u8, Option<u32>, bool);
 
+fn rung_strategy() -> impl Strategy<Value = RawRung> {
+    (
+        0..4u8,
+        prop::option::weighted(0.5, 0..5u8),
+        0..8u8,
+        prop::option::weighted(0.4, 1..4u32),
+        prop::bool::weighted(0.4),
+    )
+}
+
+fn build(coords: Vec<(i8, i8)>, rungs: Vec<RawRung>, raw: Vec<RawPolicy>) -> (Alliance, PolicySet) {
+    let members = coords
+        .iter()
+        .enumerate()
+        .map(|(i, (lat, lon))| Member {
+            code: ["AAA", "BBB", "CCC", "DDD", "EEE"][i].into(),
+            name: String::new(),
+            lat: f64::from(*lat),
+            lon: f64::from(*lon),
+        })
+        .collect();
+    let ladder = rungs
+        .into_iter()
+        .enumerate()
+        .map(|(r, (rule, basis, req, contributors, request))| {
+            let mut x = Rung::new(
+                &format!("r{r}"),
+                "",
+                match rule {
+                    0 => Rule::Any,
+                    1 => Rule::Coalition(2),
+                    _ => Rule::Consensus,
+                },
+            );
+            x.legal_basis = basis;
+            x.requires = (0..r).filter(|q| req & (1 << q) != 0).collect();
+            x.contributors = contributors;
+            x.request = request.then_some(Request::Victim);
+            x
+        })
+        .collect();
+    let a = Alliance {
+        name: "Random".into(),
+        members,
+        ladder,
+    };
+    let by_member = raw
+        .into_iter()
+        .enumerate()
+        .map(|(i, (has, d, stances))| {
+            has.then(|| MemberPolicy {
+                member: a.members[i].code.clone(),
+                source: None,
+                doctrine: Doctrine {
+                    sovereignty_rule: d[0],
+                    sovereignty_threshold: if d[1] {
+                        SovereigntyThreshold::AnyIntrusion
+                    } else {
+                        SovereigntyThreshold::LossOfFunctionality
+                    },
+                    nonphysical_force: d[2],
+                },
+                capacity: stances.iter().map(|s| s.2).collect(),
+                stances: stances
+                    .into_iter()
+                    .map(|(support, block, _)| OptionStance { support, block })
+                    .collect(),
+                file: String::new(),
+            })
+        })
+        .collect();
+    (
+        a,
+        PolicySet {
+            by_member,
+            origin: Default::default(),
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 8, ..ProptestConfig::default() })]
+
+    /// Every v2 feature at random (legal basis, prerequisites, contributors, request,
+    /// reasons, capacity, coordinates with ties): the fast engine gives exactly the
+    /// reference's document.
     #[test]
-    fn fast_engine_equals_reference(raw in policy_strategy(4, 3)) {
-        let text = r#"name = "Four"
-[[member]]
-code = "AAA"
-[[member]]
-code = "BBB"
-[[member]]
-code = "CCC"
-[[member]]
-code = "DDD"
-[[rung]]
-id = "one"
-rule = "any"
-[[rung]]
-id = "two"
-rule = "coalition:2"
-[[rung]]
-id = "three"
-rule = "consensus"
-"#;
-        let a = Alliance::parse("four.toml", text).unwrap();
-        let by_member = raw.into_iter().enumerate().map(|(i, (has, d, stances))| has.then(|| MemberPolicy {
-            member: a.members[i].code.clone(),
-            source: None,
-            doctrine: Doctrine {
-                sovereignty_rule: d[0],
-                sovereignty_threshold: if d[1] { concord_policy::doctrine::SovereigntyThreshold::AnyIntrusion } else { concord_policy::doctrine::SovereigntyThreshold::LossOfFunctionality },
-                nonphysical_force: d[2],
-            },
-            stances: stances.into_iter().map(|(support, block)| OptionStance { support, block }).collect(),
-            file: String::new(),
-        })).collect();
-        let p = PolicySet { by_member };
-        let w = Weights::parse_prior("p", "[weights.attribution]\nhigh = 2.5\n[weights.victim]\nCCC = 0.5\n", &a).unwrap();
+    fn fast_engine_equals_reference(
+        coords in prop::collection::vec((-3i8..3, -3i8..3), 5),
+        rungs in prop::collection::vec(rung_strategy(), 4),
+        raw in policy_strategy(5, 4),
+    ) {
+        let (a, p) = build(coords, rungs, raw);
+        let w = Weights::parse_prior("p", "[weights.attribution]\nhigh = 2.5\n[weights.victim]\nCCC = 0.5\n[weights.members_affected]\n3 = 2\n", &a).unwrap();
         prop_assert_eq!(to_json(&rift(&a, &p, &w)), to_json(&naive::rift(&a, &p, &w)));
+    }
+
+    /// Incremental trials (harmonisation) equal a full recomputation.
+    #[test]
+    fn trials_equal_full_recomputation(
+        coords in prop::collection::vec((-3i8..3, -3i8..3), 5),
+        rungs in prop::collection::vec(rung_strategy(), 4),
+        raw in policy_strategy(5, 4),
+        edit in (0..5usize, 0..4usize, cond_strategy()),
+    ) {
+        let (a, p) = build(coords, rungs, raw);
+        let w = Weights::uniform(5);
+        let (m, r, c) = edit;
+        let mut edited = p.clone();
+        if let Some(Some(x)) = edited.by_member.get_mut(m) {
+            x.stances[r].support = c;
+        }
+        let via_trial = concord_rift::harmonise::trial_metrics(&a, &p, &edited, &w, r);
+        prop_assert_eq!(to_json(&via_trial), to_json(&rift(&a, &edited, &w)));
     }
 }
 
@@ -193,7 +304,7 @@ fn builtin_positions_have_a_real_rift_with_france_pivotal() {
     let a = Alliance::nato();
     let p = PolicySet::builtin(&a);
     let m = rift(&a, &p, &Weights::uniform(32));
-    assert_eq!(m.cells, 442_368);
+    assert_eq!(m.cells, 552_960);
     assert!(m.rift_index > 0.0 && m.rift_index < 1.0, "{}", m.rift_index);
     let cm = m
         .options
@@ -206,7 +317,7 @@ fn builtin_positions_have_a_real_rift_with_france_pivotal() {
         cm.pivotal
     );
     let j = to_json(&m);
-    assert_eq!(j["ceiling"].as_object().unwrap().len(), 10);
+    assert_eq!(j["ceiling"].as_object().unwrap().len(), 11);
     for (_, per) in j["ceiling"].as_object().unwrap() {
         assert_eq!(per.as_object().unwrap().len(), 4);
     }
@@ -242,7 +353,7 @@ fn harmonisation_edits_really_lower_the_index() {
         let c = concord_policy::lang::compile(&pr.after).unwrap();
         let s = &mut edited.by_member[m].as_mut().unwrap().stances[r];
         if parts[2] == "block" {
-            s.block = Some(c)
+            s.set_block(Reason::Policy, Some(c))
         } else {
             s.support = Some(c)
         }

@@ -4,7 +4,8 @@
 
 use concord_assess::attribution::Attribution;
 use concord_assess::Assessment;
-use concord_policy::Decision;
+use concord_policy::explain::{self, Summary};
+use concord_policy::{Alliance, Decision, Origin};
 use std::fmt::Write;
 
 /// What a brief is made from.
@@ -13,55 +14,45 @@ pub struct BriefInput<'a> {
     pub assessment: &'a Assessment,
     pub attribution: Option<&'a Attribution>,
     pub decision: &'a Decision,
+    pub alliance: &'a Alliance,
+    /// The policy set the decision used.
+    pub policies: &'a Origin,
     pub fictional: bool,
 }
 
-fn recommendation(d: &Decision) -> String {
-    let adopted: Vec<&str> = d
-        .options
-        .iter()
-        .filter(|o| o.adopted)
-        .map(|o| o.option.as_str())
-        .collect();
-    let mut r = match d.options.iter().rev().find(|o| o.adopted) {
-        Some(top) => format!(
-            "Agree the options the alliance can take now, up to **{}** ({} option(s) in all: {}).",
-            top.option,
-            adopted.len(),
-            adopted.join("; ")
-        ),
-        None => "No option has the support its rule needs; continue consultations and information sharing.".to_string(),
+/// Bottom line: the package the alliance can agree now (adopted rungs only, never a rung
+/// that is not adopted) and what it would take for the next one.
+fn recommendation(sum: &Summary) -> String {
+    let mut r = if sum.package.is_empty() {
+        "The alliance cannot agree any option now; continue consultations and information sharing."
+            .to_string()
+    } else {
+        let names: Vec<&str> = sum.package.iter().map(|o| o.option.as_str()).collect();
+        format!(
+            "The package the alliance can agree now ({} option(s)): {}.",
+            names.len(),
+            names.join("; ")
+        )
     };
-    if let Some(next) = d.options.iter().find(|o| !o.adopted) {
-        let path = d.paths.iter().find(|p| p.option == next.id);
+    if let Some(next) = &sum.next {
         let _ = write!(
             r,
-            " The next step, **{}**, is not yet possible: {}",
+            " The next step, **{}**, is not agreed: {}.",
             next.option,
-            if next.block.is_empty() {
-                format!(
-                    "too little support ({} member(s) support it; rule {}).",
-                    next.support.len(),
-                    next.rule
-                )
-            } else {
-                format!("blocked by {}.", next.block.join(", "))
-            }
+            next.missing.join("; ")
         );
-        if let Some(p) = path {
-            match p.attribution {
-                Some(level) => {
-                    let _ = write!(r, " It would be adopted at attribution level **{level}**");
-                    if !p.flips.is_empty() {
-                        let _ = write!(r, " (members who would change: {})", p.flips.join(", "));
-                    }
-                    r.push_str(": attribution evidence is what would unblock it.");
-                }
-                None => r.push_str(" More attribution evidence alone would not unblock it."),
-            }
+        if let Some(p) = &next.path {
+            let _ = write!(r, " With more attribution evidence: {p}.");
         }
     }
     r
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
 }
 
 /// The brief as Markdown.
@@ -70,6 +61,9 @@ pub fn markdown(b: &BriefInput<'_>) -> String {
     let mut s = String::new();
     if b.fictional {
         s.push_str("> **FICTIONAL DEMO SCENARIO**: every actor, state, incident and claim is invented.\n\n");
+    }
+    if b.policies.illustrative {
+        s.push_str("> **ILLUSTRATIVE POSITIONS**: the member positions are the built-in illustrative set, not official national positions.\n\n");
     }
     let _ = writeln!(
         s,
@@ -147,14 +141,15 @@ pub fn markdown(b: &BriefInput<'_>) -> String {
             );
         }
     }
+    let sum = explain::summary(b.alliance, b.decision);
     let _ = writeln!(
         s,
-        "\n## Options\n\n| option | rule | outcome | support | blocked by |\n|---|---|---|---|---|"
+        "\n## Options\n\n| option | rule | outcome | support | blocked by | what is missing |\n|---|---|---|---|---|---|"
     );
-    for o in &b.decision.options {
+    for (o, x) in b.decision.options.iter().zip(&sum.options) {
         let _ = writeln!(
             s,
-            "| {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} |",
             o.option,
             o.rule,
             if o.adopted { "adopted" } else { "not adopted" },
@@ -162,39 +157,46 @@ pub fn markdown(b: &BriefInput<'_>) -> String {
             if o.block.is_empty() {
                 "-".to_string()
             } else {
-                o.block.join(", ")
+                explain::blockers_text(o)
+            },
+            if x.missing.is_empty() {
+                "-".to_string()
+            } else {
+                x.missing.join("; ")
             }
         );
+    }
+    if !sum.blocked_by_reason.is_empty() {
+        let _ = writeln!(s, "\n## Why options are blocked\n");
+        for g in &sum.blocked_by_reason {
+            let per: Vec<String> = g
+                .options
+                .iter()
+                .map(|(id, ms)| format!("{id} ({})", ms.join(", ")))
+                .collect();
+            let _ = writeln!(s, "- {}: {}.", capitalise(g.phrase), per.join("; "));
+        }
     }
     let _ = writeln!(s, "\n## Path to consensus\n");
     if b.decision.paths.is_empty() {
         let _ = writeln!(s, "Every option is adopted.");
     }
-    for p in &b.decision.paths {
-        let name = b
-            .decision
-            .options
-            .iter()
-            .find(|o| o.id == p.option)
-            .map_or(p.option.as_str(), |o| o.option.as_str());
-        match p.attribution {
-            Some(l) => {
-                let _ = writeln!(
-                    s,
-                    "- {name}: adopted at attribution {l}{}.",
-                    if p.flips.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" ({} would change)", p.flips.join(", "))
-                    }
-                );
-            }
-            None => {
-                let _ = writeln!(s, "- {name}: not reachable by more attribution alone.");
-            }
+    for x in sum.options.iter().filter(|o| !o.adopted) {
+        if let Some(p) = &x.path {
+            let _ = writeln!(s, "- {}: {p}.", x.option);
         }
     }
-    let _ = writeln!(s, "\n## Recommendation\n\n{}", recommendation(b.decision));
+    let _ = writeln!(s, "\n## Recommendation\n\n{}", recommendation(&sum));
+    let _ = writeln!(
+        s,
+        "\n---\n\nPositions: {}.{}",
+        b.policies.name,
+        if b.policies.illustrative {
+            " ILLUSTRATIVE POSITIONS: derived from public national statements, not official positions of any member."
+        } else {
+            ""
+        }
+    );
     s
 }
 

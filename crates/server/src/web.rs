@@ -231,7 +231,9 @@ async fn campaign(
             .collect(),
         None => Vec::new(),
     };
-    let ctx = json!({"a": a, "attr": attr, "d": d, "highest": highest, "rung": rung, "tiles": tiles, "replay": replay});
+    let sum = concord_policy::explain::summary(&st.alliance, &d);
+    let policies = st.policy_set();
+    let ctx = json!({"a": a, "attr": attr, "d": d, "sum": sum, "policies": policies.origin, "highest": highest, "rung": rung, "tiles": tiles, "replay": replay});
     Ok(render("campaign.html", merge(base(&st, Some(&v)), ctx))?.into_response())
 }
 
@@ -253,6 +255,8 @@ async fn brief_page(
             assessment: &a,
             attribution: attr.as_ref(),
             decision: &d,
+            alliance: &state.alliance,
+            policies: &policies.origin,
             fictional: demo,
         }))
     })
@@ -276,7 +280,12 @@ async fn rift(State(st): State<Shared>, h: HeaderMap) -> Result<Response, AppErr
         let weights = concord_rift::Weights::uniform(st2.alliance.members.len());
         let metrics = concord_rift::rift(&st2.alliance, &policies, &weights);
         let dir = tempfile::tempdir().map_err(AppError::internal)?;
-        let files = concord_rift::svg::write_all(dir.path(), &st2.alliance, &metrics)
+        let stamp = concord_rift::svg::Stamp {
+            policy_set: policies.origin.name.clone(),
+            illustrative: policies.origin.illustrative,
+            date: concord_stix::timestamp::now().chars().take(10).collect(),
+        };
+        let files = concord_rift::svg::write_all(dir.path(), &st2.alliance, &metrics, &stamp)
             .map_err(AppError::internal)?;
         let charts: Vec<Value> = files
             .iter()

@@ -29,7 +29,15 @@ pub const SECTORS: &[&str] = &[
     "industry",
     "other",
 ];
-pub const EFFECTS: &[&str] = &["espionage", "disruption", "destruction", "casualties"];
+/// Effects, ascending (DESIGN 3 v2: `data_destruction` = data or systems wiped or encrypted
+/// beyond recovery with no physical damage, between disruption and destruction).
+pub const EFFECTS: &[&str] = &[
+    "espionage",
+    "disruption",
+    "data_destruction",
+    "destruction",
+    "casualties",
+];
 pub const FUNCTIONAL_IMPACT: &[&str] = &["none", "degraded", "partial_loss", "complete_loss"];
 pub const INFORMATION_IMPACT: &[&str] = &[
     "none",

@@ -69,6 +69,8 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
         assessment: &a,
         attribution: attr.as_ref(),
         decision: &d,
+        alliance: &alliance,
+        policies: &policies.origin,
         fictional: args.demo,
     };
     let text = match args.format.as_str() {

@@ -124,23 +124,20 @@ fn decide_and_print(
         out.flush()?;
         return Ok(exit::OK);
     }
-    let v = &d.vector;
-    let list = |k: &str| {
-        v[k].as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|x| x.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
-            .unwrap_or_default()
-    };
-    writeln!(
-        out,
-        "{}: severity {}, attribution {}, effects {}, actor {}, sectors [{}], victims [{}], members affected {}\n",
-        alliance.name, v["severity"].as_str().unwrap_or(""), v["attribution"].as_str().unwrap_or(""), v["effects"].as_str().unwrap_or(""),
-        v["actor"].as_str().unwrap_or(""), list("sectors"), list("victims"), v["members_affected"]
-    )?;
+    writeln!(out, "{}: {}\n", alliance.name, d.vector.summary())?;
+    print_table(&mut out, alliance, &d)?;
+    out.flush()?;
+    Ok(exit::OK)
+}
+
+/// The human form of a decision: the ladder, the package, what is missing and why, the
+/// path to consensus and the legal classes.
+pub fn print_table(
+    out: &mut impl Write,
+    alliance: &concord_policy::Alliance,
+    d: &concord_policy::Decision,
+) -> anyhow::Result<()> {
+    use concord_policy::explain;
     writeln!(
         out,
         "{:>2}  {:<66} {:<12} {:<7} {:>7} {:>5} {:>7}",
@@ -151,62 +148,50 @@ fn decide_and_print(
             out,
             "{:>2}  {:<66} {:<12} {:<7} {:>7} {:>5} {:>7}",
             i + 1,
-            format!("{} ({})", o.option, o.id),
-            o.rule,
+            format!("{} ({})", truncate(&o.option, 60), o.id),
+            o.rule.to_string(),
             if o.adopted { "yes" } else { "no" },
             o.support.len(),
             o.block.len(),
             o.abstain.len()
         )?;
     }
-    match &d.highest_adopted {
-        Some(h) => writeln!(
-            out,
-            "\nhighest adopted: {h} ({})",
-            alliance
-                .ladder
-                .iter()
-                .find(|r| &r.id == h)
-                .map_or("", |r| r.option.as_str())
-        )?,
-        None => writeln!(out, "\nhighest adopted: none")?,
+    let package: Vec<&str> = explain::package(d).iter().map(|o| o.id.as_str()).collect();
+    if package.is_empty() {
+        writeln!(out, "\nthe alliance can agree now: nothing")?;
+    } else {
+        writeln!(out, "\nthe alliance can agree now: {}", package.join(", "))?;
     }
-    writeln!(out, "\nblocked and who blocks:")?;
+    if let Some(next) = explain::next_step(d) {
+        writeln!(
+            out,
+            "next step: {} ({}): {}",
+            next.id,
+            next.option,
+            explain::missing_phrases(alliance, next).join("; ")
+        )?;
+    }
+    writeln!(out, "\nnot adopted, and what is missing:")?;
     for o in d.options.iter().filter(|o| !o.adopted) {
-        if o.block.is_empty() {
+        writeln!(
+            out,
+            "  {:<16} {}",
+            o.id,
+            explain::missing_phrases(alliance, o).join("; ")
+        )?;
+        for (reason, members) in explain::blockers_by_reason(o) {
             writeln!(
                 out,
-                "  {:<16} not enough support ({} of {} needed)",
-                o.id,
-                o.support.len(),
-                match o.rule.as_str() {
-                    r if r.starts_with("coalition:") => r[10..].to_string(),
-                    _ => "1".into(),
-                }
+                "  {:<16}   {}: {}",
+                "",
+                reason.phrase(),
+                members.join(", ")
             )?;
-        } else {
-            writeln!(out, "  {:<16} blocked by {}", o.id, o.block.join(", "))?;
-            for m in &o.block {
-                if let Some(w) = o.why.get(m) {
-                    writeln!(out, "  {:<16}   {m}: {w}", "")?;
-                }
-            }
         }
-    }
-    writeln!(out, "\npath to consensus (raising attribution only):")?;
-    for p in &d.paths {
-        match p.attribution {
-            Some(a) => writeln!(
-                out,
-                "  {:<16} at attribution {a}: {} change stance",
-                p.option,
-                if p.flips.is_empty() {
-                    "nobody needs to".into()
-                } else {
-                    p.flips.join(", ")
-                }
-            )?,
-            None => writeln!(out, "  {:<16} no attribution level suffices", p.option)?,
+        for m in &o.block {
+            if let Some(w) = o.why.get(m) {
+                writeln!(out, "  {:<16}     {m}: {w}", "")?;
+            }
         }
     }
     writeln!(
@@ -218,6 +203,15 @@ fn decide_and_print(
             .collect::<Vec<_>>()
             .join(", ")
     )?;
-    out.flush()?;
-    Ok(exit::OK)
+    Ok(())
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n - 1).collect();
+        t.push('…');
+        t
+    }
 }

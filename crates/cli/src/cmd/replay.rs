@@ -58,8 +58,8 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
                 out,
                 "{}  attribution {:<8} severity {:<9} highest adopted: {}",
                 s.at,
-                s.vector["attribution"].as_str().unwrap_or(""),
-                s.vector["severity"].as_str().unwrap_or(""),
+                s.vector.attribution_word(),
+                s.vector.severity_word(),
                 s.highest_adopted.as_deref().unwrap_or("none")
             )?;
             for w in &s.what {
@@ -76,7 +76,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
                     if r.held_back_by.is_empty() {
                         String::new()
                     } else {
-                        format!("; held back until then by {}", r.held_back_by.join(", "))
+                        format!("; held back until then by {}", held_back(r))
                     }
                 )?,
                 None => writeln!(
@@ -85,11 +85,17 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
                     r.option,
                     if r.held_back_by.is_empty() {
                         format!(
-                            "nobody blocks at the end, but {} member(s) support it and the rule is {}",
-                            r.support, r.rule
+                            "missing at the end: {} ({} supporter(s), rule {})",
+                            r.missing.join(", "),
+                            r.support,
+                            r.rule
                         )
                     } else {
-                        format!("blocked at the end by {}", r.held_back_by.join(", "))
+                        format!(
+                            "blocked at the end by {}; missing: {}",
+                            held_back(r),
+                            r.missing.join(", ")
+                        )
                     }
                 )?,
             }
@@ -97,4 +103,16 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     }
     out.flush()?;
     Ok(exit::OK)
+}
+
+/// "FRA (risk), DEU (threshold)".
+fn held_back(r: &concord_rift::replay::RungHistory) -> String {
+    r.held_back_by
+        .iter()
+        .map(|m| match r.reasons.get(m) {
+            Some(rs) if !rs.is_empty() => format!("{m} ({})", rs.words().join(", ")),
+            _ => m.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }

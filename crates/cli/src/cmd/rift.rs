@@ -57,7 +57,12 @@ pub fn run(_ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     tracing::info!("{} cells in {:?}", m.cells, started.elapsed());
     if let Some(dir) = &args.svg {
         std::fs::create_dir_all(dir)?;
-        let files = concord_rift::svg::write_all(dir, &alliance, &m)?;
+        let stamp = concord_rift::svg::Stamp {
+            policy_set: policies.origin.name.clone(),
+            illustrative: policies.origin.illustrative,
+            date: concord_stix::timestamp::now().chars().take(10).collect(),
+        };
+        let files = concord_rift::svg::write_all(dir, &alliance, &m, &stamp)?;
         for f in files {
             eprintln!("wrote {}", f.display());
         }

@@ -72,13 +72,14 @@ fn mismatch(span: std::ops::Range<usize>, message: String, errors: &mut Vec<Cond
 
 fn go(s: &Syn, errors: &mut Vec<CondError>) -> Option<Cond> {
     Some(match s {
-        Syn::Or(a, b) => {
-            let (a, b) = (go(a, errors), go(b, errors));
-            Cond::Or(Box::new(a?), Box::new(b?))
+        Syn::Or(xs) => {
+            // every operand is checked, so every error is reported
+            let parts: Vec<Option<Cond>> = xs.iter().map(|x| go(x, errors)).collect();
+            Cond::or(parts.into_iter().collect::<Option<Vec<Cond>>>()?)
         }
-        Syn::And(a, b) => {
-            let (a, b) = (go(a, errors), go(b, errors));
-            Cond::And(Box::new(a?), Box::new(b?))
+        Syn::And(xs) => {
+            let parts: Vec<Option<Cond>> = xs.iter().map(|x| go(x, errors)).collect();
+            Cond::and(parts.into_iter().collect::<Option<Vec<Cond>>>()?)
         }
         Syn::Not(a) => Cond::Not(Box::new(go(a, errors)?)),
         Syn::Word(w) => match dimension(w, errors)? {

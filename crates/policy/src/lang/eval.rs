@@ -55,8 +55,8 @@ impl Cond {
                 NomTest::In(vs) => vs.iter().any(|v| f.sectors & (1 << v) != 0),
             },
             Cond::Not(a) => !a.eval(f),
-            Cond::And(a, b) => a.eval(f) && b.eval(f),
-            Cond::Or(a, b) => a.eval(f) || b.eval(f),
+            Cond::And(xs) => xs.iter().all(|x| x.eval(f)),
+            Cond::Or(xs) => xs.iter().any(|x| x.eval(f)),
         }
     }
 }
@@ -81,13 +81,19 @@ pub fn naive_eval(s: &Syn, f: &Facts) -> Option<bool> {
         .collect();
     let actor_word = ACTOR.get(usize::from(f.actor)).copied()?;
     Some(match s {
-        Syn::Or(a, b) => {
-            let (x, y) = (naive_eval(a, f)?, naive_eval(b, f)?);
-            x || y
+        Syn::Or(xs) => {
+            let mut any = false;
+            for x in xs {
+                any |= naive_eval(x, f)?;
+            }
+            any
         }
-        Syn::And(a, b) => {
-            let (x, y) = (naive_eval(a, f)?, naive_eval(b, f)?);
-            x && y
+        Syn::And(xs) => {
+            let mut all = true;
+            for x in xs {
+                all &= naive_eval(x, f)?;
+            }
+            all
         }
         Syn::Not(a) => !naive_eval(a, f)?,
         Syn::Word(w) => match w.text.as_str() {

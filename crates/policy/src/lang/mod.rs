@@ -9,7 +9,7 @@ mod print;
 
 pub use check::check;
 pub use eval::{naive_eval, Facts};
-pub use parse::{parse, MAX_NESTING};
+pub use parse::{parse, MAX_CONDITION_BYTES, MAX_NESTING};
 
 use crate::vocab::{Nominal, Ordinal};
 use std::ops::Range;
@@ -62,11 +62,13 @@ pub enum Rhs {
     Int(u64, Range<usize>),
 }
 
-/// The syntax tree: words are not yet resolved to dimensions and levels.
+/// The syntax tree: words are not yet resolved to dimensions and levels. `and` and `or`
+/// chains are n-ary (two or more operands), so a long chain is a flat list, never a deep
+/// tree: only parentheses and `not` nest, and [`MAX_NESTING`] bounds them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Syn {
-    Or(Box<Syn>, Box<Syn>),
-    And(Box<Syn>, Box<Syn>),
+    Or(Vec<Syn>),
+    And(Vec<Syn>),
     Not(Box<Syn>),
     /// `true`, `false`, `affected_self` (or a word used wrongly).
     Word(Word),
@@ -89,7 +91,9 @@ pub enum NomTest {
     In(Vec<u8>),
 }
 
-/// A checked condition: dimensions and levels resolved to indices.
+/// A checked condition: dimensions and levels resolved to indices. `And` and `Or` hold two
+/// or more operands, none of them of the same kind (chains are flat): build them with
+/// [`Cond::and`] and [`Cond::or`], which keep that form.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Cond {
     True,
@@ -99,8 +103,8 @@ pub enum Cond {
     MembersAffected { op: CmpOp, n: u64 },
     Nom { dim: Nominal, test: NomTest },
     Not(Box<Cond>),
-    And(Box<Cond>, Box<Cond>),
-    Or(Box<Cond>, Box<Cond>),
+    And(Vec<Cond>),
+    Or(Vec<Cond>),
 }
 
 /// One problem in a condition, located by a byte span of the condition string.
@@ -133,6 +137,40 @@ pub fn compile(src: &str) -> Result<Cond, Vec<CondError>> {
 }
 
 impl Cond {
+    /// The conjunction of `parts`, flattened (an operand that is itself an `And` gives its
+    /// operands); a single operand is returned as is, none gives `true`.
+    pub fn and(parts: impl IntoIterator<Item = Cond>) -> Cond {
+        Self::chain(parts, true)
+    }
+
+    /// The disjunction of `parts`, flattened; a single operand is returned as is, none
+    /// gives `false`.
+    pub fn or(parts: impl IntoIterator<Item = Cond>) -> Cond {
+        Self::chain(parts, false)
+    }
+
+    fn chain(parts: impl IntoIterator<Item = Cond>, and: bool) -> Cond {
+        let mut out = Vec::new();
+        for p in parts {
+            match (p, and) {
+                (Cond::And(xs), true) | (Cond::Or(xs), false) => out.extend(xs),
+                (p, _) => out.push(p),
+            }
+        }
+        match out.len() {
+            0 => {
+                if and {
+                    Cond::True
+                } else {
+                    Cond::False
+                }
+            }
+            1 => out.pop().unwrap_or(Cond::True),
+            _ if and => Cond::And(out),
+            _ => Cond::Or(out),
+        }
+    }
+
     /// The canonical text of the condition; `compile(&c.to_text()) == Ok(c)`.
     pub fn to_text(&self) -> String {
         print::print(self)

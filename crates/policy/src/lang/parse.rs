@@ -1,5 +1,7 @@
-//! The grammar of DESIGN 5 with winnow. Characters outside tokens and nesting beyond
-//! [`MAX_NESTING`] are rejected before parsing, so no input can exhaust the stack.
+//! The grammar of DESIGN 5 with winnow. Conditions longer than [`MAX_CONDITION_BYTES`],
+//! characters outside tokens and nesting beyond [`MAX_NESTING`] are rejected before
+//! parsing; `and`/`or` chains become flat lists. So no input can exhaust the stack, here or
+//! in any later walk of the tree (check, print, evaluate, drop).
 
 use super::{CmpOp, CondError, Rhs, Syn, Word};
 use winnow::combinator::{alt, cut_err, delimited, opt, preceded, repeat, separated};
@@ -10,6 +12,10 @@ use winnow::token::{literal, take_while};
 
 /// Deepest nesting of parentheses and `not` accepted (DESIGN 5 requires at least 64).
 pub const MAX_NESTING: usize = 128;
+
+/// Longest condition accepted, in bytes (the size budget: real conditions are a few hundred
+/// bytes; a chain of thousands of terms is an error, not work).
+pub const MAX_CONDITION_BYTES: usize = 16 * 1024;
 
 type In<'a> = LocatingSlice<&'a str>;
 
@@ -121,18 +127,26 @@ fn and_expr(i: &mut In<'_>) -> ModalResult<Syn> {
     let first = unary(i)?;
     let rest: Vec<Syn> =
         repeat(0.., preceded((ws, kw("and"), ws), cut_err(unary))).parse_next(i)?;
-    Ok(rest
-        .into_iter()
-        .fold(first, |a, b| Syn::And(Box::new(a), Box::new(b))))
+    Ok(chain(first, rest, Syn::And))
+}
+
+/// One operand alone, or the n-ary node of all of them.
+fn chain(first: Syn, rest: Vec<Syn>, node: fn(Vec<Syn>) -> Syn) -> Syn {
+    if rest.is_empty() {
+        first
+    } else {
+        let mut all = Vec::with_capacity(rest.len() + 1);
+        all.push(first);
+        all.extend(rest);
+        node(all)
+    }
 }
 
 fn or_expr(i: &mut In<'_>) -> ModalResult<Syn> {
     let first = and_expr(i)?;
     let rest: Vec<Syn> =
         repeat(0.., preceded((ws, kw("or"), ws), cut_err(and_expr))).parse_next(i)?;
-    Ok(rest
-        .into_iter()
-        .fold(first, |a, b| Syn::Or(Box::new(a), Box::new(b))))
+    Ok(chain(first, rest, Syn::Or))
 }
 
 fn err(at: usize, len: usize, message: String) -> CondError {
@@ -148,6 +162,16 @@ fn err(at: usize, len: usize, message: String) -> CondError {
 fn precheck(src: &str) -> Result<(), CondError> {
     if src.chars().all(is_ws) {
         return Err(err(0, src.len(), "empty condition".into()));
+    }
+    if src.len() > MAX_CONDITION_BYTES {
+        return Err(err(
+            0,
+            0,
+            format!(
+                "condition too long: {} bytes (at most {MAX_CONDITION_BYTES})",
+                src.len()
+            ),
+        ));
     }
     let mut depth = 0usize;
     let mut nots = 0usize;

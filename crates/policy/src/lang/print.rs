@@ -42,15 +42,21 @@ fn write(c: &Cond, out: &mut String) {
             out.push_str("not ");
             paren(a, atomic(a), out);
         }
-        Cond::And(a, b) => {
-            paren(a, !matches!(**a, Cond::Or(..)), out);
-            out.push_str(" and ");
-            paren(b, atomic(b), out);
+        Cond::And(xs) => {
+            for (i, x) in xs.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(" and ");
+                }
+                paren(x, atomic(x), out);
+            }
         }
-        Cond::Or(a, b) => {
-            write(a, out);
-            out.push_str(" or ");
-            paren(b, !matches!(**b, Cond::Or(..)), out);
+        Cond::Or(xs) => {
+            for (i, x) in xs.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(" or ");
+                }
+                paren(x, !matches!(x, Cond::Or(..)), out);
+            }
         }
     }
 }
