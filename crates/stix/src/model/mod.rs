@@ -187,6 +187,14 @@ pub const COMMON_SCO: &[Prop] = &[
 
 const SOFTWARE: &[&str] = &["software"];
 
+/// Whether the specification defines property `prop` for the SCO type `ty`.
+pub fn sco_property_defined(ty: &str, prop: &str) -> bool {
+    COMMON_SCO
+        .iter()
+        .chain(specific_props(ty).unwrap_or(&[]))
+        .any(|p| p.name == prop)
+}
+
 /// The type-specific properties of each STIX 2.1 type.
 pub fn specific_props(ty: &str) -> Option<&'static [Prop]> {
     let props: &'static [Prop] = match ty {

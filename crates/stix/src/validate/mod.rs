@@ -169,6 +169,18 @@ impl Options {
         }
     }
 
+    /// Whether `disabled` names this check or group (by name or by code).
+    pub fn disabled_has(&self, name: &str) -> bool {
+        let code = SHOULD_CHECKS
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|(c, _)| *c)
+            .or_else(|| GROUPS.iter().find(|(_, n)| *n == name).map(|(c, _)| *c));
+        self.disabled
+            .iter()
+            .any(|x| x == name || code.is_some_and(|c| x == c))
+    }
+
     /// The codes of the SHOULD checks these options run.
     pub fn running(&self) -> Vec<&'static str> {
         SHOULD_CHECKS
@@ -229,6 +241,22 @@ impl Sink {
         message: impl std::fmt::Display,
     ) {
         self.must.push(Finding {
+            code: code.into(),
+            id: id.map(str::to_owned),
+            path: path.to_string(),
+            message: message.to_string(),
+        });
+    }
+    /// A finding of the reference's SHOULD level that no check name switches off
+    /// (`--strict-types`, `--strict-properties`): a warning, an error under `strict`.
+    pub fn soft(
+        &mut self,
+        code: &str,
+        id: Option<&str>,
+        path: impl std::fmt::Display,
+        message: impl std::fmt::Display,
+    ) {
+        self.should.push(Finding {
             code: code.into(),
             id: id.map(str::to_owned),
             path: path.to_string(),

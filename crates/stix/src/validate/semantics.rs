@@ -326,48 +326,100 @@ pub(super) fn relationship_should(
     }
 }
 
+/// `^\-?[a-z0-9]+(-[a-z0-9]+)*\-?$` with 3 to 250 characters (the reference's check of
+/// object types named in a pattern).
+fn pattern_type_name_ok(t: &str) -> bool {
+    let body = t.strip_prefix('-').unwrap_or(t);
+    let body = body.strip_suffix('-').unwrap_or(body);
+    (3..=250).contains(&t.len())
+        && !body.is_empty()
+        && body
+            .split('-')
+            .all(|w| !w.is_empty() && w.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+}
+
+/// `^[a-z0-9_]{3,250}$`
+fn pattern_property_name_ok(p: &str) -> bool {
+    (3..=250).contains(&p.len())
+        && p.bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_')
+}
+
 pub(super) fn indicator_pattern(o: &Obj<'_>, pat: &str, sink: &mut Sink) {
     let p = format!("{}.pattern", o.path);
-    match pattern::parse(pat) {
-        Err(e) => sink.must(
-            "pattern",
-            o.id,
-            &p,
-            format_args!("Pattern failed to validate: {e}"),
-        ),
-        Ok(parsed) => {
-            for op in parsed.paths() {
-                let t = op.object_type.as_str();
-                let known = model::SCO_TYPES.contains(&t);
-                if !known {
-                    if o.opts.strict_types {
-                        sink.must("pattern", o.id, &p, format_args!("Pattern failed to validate: '{t}' is not a valid stix observable type."));
-                    }
-                    if !valid_type_name(t.trim_start_matches('-')) {
-                        sink.must("pattern", o.id, &p, format_args!("Pattern failed to validate: '{t}' is not a valid observable type name."));
-                    }
-                }
-                let prop = op.property.as_str();
-                if known {
-                    let defined = model::COMMON_SCO
-                        .iter()
-                        .chain(model::specific_props(t).unwrap_or(&[]))
-                        .any(|pr| pr.name == prop);
-                    if !defined && o.opts.strict_properties {
-                        sink.must("pattern", o.id, &p, format_args!("Pattern failed to validate: '{prop}' is not a valid property for '{t}' objects."));
-                    }
-                }
-                if !(prop.len() >= 3
-                    && prop.len() <= 250
-                    && prop
-                        .bytes()
-                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_'))
-                {
-                    sink.must("pattern", o.id, &p, format_args!("Pattern failed to validate: '{prop}' is not a valid observable property name."));
-                }
+    let parsed = match pattern::validate(pat) {
+        Ok(parsed) => parsed,
+        Err(errs) => {
+            for e in errs {
+                let code = if e.kind == pattern::ErrorKind::Limit {
+                    "pattern-limit"
+                } else {
+                    "pattern"
+                };
+                sink.must(code, o.id, &p, format_args!("Pattern failed to validate: {e}"));
+            }
+            return;
+        }
+    };
+    // As the reference's pattern inspector: comparisons (not EXISTS tests), grouped by
+    // object type in order of first appearance.
+    let mut by_type: Vec<(&str, Vec<&str>)> = Vec::new();
+    for l in parsed.leaves() {
+        if let pattern::Comparison::Test { path, .. } = l {
+            let t = path.object_type.as_str();
+            match by_type.iter_mut().find(|(x, _)| *x == t) {
+                Some((_, props)) => props.push(path.property.as_str()),
+                None => by_type.push((t, vec![path.property.as_str()])),
             }
         }
     }
+    let opts = o.opts;
+    // The reference checks custom prefixes in patterns (as MUST errors) only when the
+    // extensions check is disabled and the prefix checks are not.
+    let prefixes = opts.disabled_has("extensions-use")
+        && !opts.disabled_has("all")
+        && !opts.disabled_has("format-checks");
+    let strict_prefix = prefixes && !opts.disabled_has("custom-prefix");
+    let lax_prefix = prefixes && !opts.disabled_has("custom-prefix-lax");
+    for (t, props) in &by_type {
+        let known = model::SCO_TYPES.contains(t);
+        if !known {
+            if !pattern_type_name_ok(t) {
+                sink.must("pattern", o.id, &p, format_args!("Pattern failed to validate: '{t}' is not a valid observable type name"));
+            } else if strict_prefix && !custom_prefix_strict(t, "x-", '-') {
+                sink.must("pattern", o.id, &p, format_args!("Pattern failed to validate: Custom Observable Object type '{t}' should start with 'x-' followed by a source unique identifier (like a domain name with dots replaced by hyphens), a hyphen and then the name"));
+            } else if lax_prefix && !(t.starts_with("x-") && t.len() > 2) {
+                sink.must("pattern", o.id, &p, format_args!("Pattern failed to validate: Custom Observable Object type '{t}' should start with 'x-'"));
+            }
+            if opts.strict_types {
+                sink.soft("custom-type", o.id, &p, format_args!("Pattern failed to validate: '{t}' is not a valid stix observable type"));
+            }
+        }
+        for prop in props {
+            let defined = known && model::sco_property_defined(t, prop);
+            if defined {
+                continue;
+            }
+            if !pattern_property_name_ok(prop) {
+                sink.must("pattern", o.id, &p, format_args!("Pattern failed to validate: '{prop}' is not a valid observable property name"));
+            } else if !known {
+                continue;
+            } else if strict_prefix && !custom_prefix_strict(prop, "x_", '_') {
+                sink.must("pattern", o.id, &p, format_args!("Pattern failed to validate: Cyber Observable Object custom property '{prop}' should start with 'x_' followed by a source unique identifier (like a domain name with dots replaced by underscores), an underscore and then the name"));
+            } else if lax_prefix && !(prop.starts_with("x_") && prop.len() > 2) {
+                sink.must("pattern", o.id, &p, format_args!("Pattern failed to validate: Cyber Observable Object custom property '{prop}' should start with 'x_'"));
+            }
+            if known && opts.strict_properties {
+                sink.soft("custom-property", o.id, &p, format_args!("Pattern failed to validate: '{prop}' is not a valid property for '{t}' objects"));
+            }
+        }
+    }
+}
+
+/// `^x-.+-.+$` (`prefix` "x-", `sep` '-') or `^x_.+_.+$` (`prefix` "x_", `sep` '_').
+pub(super) fn custom_prefix_strict(k: &str, prefix: &str, sep: char) -> bool {
+    k.strip_prefix(prefix)
+        .is_some_and(|r| r.char_indices().any(|(i, c)| c == sep && i > 0 && i + 1 < r.len()))
 }
 
 pub(super) fn marking_definition(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Sink) {
