@@ -758,5 +758,6 @@ pub fn embedded_props(kind: &str) -> Option<&'static [&'static str]> {
     })
 }
 
+pub mod lists;
 mod vocab;
 pub use vocab::*;

@@ -4,6 +4,7 @@
 use super::checks::*;
 use super::extensions::sco_custom_prop_should;
 use super::objects::*;
+use super::formats;
 use super::Sink;
 use crate::model::{self, Category};
 use crate::pattern;
@@ -178,7 +179,7 @@ pub(super) fn semantics(o: &Obj<'_>, obj: &Map<String, Value>, cat: Category, si
                 );
             }
             if let Some(c) = obj.get("country").and_then(Value::as_str) {
-                if !(c.len() == 2 && c.bytes().all(|b| b.is_ascii_alphabetic())) {
+                if !model::lists::COUNTRY_CODES.contains(&c.to_uppercase().as_str()) {
                     sink.should("277", id, at("country"), format_args!("Location `country` should be a valid ISO 3166-1 ALPHA-2 Code, not '{c}'."));
                 }
             }
@@ -203,7 +204,9 @@ pub(super) fn semantics(o: &Obj<'_>, obj: &Map<String, Value>, cat: Category, si
                 );
             }
             if let Some(p) = obj.get("product").and_then(Value::as_str) {
-                if !vocab_format(p) {
+                if !(!p.is_empty()
+                    && p.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-'))
+                {
                     sink.should("143", id, at("product"), format_args!("The 'product' property '{p}' should be all lowercase with words separated by dash."));
                 }
             }
@@ -279,6 +282,7 @@ pub(super) fn semantics(o: &Obj<'_>, obj: &Map<String, Value>, cat: Category, si
     }
     if cat == Category::Sco {
         sco_semantics(o, obj, sink);
+        super::observables::sco_rules(o, obj, sink);
     }
 }
 
@@ -425,6 +429,9 @@ pub(super) fn custom_prefix_strict(k: &str, prefix: &str, sep: char) -> bool {
 pub(super) fn marking_definition(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Sink) {
     let id = o.id.unwrap_or("");
     let dt = obj.get("definition_type").and_then(Value::as_str);
+    if let Some(d) = dt.filter(|d| !py_lower_word(d)) {
+        sink.should("111", o.id, format_args!("{}.definition_type", o.path), format_args!("Open vocabulary value '{d}' should be all lowercase and use hyphens instead of spaces or underscores as word separators."));
+    }
     let tlp1 = model::TLP1.iter().find(|(t, _)| *t == id);
     if let (Some((_, word)), Some("tlp")) = (tlp1, dt) {
         let want_name = format!("TLP:{}", word.to_uppercase());
@@ -531,6 +538,14 @@ pub(super) fn sco_semantics(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Si
                     "'artifact' object must contain either 'payload_bin' or 'url' but not both",
                 );
             }
+            if obj.contains_key("decryption_key") && !obj.contains_key("encryption_algorithm") {
+                sink.must(
+                    "required",
+                    id,
+                    path,
+                    "'decryption_key' requires 'encryption_algorithm'",
+                );
+            }
             if obj.contains_key("url") && !obj.contains_key("hashes") {
                 sink.must(
                     "required",
@@ -539,8 +554,8 @@ pub(super) fn sco_semantics(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Si
                     "'hashes' is required when 'url' is present",
                 );
             }
-            if let Some(m) = s("mime_type") {
-                mime_should(o, m, "mime_type", sink);
+            if let Some(m) = s("mime_type").filter(|m| !formats::mime_type(m)) {
+                sink.must("value-format", id, at("mime_type"), format_args!("The 'mime_type' property of object '{}' ('{m}') must be an IANA registered MIME Type of the form 'type/subtype'.", id.unwrap_or("?")));
             }
         }
         "file" => {
@@ -551,6 +566,7 @@ pub(super) fn sco_semantics(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Si
                 mime_should(o, m, "mime_type", sink);
             }
             if let Some(e) = s("name_enc") {
+                encoding_format(o, e, "name_enc", sink);
                 if !is_charset(e) {
                     sink.must("charset", id, at("name_enc"), format_args!("The 'name_enc' property of object '{}' ('{e}') must be an IANA registered character set.", id.unwrap_or("?")));
                 }
@@ -558,13 +574,14 @@ pub(super) fn sco_semantics(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Si
         }
         "directory" => {
             if let Some(e) = s("path_enc") {
+                encoding_format(o, e, "path_enc", sink);
                 if !is_charset(e) {
                     sink.must("charset", id, at("path_enc"), format_args!("The 'path_enc' property of object '{}' ('{e}') must be an IANA registered character set.", id.unwrap_or("?")));
                 }
             }
         }
         "ipv4-addr" => {
-            if let Some(v) = s("value").filter(|v| !is_ipv4(v)) {
+            if let Some(v) = s("value").filter(|v| !formats::ipv4(v)) {
                 sink.must(
                     "value-format",
                     id,
@@ -574,7 +591,7 @@ pub(super) fn sco_semantics(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Si
             }
         }
         "ipv6-addr" => {
-            if let Some(v) = s("value").filter(|v| !is_ipv6(v)) {
+            if let Some(v) = s("value").filter(|v| !formats::ipv6(v)) {
                 sink.must(
                     "value-format",
                     id,
@@ -584,7 +601,7 @@ pub(super) fn sco_semantics(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Si
             }
         }
         "mac-addr" => {
-            if let Some(v) = s("value").filter(|v| !is_mac(v)) {
+            if let Some(v) = s("value").filter(|v| !formats::mac(v)) {
                 sink.must(
                     "value-format",
                     id,
@@ -594,7 +611,7 @@ pub(super) fn sco_semantics(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Si
             }
         }
         "email-addr" => {
-            if let Some(v) = s("value").filter(|v| !v.contains('@')) {
+            if let Some(v) = s("value").filter(|v| !formats::email(v)) {
                 sink.must(
                     "value-format",
                     id,
@@ -636,8 +653,10 @@ pub(super) fn sco_semantics(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Si
             }
             if let Some(Value::Object(ip)) = obj.get("ipfix") {
                 for k in ip.keys() {
-                    let camel = k.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-                        && k.chars().all(|c| c.is_ascii_alphanumeric());
+                    let b = k.as_bytes();
+                    let camel = b.len() >= 2
+                        && b[0].is_ascii_lowercase()
+                        && b[1].is_ascii_alphanumeric();
                     if !camel {
                         sink.should("273", id, at("ipfix"), format_args!("The 'ipfix' property of object '{}' contains a key ('{k}') not in IANA IP Flow Information Export (IPFIX) Entities Registry.", id.unwrap_or("?")));
                     }
@@ -645,22 +664,34 @@ pub(super) fn sco_semantics(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Si
             }
             if let Some(Value::Array(ps)) = obj.get("protocols") {
                 for pr in ps.iter().filter_map(Value::as_str) {
-                    if !pr.bytes().all(|c| {
-                        c.is_ascii_lowercase()
-                            || c.is_ascii_digit()
-                            || c == b'-'
-                            || c == b'_'
-                            || c == b'.'
-                    }) {
+                    if !((1..=15).contains(&pr.len())
+                        && pr.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-'))
+                    {
                         sink.should("272", id, at("protocols"), format_args!("The 'protocols' property of object '{}' contains a protocol ('{pr}') not in lowercase IANA Service Name and Transport Protocol Port Number Registry form.", id.unwrap_or("?")));
                     }
                 }
             }
         }
+        "domain-name" => {
+            if let Some(v) = s("value").filter(|v| !formats::idn_hostname(v)) {
+                sink.must("value-format", id, at("value"), format_args!("value: '{v}' is not a 'idn-hostname'"));
+            }
+        }
+        "windows-registry-key" if s("key").is_some_and(formats::registry_key_abbreviated) => {
+            sink.must("value-format", id, at("key"), format_args!("key: '{}' uses an abbreviated hive name (HKLM, HKCU, ...); use the full name (HKEY_LOCAL_MACHINE, ...)", s("key").unwrap_or("")));
+        }
         "software" => {
+            if let Some(c) = s("cpe").filter(|c| !formats::cpe(c)) {
+                sink.must("value-format", id, at("cpe"), format_args!("Provided CPE value '{c}' is not CPE v2.3 compliant."));
+            }
             if let Some(Value::Array(ls)) = obj.get("languages") {
                 for l in ls.iter().filter_map(Value::as_str) {
-                    if !is_lang(l) {
+                    if !formats::software_language(l) {
+                        sink.must("lang", id, at("languages"), format_args!("languages: '{l}' does not match the language tag pattern of the schema"));
+                    }
+                    if !(model::lists::LANG_CODES.contains(&l)
+                        || model::lists::SOFTWARE_LANG_CODES.contains(&l))
+                    {
                         sink.must("lang", id, at("languages"), format_args!("The 'languages' property of object '{}' contains an invalid language code ('{l}'). Expected RFC 5646 language code.", id.unwrap_or("?")));
                     }
                 }
@@ -679,7 +710,7 @@ pub(super) fn sco_semantics(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Si
                     if !X509_V3_KEYS.contains(&k.as_str()) {
                         let pk = format!("{path}.x509_v3_extensions.{k}");
                         if o.opts.strict_properties {
-                            sink.must("custom-property", id, &pk, format_args!("Property '{k}' is not one of those defined in the specification for the x509_v3_extensions property in x509-certificate objects."));
+                            sink.soft("custom-property", id, &pk, format_args!("Property '{k}' is not one of those defined in the specification for the x509_v3_extensions property in x509-certificate objects."));
                         }
                         sco_custom_prop_should(
                             o,
@@ -700,7 +731,7 @@ pub(super) fn sco_semantics(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Si
                             if !["name", "data", "data_type"].contains(&k.as_str()) {
                                 let pk = format!("{path}.values[{i}].{k}");
                                 if o.opts.strict_properties {
-                                    sink.must("custom-property", id, &pk, format_args!("Property '{k}' in the values property is not one of those defined in the specification."));
+                                    sink.soft("custom-property", id, &pk, format_args!("Property '{k}' in the values property is not one of those defined in the specification."));
                                 }
                                 sco_custom_prop_should(o, k, "in the values property", &pk, sink);
                             }
@@ -713,15 +744,20 @@ pub(super) fn sco_semantics(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Si
     }
 }
 
+/// `path_enc` / `name_enc`: the schema's pattern.
+fn encoding_format(o: &Obj<'_>, e: &str, k: &str, sink: &mut Sink) {
+    if !formats::encoding_name(e) {
+        sink.must(
+            "charset",
+            o.id,
+            format_args!("{}.{k}", o.path),
+            format_args!("{k}: '{e}' does not match '^[a-zA-Z0-9/\\.+_:-]{{2,250}}$'"),
+        );
+    }
+}
+
 pub(super) fn mime_should(o: &Obj<'_>, m: &str, k: &str, sink: &mut Sink) {
-    let ok = m.split_once('/').is_some_and(|(t, sub)| {
-        MIME_TOP.contains(&t)
-            && !sub.is_empty()
-            && sub
-                .bytes()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'+' | b'_' | b'-'))
-    });
-    if !ok {
+    if !formats::mime_type(m) {
         sink.should("271", o.id, format_args!("{}.{k}", o.path), format_args!("The '{k}' property of object '{}' ('{m}') should be an IANA registered MIME Type of the form 'type/subtype'.", o.id.unwrap_or("?")));
     }
 }
