@@ -227,11 +227,8 @@ pub fn specific_props(ty: &str) -> Option<&'static [Prop]> {
             p!("sectors", OpenVocabList("industry-sector")),
             p!("contact_information", Str),
         ],
-        "incident" => &[
-            r!("name", Str),
-            p!("description", Str),
-            p!("kill_chain_phases", KillChainPhases),
-        ],
+        // The schema and the reference list no kill_chain_phases for incident.
+        "incident" => &[r!("name", Str), p!("description", Str)],
         "indicator" => &[
             p!("name", Str),
             p!("description", Str),
@@ -298,7 +295,7 @@ pub fn specific_props(ty: &str) -> Option<&'static [Prop]> {
                 OpenVocabList("implementation-languages")
             ),
             p!("capabilities", OpenVocabList("malware-capabilities")),
-            p!("sample_refs", RefList(&["file", "artifact"])),
+            p!("sample_refs", RefList(&[])),
         ],
         "malware-analysis" => &[
             r!("product", Str),
@@ -601,7 +598,7 @@ pub fn meta_props(ty: &str) -> Option<&'static [Prop]> {
             r!("type", Str),
             r!("spec_version", Enum(&["2.1"])),
             r!("id", Ref(&[])),
-            r!("created_by_ref", Ref(&[])),
+            p!("created_by_ref", Ref(&[])),
             r!("created", Timestamp),
             r!("modified", Timestamp),
             p!("revoked", Bool),
@@ -644,7 +641,7 @@ pub fn predefined_sco_extension(sco: &str, ext: &str) -> Option<&'static [Prop]>
             p!("exif_tags", Dict),
         ],
         ("file", "windows-pebinary-ext") => &[
-            r!("pe_type", OpenVocab("windows-pebinary-type")),
+            r!("pe_type", Str),
             p!("imphash", Str),
             p!("machine_hex", Hex),
             p!("number_of_sections", IntRange(0, i64::MAX)),

@@ -707,7 +707,11 @@ pub(super) fn check_value(
                         continue;
                     };
                     match m.get("selectors").and_then(Value::as_array) {
-                        Some(s) if !s.is_empty() && s.iter().all(Value::is_string) => {}
+                        Some(s) if !s.is_empty() && s.iter().all(Value::is_string) => {
+                            for sel in s.iter().filter_map(Value::as_str) {
+                                super::observables::selector(o, sel, &pi, sink);
+                            }
+                        }
                         _ => sink.must("required", o.id, &pi, "'selectors' is a required property of a granular marking (a non-empty list of strings)"),
                     }
                     match (m.get("marking_ref"), m.get("lang")) {
@@ -725,12 +729,11 @@ pub(super) fn check_value(
                                 );
                             }
                         }
-                        (None, Some(Value::String(_))) => {}
                         _ => sink.must(
                             "granular-marking",
                             o.id,
                             &pi,
-                            "a granular marking must have exactly one of 'marking_ref' and 'lang'",
+                            "a granular marking must have a 'marking_ref' (and not 'lang')",
                         ),
                     }
                 }

@@ -147,6 +147,51 @@ fn hash_length(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Sink) {
     }
 }
 
+/// A granular-marking selector: the schema's pattern. (Whether it resolves in the object
+/// is checked by [`selectors_resolve`].)
+pub(super) fn selector(o: &Obj<'_>, sel: &str, p: &str, sink: &mut Sink) {
+    let seg_ok = |s: &str| {
+        (s.starts_with('[') && s.ends_with(']') && s.len() > 2 && s[1..s.len() - 1].bytes().all(|c| c.is_ascii_digit()))
+            || (!s.is_empty() && s.len() <= 250 && s.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_' || c == b'-'))
+    };
+    let mut parts = sel.split('.');
+    let first = parts.next().unwrap_or("");
+    let head_ok = (3..=249).contains(&first.len())
+        && first.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_' || c == b'-');
+    if !(sel == "id" || (head_ok && parts.all(seg_ok))) {
+        sink.must("granular-marking", o.id, p, format_args!("selector '{sel}' does not match the selector syntax"));
+    }
+}
+
+/// MUST: every selector of the object's granular markings names something present.
+pub(super) fn selectors_resolve(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Sink) {
+    let Some(Value::Array(gms)) = obj.get("granular_markings") else { return };
+    let root = Value::Object(obj.clone());
+    for (i, gm) in gms.iter().enumerate() {
+        for sel in gm.get("selectors").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+            let mut cur = &root;
+            let mut ok = true;
+            for seg in sel.split('.') {
+                let idx = seg.strip_prefix('[').and_then(|s| s.strip_suffix(']')).and_then(|s| s.parse::<usize>().ok());
+                let next = match idx {
+                    Some(n) => cur.as_array().and_then(|a| a.get(n)),
+                    None => cur.as_object().and_then(|m| m.get(seg)),
+                };
+                match next {
+                    Some(v) => cur = v,
+                    None => {
+                        ok = false;
+                        break;
+                    }
+                }
+            }
+            if !ok {
+                sink.must("granular-marking", o.id, format_args!("{}.granular_markings[{i}]", o.path), format_args!("'{sel}' is not a valid selector: it does not name a property of this object"));
+            }
+        }
+    }
+}
+
 pub(super) fn sco_rules(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Sink) {
     let id = o.id;
     let at = |k: &str| format!("{}.{k}", o.path);
@@ -198,5 +243,7 @@ pub(super) fn sco_rules(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Sink) 
         }
     }
     dict_keys(o, obj, o.path, sink, 0);
-    hash_length(o, obj, sink);
+    // The reference's {150} check returns instead of yielding under its observable
+    // decorator, so it never reports; concord keeps it for documentation only.
+    let _ = hash_length;
 }

@@ -43,6 +43,7 @@ pub(super) fn order(
 
 pub(super) fn semantics(o: &Obj<'_>, obj: &Map<String, Value>, cat: Category, sink: &mut Sink) {
     order(o, obj, "created", "modified", false, sink);
+    super::observables::selectors_resolve(o, obj, sink);
     if let Some(lang) = obj.get("lang").and_then(Value::as_str) {
         if !is_lang(lang) {
             sink.must(
@@ -130,6 +131,18 @@ pub(super) fn semantics(o: &Obj<'_>, obj: &Map<String, Value>, cat: Category, si
                 (true, false) => sink.should("304", id, at("objects"), "The 'objects' property of observed-data is deprecated in STIX 2.1; use 'object_refs'."),
                 _ => {}
             }
+            if let Some(Value::Object(objs)) = obj.get("objects") {
+                for (k, v) in objs {
+                    if !(!k.is_empty() && k.bytes().all(|c| c.is_ascii_digit())) {
+                        sink.should("141", id, format_args!("{path}.objects.{k}"), format_args!("'{k}' is not a good key value. Observable Objects should use non-negative integers for their keys."));
+                    }
+                    for req in ["type", "id"] {
+                        if v.get(req).is_none() {
+                            sink.must("required", id, format_args!("{path}.objects.{k}"), format_args!("Observable object must contain a '{req}' property."));
+                        }
+                    }
+                }
+            }
             if let Some(refs) = obj.get("object_refs").and_then(Value::as_array) {
                 for (i, r) in refs.iter().enumerate() {
                     if let Some(r) = r.as_str() {
@@ -214,6 +227,11 @@ pub(super) fn semantics(o: &Obj<'_>, obj: &Map<String, Value>, cat: Category, si
         }
         "marking-definition" => marking_definition(o, obj, sink),
         "language-content" => {
+            if let Some(r) = obj.get("object_ref").and_then(Value::as_str) {
+                if r.starts_with("bundle--") || r.starts_with("language-content--") {
+                    sink.must("ref-type", id, at("object_ref"), "object_ref must not refer to a bundle or a language-content object");
+                }
+            }
             if let Some(Value::Object(c)) = obj.get("contents") {
                 for (lang, sub) in c {
                     if !is_lang(lang) {
@@ -308,7 +326,12 @@ pub(super) fn relationship_should(
     let (Some(src), Some(tgt)) = (src, tgt) else {
         return;
     };
-    if model::category(src) == Category::Custom || model::category(tgt) == Category::Custom {
+    const NON_SDOS: &[&str] = &["bundle", "language-content", "marking-definition", "sighting", "relationship", "extension-definition"];
+    if NON_SDOS.contains(&src) || NON_SDOS.contains(&tgt) {
+        return;
+    }
+    if !model::SUGGESTED_RELATIONSHIPS.iter().any(|(s, _, _)| *s == src) {
+        sink.should("202", o.id, format_args!("{}.relationship_type", o.path), format_args!("'{src}' is permitted, but not a suggested relationship source object for the '{rt}' relationship."));
         return;
     }
     let p = format!("{}.relationship_type", o.path);
