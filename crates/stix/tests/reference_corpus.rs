@@ -15,13 +15,19 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 fn load(name: &str) -> Value {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference").join(name);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/reference")
+        .join(name);
     serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
 }
 
 fn strings(v: Option<&Value>) -> Vec<String> {
     v.and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -45,7 +51,11 @@ fn verdict(instance: &Value, opts: &Options) -> (bool, Vec<String>) {
         Err(e) => return (false, vec![e.to_string()]),
     };
     let r = validate::validate_document(&doc, opts);
-    let msgs = r.errors.iter().map(|f| format!("[{}] {}", f.code, f.message)).collect();
+    let msgs = r
+        .errors
+        .iter()
+        .map(|f| format!("[{}] {}", f.code, f.message))
+        .collect();
     (r.is_valid(), msgs)
 }
 
@@ -73,7 +83,9 @@ fn generated_cases_agree_with_the_reference() {
             } else {
                 differs = true;
                 if !known.contains_key(name) {
-                    report.push(format!("{name} ({mode}): reference {want}, concord {got} {msgs:?}"));
+                    report.push(format!(
+                        "{name} ({mode}): reference {want}, concord {got} {msgs:?}"
+                    ));
                 }
             }
         }
@@ -103,6 +115,13 @@ fn generated_cases_agree_with_the_reference() {
         known.len()
     );
     assert!(n >= 300 && pn >= 40, "the corpus is incomplete");
-    assert!(report.is_empty(), "undocumented disagreements:\n{}", report.join("\n"));
-    assert!(stale.is_empty(), "listed as different but agree now: {stale:?}");
+    assert!(
+        report.is_empty(),
+        "undocumented disagreements:\n{}",
+        report.join("\n")
+    );
+    assert!(
+        stale.is_empty(),
+        "listed as different but agree now: {stale:?}"
+    );
 }

@@ -118,7 +118,8 @@ fn check_qualifiers(o: &Observation, out: &mut Vec<PatternError>) {
 /// The semantic errors of a parsed pattern (empty when it is valid).
 pub fn semantic_errors(p: &Pattern) -> Vec<PatternError> {
     let mut out = Vec::new();
-    p.root.for_each_observation(&mut |o| check_qualifiers(o, &mut out));
+    p.root
+        .for_each_observation(&mut |o| check_qualifiers(o, &mut out));
     p.root
         .for_each_comparison(&mut |c| c.for_each_leaf(&mut |l| check_hashes(l, &mut out)));
     out

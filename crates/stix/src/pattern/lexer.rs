@@ -281,7 +281,8 @@ impl Lexer {
             let neg = c == '-';
             self.pos = num_start;
             let int = self.digits();
-            if self.at(self.pos) == Some('.') && self.at(self.pos + 1).is_some_and(|d| d.is_ascii_digit())
+            if self.at(self.pos) == Some('.')
+                && self.at(self.pos + 1).is_some_and(|d| d.is_ascii_digit())
             {
                 self.pos += 1;
                 let frac = self.digits();

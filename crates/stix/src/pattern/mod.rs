@@ -223,7 +223,8 @@ impl Pattern {
     /// Every comparison and existence test, in order.
     pub fn leaves(&self) -> Vec<&Comparison> {
         let mut out = Vec::new();
-        self.root.for_each_comparison(&mut |c| c.for_each_leaf(&mut |l| out.push(l)));
+        self.root
+            .for_each_comparison(&mut |c| c.for_each_leaf(&mut |l| out.push(l)));
         out
     }
 

@@ -3,8 +3,8 @@
 
 use super::lexer::{describe, Lexer, Tok, Token};
 use super::{
-    Comparison, Literal, ObjectPath, Observation, Op, PathStep, Pattern, PatternError,
-    Qualifier, MAX_DEPTH, MAX_PATTERN_BYTES, MAX_TERMS,
+    Comparison, Literal, ObjectPath, Observation, Op, PathStep, Pattern, PatternError, Qualifier,
+    MAX_DEPTH, MAX_PATTERN_BYTES, MAX_TERMS,
 };
 
 type R<T> = Result<T, PatternError>;
@@ -84,12 +84,7 @@ impl Parser {
     }
 
     /// A left-associative chain of `sub` joined by keyword `kw`, flattened.
-    fn chain<T>(
-        &mut self,
-        kw: &str,
-        sub: fn(&mut Parser) -> R<T>,
-        join: fn(Vec<T>) -> T,
-    ) -> R<T> {
+    fn chain<T>(&mut self, kw: &str, sub: fn(&mut Parser) -> R<T>, join: fn(Vec<T>) -> T) -> R<T> {
         let first = sub(self)?;
         if !matches!(self.peek(), Tok::Kw(x) if *x == kw) {
             return Ok(first);
@@ -202,7 +197,10 @@ impl Parser {
         }
         self.term()?;
         if matches!(self.peek(), Tok::Kw("NOT"))
-            && matches!(self.toks.get(self.i + 1).map(|t| &t.tok), Some(Tok::Kw("EXISTS")))
+            && matches!(
+                self.toks.get(self.i + 1).map(|t| &t.tok),
+                Some(Tok::Kw("EXISTS"))
+            )
         {
             self.i += 2;
             return Ok(Comparison::Exists {

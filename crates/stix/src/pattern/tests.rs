@@ -121,7 +121,11 @@ fn deep_nesting_is_an_error_not_a_crash() {
         let e = parse(&deep).unwrap_err();
         assert_eq!(e.kind, ErrorKind::Limit, "{e}");
     }
-    let ok = format!("{}[a:b = 1]{}", "(".repeat(MAX_DEPTH - 1), ")".repeat(MAX_DEPTH - 1));
+    let ok = format!(
+        "{}[a:b = 1]{}",
+        "(".repeat(MAX_DEPTH - 1),
+        ")".repeat(MAX_DEPTH - 1)
+    );
     assert!(parse(&ok).is_ok());
 }
 
@@ -143,7 +147,7 @@ fn oversized_pattern_is_rejected_before_lexing() {
 
 #[test]
 fn equalities_extracted() {
-    let p = parse("[ipv4-addr:value = '198.51.100.1' OR domain-name:value = 'evil.example']")
-        .unwrap();
+    let p =
+        parse("[ipv4-addr:value = '198.51.100.1' OR domain-name:value = 'evil.example']").unwrap();
     assert_eq!(p.equalities().len(), 2);
 }

@@ -64,8 +64,7 @@ pub fn valid_property_name(k: &str) -> bool {
         && b[0].is_ascii_lowercase()
         && b[1..3]
             .iter()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_')
-        ;
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_');
     // searched, not matched: a longer name still starts with the pattern
     head || k.ends_with("id")
 }
@@ -119,9 +118,6 @@ pub fn is_hex(v: &str) -> bool {
     let v = v.strip_suffix('\n').unwrap_or(v);
     !v.is_empty() && v.len().is_multiple_of(2) && v.bytes().all(|c| c.is_ascii_hexdigit())
 }
-
-
-
 
 /// A language tag the reference validator accepts (its list of RFC 5646 tags).
 pub fn is_lang(v: &str) -> bool {

@@ -204,8 +204,17 @@ pub(super) fn extension_semantics(
 ) {
     match name {
         "windows-pebinary-ext" => {
-            if !em.keys().any(|k| k != "pe_type" && model::predefined_sco_extension("file", name).is_some_and(|ps| ps.iter().any(|pr| pr.name == k))) {
-                sink.must("required", o.id, p, "the windows-pebinary-ext extension needs a property besides 'pe_type'");
+            if !em.keys().any(|k| {
+                k != "pe_type"
+                    && model::predefined_sco_extension("file", name)
+                        .is_some_and(|ps| ps.iter().any(|pr| pr.name == k))
+            }) {
+                sink.must(
+                    "required",
+                    o.id,
+                    p,
+                    "the windows-pebinary-ext extension needs a property besides 'pe_type'",
+                );
             }
             if let Some(Value::Object(h)) = em.get("file_header_hashes") {
                 for algo in h.keys() {
@@ -248,7 +257,12 @@ pub(super) fn extension_semantics(
             if let Some(Value::Object(h)) = em.get("request_header") {
                 for (key, v) in h {
                     if !v.is_array() {
-                        sink.must("json-type", o.id, format_args!("{p}.request_header.{key}"), format_args!("request_header.{key}: {v} is not of type 'array'"));
+                        sink.must(
+                            "json-type",
+                            o.id,
+                            format_args!("{p}.request_header.{key}"),
+                            format_args!("request_header.{key}: {v} is not of type 'array'"),
+                        );
                     }
                     if !model::lists::HTTP_REQUEST_HEADERS.contains(&key.as_str()) {
                         sink.should("274", o.id, format_args!("{p}.request_header"), format_args!("The 'request_header' property of object '{}' contains a header ('{key}') that is not a registered HTTP request header name.", o.id.unwrap_or("?")));

@@ -20,7 +20,9 @@ fn re(p: &str) -> Re {
 }
 
 static IPV4: LazyLock<Re> = LazyLock::new(|| {
-    re(r"^(([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])(/(3[0-2]|[1-2][0-9]|[0-9]))?$")
+    re(
+        r"^(([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])(/(3[0-2]|[1-2][0-9]|[0-9]))?$",
+    )
 });
 
 // As in the schema, including its lost backslashes (`s*`, `d`, `.`).
@@ -42,7 +44,9 @@ static CPE: LazyLock<Re> = LazyLock::new(|| {
 });
 
 static SOFTWARE_LANG: LazyLock<Re> = LazyLock::new(|| {
-    re(r"^([a-z]{2}(-[A-Z]{2})?(-[a-z]{4})?(-[A-Z]{2}|[0-9]{3})?(-[a-z0-9]{5,8}|[0-9][a-z0-9]{3})*(-[a-z0-9]{1,8})*|[a-z]{3})$")
+    re(
+        r"^([a-z]{2}(-[A-Z]{2})?(-[a-z]{4})?(-[A-Z]{2}|[0-9]{3})?(-[a-z0-9]{5,8}|[0-9][a-z0-9]{3})*(-[a-z0-9]{1,8})*|[a-z]{3})$",
+    )
 });
 
 static ENCODING: LazyLock<Re> = LazyLock::new(|| re(r"^[a-zA-Z0-9/\.+_:-]{2,250}$"));
@@ -83,10 +87,9 @@ pub fn email(v: &str) -> bool {
 pub fn mime_type(v: &str) -> bool {
     v.split_once('/').is_some_and(|(t, sub)| {
         super::checks::MIME_TOP.contains(&t)
-            && sub
-                .bytes()
-                .next()
-                .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'+' | b'_' | b'-'))
+            && sub.bytes().next().is_some_and(|c| {
+                c.is_ascii_alphanumeric() || matches!(c, b'.' | b'+' | b'_' | b'-')
+            })
     })
 }
 
@@ -94,9 +97,11 @@ pub fn mime_type(v: &str) -> bool {
 /// (searched: only the first alternative is anchored).
 pub fn registry_key_abbreviated(v: &str) -> bool {
     v.starts_with("HKLM")
-        || ["HKCC", "HKCR", "HKCU", "HKU", "hklm", "hkcc", "hkcr", "hkcu", "hku"]
-            .iter()
-            .any(|a| v.contains(a))
+        || [
+            "HKCC", "HKCR", "HKCU", "HKU", "hklm", "hkcc", "hkcr", "hkcu", "hku",
+        ]
+        .iter()
+        .any(|a| v.contains(a))
 }
 
 /// The `idn-hostname` format as Python's `idna.encode` accepts it: dot-separated labels
@@ -192,6 +197,9 @@ mod tests {
         assert!(idn_hostname("example.com") && idn_hostname("xn--mnchen-3ya.de"));
         assert!(!idn_hostname("a_b.com") && !idn_hostname("-a.com") && !idn_hostname("a..b"));
         assert!(uri("http://example.com/a%20b") && !uri("http://x/a b") && !uri("foo"));
-        assert!(registry_key_abbreviated("HKLM\\x") && !registry_key_abbreviated("HKEY_LOCAL_MACHINE\\x"));
+        assert!(
+            registry_key_abbreviated("HKLM\\x")
+                && !registry_key_abbreviated("HKEY_LOCAL_MACHINE\\x")
+        );
     }
 }

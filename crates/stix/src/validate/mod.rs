@@ -167,9 +167,7 @@ impl Options {
         match code {
             "401" => own,
             "101" => d("extensions-use") && !d("format-checks") && own,
-            "102" => {
-                d("extensions-use") && !d("format-checks") && d("custom-prefix") && own
-            }
+            "102" => d("extensions-use") && !d("format-checks") && d("custom-prefix") && own,
             c if FORMAT.contains(&c) => !d("format-checks") && own,
             "201" | "202" | "203" => !d("approved-values") && own,
             c if VOCABS.contains(&c) => !d("approved-values") && !d("all-vocabs") && own,

@@ -31,7 +31,13 @@ pub(super) const X509_V3_KEYS: &[&str] = &[
 pub(super) const RESERVED: &[&str] = &["severity", "action", "username", "phone_numbers"];
 
 /// Types whose kill chain phase names the reference checks ({121}).
-const KILL_CHAIN_NAME_TYPES: &[&str] = &["attack-pattern", "indicator", "infrastructure", "malware", "tool"];
+const KILL_CHAIN_NAME_TYPES: &[&str] = &[
+    "attack-pattern",
+    "indicator",
+    "infrastructure",
+    "malware",
+    "tool",
+];
 
 /// Open-vocabulary properties whose format the reference checks ({111}).
 pub(super) fn vocab_format_checked(ty: &str, prop: &str) -> bool {
@@ -39,7 +45,11 @@ pub(super) fn vocab_format_checked(ty: &str, prop: &str) -> bool {
         "identity" => &["identity_class", "sectors"],
         "indicator" => &["indicator_types"],
         "infrastructure" => &["infrastructure_types"],
-        "intrusion-set" => &["resource_level", "primary_motivation", "secondary_motivations"],
+        "intrusion-set" => &[
+            "resource_level",
+            "primary_motivation",
+            "secondary_motivations",
+        ],
         "location" => &["region"],
         "malware" => &[
             "malware_types",
@@ -150,7 +160,10 @@ pub(crate) fn check_bundle_envelope(env: &Map<String, Value>, opts: &Options, si
                 "103",
                 id,
                 "$.id",
-                format_args!("Given ID value {} is not a valid UUIDv4 ID.", id.unwrap_or("")),
+                format_args!(
+                    "Given ID value {} is not a valid UUIDv4 ID.",
+                    id.unwrap_or("")
+                ),
             );
         }
     }
@@ -303,7 +316,10 @@ pub(crate) fn check_object(
         if declared.contains(&"new-sco") {
             cat = Category::Sco;
         }
-        if !declared.iter().any(|t| matches!(*t, "new-sdo" | "new-sro" | "new-sco")) {
+        if !declared
+            .iter()
+            .any(|t| matches!(*t, "new-sdo" | "new-sro" | "new-sco"))
+        {
             sink.should("401", id, format_args!("{path}.type"), format_args!("Custom object type '{ty}' should be implemented using an extension with an 'extension_type' of 'new-sdo', 'new-sco', or 'new-sro'."));
         }
         {

@@ -101,7 +101,10 @@ fn hash_length(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Sink) {
             "150",
             o.id,
             o.path,
-            format_args!("Object '{}' has a hash of type '{name}', which is longer than 30 characters.", o.id.unwrap_or("?")),
+            format_args!(
+                "Object '{}' has a hash of type '{name}', which is longer than 30 characters.",
+                o.id.unwrap_or("?")
+            ),
         );
     };
     match o.ty {
@@ -117,25 +120,32 @@ fn hash_length(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Sink) {
             }
             let ext = obj.get("extensions");
             let get = |e: &str, k: &str| ext.and_then(|x| x.get(e)).and_then(|x| x.get(k));
-            let Some(ads) = get("ntfs-ext", "alternate_data_streams") else { return };
+            let Some(ads) = get("ntfs-ext", "alternate_data_streams") else {
+                return;
+            };
             for s in ads.as_array().into_iter().flatten() {
                 let Some(h) = s.get("hashes") else { return };
                 if let Some(n) = long_hash_name(Some(h)) {
                     return warn(n);
                 }
             }
-            let Some(fh) = get("windows-pebinary-ext", "file_header_hashes") else { return };
+            let Some(fh) = get("windows-pebinary-ext", "file_header_hashes") else {
+                return;
+            };
             if let Some(n) = long_hash_name(Some(fh)) {
                 return warn(n);
             }
-            let Some(oh) = get("windows-pebinary-ext", "optional_header").and_then(|x| x.get("hashes"))
+            let Some(oh) =
+                get("windows-pebinary-ext", "optional_header").and_then(|x| x.get("hashes"))
             else {
                 return;
             };
             if let Some(n) = long_hash_name(Some(oh)) {
                 return warn(n);
             }
-            let Some(sections) = get("windows-pebinary-ext", "sections") else { return };
+            let Some(sections) = get("windows-pebinary-ext", "sections") else {
+                return;
+            };
             for s in sections.as_array().into_iter().flatten() {
                 let Some(h) = s.get("hashes") else { return };
                 if let Some(n) = long_hash_name(Some(h)) {
@@ -151,28 +161,53 @@ fn hash_length(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Sink) {
 /// is checked by [`selectors_resolve`].)
 pub(super) fn selector(o: &Obj<'_>, sel: &str, p: &str, sink: &mut Sink) {
     let seg_ok = |s: &str| {
-        (s.starts_with('[') && s.ends_with(']') && s.len() > 2 && s[1..s.len() - 1].bytes().all(|c| c.is_ascii_digit()))
-            || (!s.is_empty() && s.len() <= 250 && s.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_' || c == b'-'))
+        (s.starts_with('[')
+            && s.ends_with(']')
+            && s.len() > 2
+            && s[1..s.len() - 1].bytes().all(|c| c.is_ascii_digit()))
+            || (!s.is_empty()
+                && s.len() <= 250
+                && s.bytes().all(|c| {
+                    c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_' || c == b'-'
+                }))
     };
     let mut parts = sel.split('.');
     let first = parts.next().unwrap_or("");
     let head_ok = (3..=249).contains(&first.len())
-        && first.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_' || c == b'-');
+        && first
+            .bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_' || c == b'-');
     if !(sel == "id" || (head_ok && parts.all(seg_ok))) {
-        sink.must("granular-marking", o.id, p, format_args!("selector '{sel}' does not match the selector syntax"));
+        sink.must(
+            "granular-marking",
+            o.id,
+            p,
+            format_args!("selector '{sel}' does not match the selector syntax"),
+        );
     }
 }
 
 /// MUST: every selector of the object's granular markings names something present.
 pub(super) fn selectors_resolve(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Sink) {
-    let Some(Value::Array(gms)) = obj.get("granular_markings") else { return };
+    let Some(Value::Array(gms)) = obj.get("granular_markings") else {
+        return;
+    };
     let root = Value::Object(obj.clone());
     for (i, gm) in gms.iter().enumerate() {
-        for sel in gm.get("selectors").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+        for sel in gm
+            .get("selectors")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
             let mut cur = &root;
             let mut ok = true;
             for seg in sel.split('.') {
-                let idx = seg.strip_prefix('[').and_then(|s| s.strip_suffix(']')).and_then(|s| s.parse::<usize>().ok());
+                let idx = seg
+                    .strip_prefix('[')
+                    .and_then(|s| s.strip_suffix(']'))
+                    .and_then(|s| s.parse::<usize>().ok());
                 let next = match idx {
                     Some(n) => cur.as_array().and_then(|a| a.get(n)),
                     None => cur.as_object().and_then(|m| m.get(seg)),
@@ -207,7 +242,15 @@ pub(super) fn sco_rules(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Sink) 
     }
     if o.ty == "x509-certificate" {
         if !X509_ANY.iter().any(|k| obj.contains_key(*k)) {
-            sink.must("required", id, o.path, format_args!("an x509-certificate needs at least one of {}", X509_ANY.join(", ")));
+            sink.must(
+                "required",
+                id,
+                o.path,
+                format_args!(
+                    "an x509-certificate needs at least one of {}",
+                    X509_ANY.join(", ")
+                ),
+            );
         }
         if let Some(Value::Object(ext)) = obj.get("x509_v3_extensions") {
             for k in [
@@ -224,11 +267,16 @@ pub(super) fn sco_rules(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Sink) 
     if o.ty == "file" {
         if let Some(Value::Object(exts)) = obj.get("extensions") {
             for (name, e) in exts {
-                let Some(ts) = e.get("time_date_stamp") else { continue };
+                let Some(ts) = e.get("time_date_stamp") else {
+                    continue;
+                };
                 let p = format!("{}.extensions.{name}.time_date_stamp", o.path);
                 if name == "windows-pebinary-ext" {
                     // the schema: a timestamp without fractional seconds
-                    if ts.as_str().is_some_and(|s| s.len() > 20 && s.as_bytes()[19] == b'.') {
+                    if ts
+                        .as_str()
+                        .is_some_and(|s| s.len() > 20 && s.as_bytes()[19] == b'.')
+                    {
                         sink.must("timestamp", id, &p, format_args!("time_date_stamp: {ts} does not match 'T\\d{{2}}:\\d{{2}}:\\d{{2}}Z$'"));
                     }
                 } else if let Some(s) = ts.as_str() {

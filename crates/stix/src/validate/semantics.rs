@@ -3,8 +3,8 @@
 
 use super::checks::*;
 use super::extensions::sco_custom_prop_should;
-use super::objects::*;
 use super::formats;
+use super::objects::*;
 use super::Sink;
 use crate::model::{self, Category};
 use crate::pattern;
@@ -138,7 +138,12 @@ pub(super) fn semantics(o: &Obj<'_>, obj: &Map<String, Value>, cat: Category, si
                     }
                     for req in ["type", "id"] {
                         if v.get(req).is_none() {
-                            sink.must("required", id, format_args!("{path}.objects.{k}"), format_args!("Observable object must contain a '{req}' property."));
+                            sink.must(
+                                "required",
+                                id,
+                                format_args!("{path}.objects.{k}"),
+                                format_args!("Observable object must contain a '{req}' property."),
+                            );
                         }
                     }
                 }
@@ -218,7 +223,8 @@ pub(super) fn semantics(o: &Obj<'_>, obj: &Map<String, Value>, cat: Category, si
             }
             if let Some(p) = obj.get("product").and_then(Value::as_str) {
                 if !(!p.is_empty()
-                    && p.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-'))
+                    && p.bytes()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-'))
                 {
                     sink.should("143", id, at("product"), format_args!("The 'product' property '{p}' should be all lowercase with words separated by dash."));
                 }
@@ -229,7 +235,12 @@ pub(super) fn semantics(o: &Obj<'_>, obj: &Map<String, Value>, cat: Category, si
         "language-content" => {
             if let Some(r) = obj.get("object_ref").and_then(Value::as_str) {
                 if r.starts_with("bundle--") || r.starts_with("language-content--") {
-                    sink.must("ref-type", id, at("object_ref"), "object_ref must not refer to a bundle or a language-content object");
+                    sink.must(
+                        "ref-type",
+                        id,
+                        at("object_ref"),
+                        "object_ref must not refer to a bundle or a language-content object",
+                    );
                 }
             }
             if let Some(Value::Object(c)) = obj.get("contents") {
@@ -326,11 +337,21 @@ pub(super) fn relationship_should(
     let (Some(src), Some(tgt)) = (src, tgt) else {
         return;
     };
-    const NON_SDOS: &[&str] = &["bundle", "language-content", "marking-definition", "sighting", "relationship", "extension-definition"];
+    const NON_SDOS: &[&str] = &[
+        "bundle",
+        "language-content",
+        "marking-definition",
+        "sighting",
+        "relationship",
+        "extension-definition",
+    ];
     if NON_SDOS.contains(&src) || NON_SDOS.contains(&tgt) {
         return;
     }
-    if !model::SUGGESTED_RELATIONSHIPS.iter().any(|(s, _, _)| *s == src) {
+    if !model::SUGGESTED_RELATIONSHIPS
+        .iter()
+        .any(|(s, _, _)| *s == src)
+    {
         sink.should("202", o.id, format_args!("{}.relationship_type", o.path), format_args!("'{src}' is permitted, but not a suggested relationship source object for the '{rt}' relationship."));
         return;
     }
@@ -360,9 +381,11 @@ fn pattern_type_name_ok(t: &str) -> bool {
     let body = body.strip_suffix('-').unwrap_or(body);
     (3..=250).contains(&t.len())
         && !body.is_empty()
-        && body
-            .split('-')
-            .all(|w| !w.is_empty() && w.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+        && body.split('-').all(|w| {
+            !w.is_empty()
+                && w.bytes()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
 }
 
 /// `^[a-z0-9_]{3,250}$`
@@ -383,7 +406,12 @@ pub(super) fn indicator_pattern(o: &Obj<'_>, pat: &str, sink: &mut Sink) {
                 } else {
                     "pattern"
                 };
-                sink.must(code, o.id, &p, format_args!("Pattern failed to validate: {e}"));
+                sink.must(
+                    code,
+                    o.id,
+                    &p,
+                    format_args!("Pattern failed to validate: {e}"),
+                );
             }
             return;
         }
@@ -412,14 +440,28 @@ pub(super) fn indicator_pattern(o: &Obj<'_>, pat: &str, sink: &mut Sink) {
         let known = model::SCO_TYPES.contains(t);
         if !known {
             if !pattern_type_name_ok(t) {
-                sink.must("pattern", o.id, &p, format_args!("Pattern failed to validate: '{t}' is not a valid observable type name"));
+                sink.must(
+                    "pattern",
+                    o.id,
+                    &p,
+                    format_args!(
+                        "Pattern failed to validate: '{t}' is not a valid observable type name"
+                    ),
+                );
             } else if strict_prefix && !custom_prefix_strict(t, "x-", '-') {
                 sink.must("pattern", o.id, &p, format_args!("Pattern failed to validate: Custom Observable Object type '{t}' should start with 'x-' followed by a source unique identifier (like a domain name with dots replaced by hyphens), a hyphen and then the name"));
             } else if lax_prefix && !(t.starts_with("x-") && t.len() > 2) {
                 sink.must("pattern", o.id, &p, format_args!("Pattern failed to validate: Custom Observable Object type '{t}' should start with 'x-'"));
             }
             if opts.strict_types {
-                sink.soft("custom-type", o.id, &p, format_args!("Pattern failed to validate: '{t}' is not a valid stix observable type"));
+                sink.soft(
+                    "custom-type",
+                    o.id,
+                    &p,
+                    format_args!(
+                        "Pattern failed to validate: '{t}' is not a valid stix observable type"
+                    ),
+                );
             }
         }
         for prop in props {
@@ -445,8 +487,10 @@ pub(super) fn indicator_pattern(o: &Obj<'_>, pat: &str, sink: &mut Sink) {
 
 /// `^x-.+-.+$` (`prefix` "x-", `sep` '-') or `^x_.+_.+$` (`prefix` "x_", `sep` '_').
 pub(super) fn custom_prefix_strict(k: &str, prefix: &str, sep: char) -> bool {
-    k.strip_prefix(prefix)
-        .is_some_and(|r| r.char_indices().any(|(i, c)| c == sep && i > 0 && i + 1 < r.len()))
+    k.strip_prefix(prefix).is_some_and(|r| {
+        r.char_indices()
+            .any(|(i, c)| c == sep && i > 0 && i + 1 < r.len())
+    })
 }
 
 pub(super) fn marking_definition(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Sink) {
@@ -677,9 +721,8 @@ pub(super) fn sco_semantics(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Si
             if let Some(Value::Object(ip)) = obj.get("ipfix") {
                 for k in ip.keys() {
                     let b = k.as_bytes();
-                    let camel = b.len() >= 2
-                        && b[0].is_ascii_lowercase()
-                        && b[1].is_ascii_alphanumeric();
+                    let camel =
+                        b.len() >= 2 && b[0].is_ascii_lowercase() && b[1].is_ascii_alphanumeric();
                     if !camel {
                         sink.should("273", id, at("ipfix"), format_args!("The 'ipfix' property of object '{}' contains a key ('{k}') not in IANA IP Flow Information Export (IPFIX) Entities Registry.", id.unwrap_or("?")));
                     }
@@ -697,7 +740,12 @@ pub(super) fn sco_semantics(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Si
         }
         "domain-name" => {
             if let Some(v) = s("value").filter(|v| !formats::idn_hostname(v)) {
-                sink.must("value-format", id, at("value"), format_args!("value: '{v}' is not a 'idn-hostname'"));
+                sink.must(
+                    "value-format",
+                    id,
+                    at("value"),
+                    format_args!("value: '{v}' is not a 'idn-hostname'"),
+                );
             }
         }
         "windows-registry-key" if s("key").is_some_and(formats::registry_key_abbreviated) => {
@@ -705,7 +753,12 @@ pub(super) fn sco_semantics(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Si
         }
         "software" => {
             if let Some(c) = s("cpe").filter(|c| !formats::cpe(c)) {
-                sink.must("value-format", id, at("cpe"), format_args!("Provided CPE value '{c}' is not CPE v2.3 compliant."));
+                sink.must(
+                    "value-format",
+                    id,
+                    at("cpe"),
+                    format_args!("Provided CPE value '{c}' is not CPE v2.3 compliant."),
+                );
             }
             if let Some(Value::Array(ls)) = obj.get("languages") {
                 for l in ls.iter().filter_map(Value::as_str) {

@@ -97,9 +97,11 @@ pub(super) fn external_reference(o: &Obj<'_>, x: &Value, p: &str, sink: &mut Sin
         for k in h.as_object().into_iter().flat_map(|m| m.keys()) {
             let ok = k.starts_with("MD5")
                 || k.ends_with("TLSH")
-                || ["SHA-1", "SHA-256", "SHA-512", "SHA3-256", "SHA3-512", "SSDEEP"]
-                    .iter()
-                    .any(|a| k.contains(a));
+                || [
+                    "SHA-1", "SHA-256", "SHA-512", "SHA3-256", "SHA3-512", "SSDEEP",
+                ]
+                .iter()
+                .any(|a| k.contains(a));
             if !ok {
                 sink.must("hash-key", o.id, format_args!("{p}.hashes.{k}"), format_args!("external reference hash name '{k}' is not one of MD5, SHA-1, SHA-256, SHA-512, SHA3-256, SHA3-512, SSDEEP, TLSH"));
             }
