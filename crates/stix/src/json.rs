@@ -312,7 +312,13 @@ pub fn split_document<'a>(text: &'a str, name: &str) -> Result<RawDocument<'a>, 
     let mut parts = Vec::new();
     for (k, v) in top {
         match v {
-            TopValue::Objects(items) => {
+            TopValue::Objects(None) => {
+                return Err(InputError::Shape {
+                    path: name.to_string(),
+                    message: "the bundle's 'objects' must be a JSON array".into(),
+                });
+            }
+            TopValue::Objects(Some(items)) => {
                 parts = items
                     .iter()
                     .enumerate()
@@ -372,7 +378,7 @@ struct TopLevel<'a>(Vec<(String, TopValue<'a>)>);
 
 enum TopValue<'a> {
     Raw(&'a RawValue),
-    Objects(Vec<&'a RawValue>),
+    Objects(Option<Vec<&'a RawValue>>),
 }
 
 impl<'de: 'a, 'a> Deserialize<'de> for TopLevel<'a> {
@@ -403,8 +409,10 @@ impl<'de: 'a, 'a> Deserialize<'de> for TopLevel<'a> {
     }
 }
 
-/// A bundle's `objects`: an array of raw values, anything else is an error.
-struct ObjectsList<'a>(Vec<&'a RawValue>);
+/// A bundle's `objects`: an array of raw values. Anything else is kept as `None` (an
+/// object that is not a bundle may have an `objects` property of any shape, such as the
+/// dictionary of a STIX 2.0 observed-data).
+struct ObjectsList<'a>(Option<Vec<&'a RawValue>>);
 
 impl<'de: 'a, 'a> Deserialize<'de> for ObjectsList<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -412,16 +420,41 @@ impl<'de: 'a, 'a> Deserialize<'de> for ObjectsList<'a> {
         impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
             type Value = ObjectsList<'a>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("the bundle's objects as a JSON array")
+                f.write_str("any JSON value")
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ObjectsList<'a>, A::Error> {
                 let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
                 while let Some(r) = seq.next_element::<&'a RawValue>()? {
                     out.push(r);
                 }
-                Ok(ObjectsList(out))
+                Ok(ObjectsList(Some(out)))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ObjectsList<'a>, A::Error> {
+                while map
+                    .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(ObjectsList(None))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<ObjectsList<'a>, E> {
+                Ok(ObjectsList(None))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<ObjectsList<'a>, E> {
+                Ok(ObjectsList(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<ObjectsList<'a>, E> {
+                Ok(ObjectsList(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<ObjectsList<'a>, E> {
+                Ok(ObjectsList(None))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<ObjectsList<'a>, E> {
+                Ok(ObjectsList(None))
+            }
+            fn visit_unit<E>(self) -> Result<ObjectsList<'a>, E> {
+                Ok(ObjectsList(None))
             }
         }
-        d.deserialize_seq(V(std::marker::PhantomData))
+        d.deserialize_any(V(std::marker::PhantomData))
     }
 }

@@ -7,7 +7,10 @@
 //!
 //! Invariants:
 //! - Parsing never panics and never recurses without bound: JSON nesting is capped by
-//!   serde_json (128 levels), patterns by [`pattern::MAX_DEPTH`].
+//!   serde_json (128 levels) and its size by the caller's byte limit; a pattern by
+//!   [`pattern::MAX_PATTERN_BYTES`], [`pattern::MAX_TERMS`] and [`pattern::MAX_DEPTH`],
+//!   and its AST keeps operator chains flat, so no walk over it recurses deeper than
+//!   its nesting.
 //! - Every object keeps its verbatim JSON text next to its parsed value.
 //! - Every finding names a stable check code, the object id (when known) and a JSON path.
 //!

@@ -187,6 +187,14 @@ pub const COMMON_SCO: &[Prop] = &[
 
 const SOFTWARE: &[&str] = &["software"];
 
+/// Whether the specification defines property `prop` for the SCO type `ty`.
+pub fn sco_property_defined(ty: &str, prop: &str) -> bool {
+    COMMON_SCO
+        .iter()
+        .chain(specific_props(ty).unwrap_or(&[]))
+        .any(|p| p.name == prop)
+}
+
 /// The type-specific properties of each STIX 2.1 type.
 pub fn specific_props(ty: &str) -> Option<&'static [Prop]> {
     let props: &'static [Prop] = match ty {
@@ -219,11 +227,8 @@ pub fn specific_props(ty: &str) -> Option<&'static [Prop]> {
             p!("sectors", OpenVocabList("industry-sector")),
             p!("contact_information", Str),
         ],
-        "incident" => &[
-            r!("name", Str),
-            p!("description", Str),
-            p!("kill_chain_phases", KillChainPhases),
-        ],
+        // The schema and the reference list no kill_chain_phases for incident.
+        "incident" => &[r!("name", Str), p!("description", Str)],
         "indicator" => &[
             p!("name", Str),
             p!("description", Str),
@@ -290,7 +295,7 @@ pub fn specific_props(ty: &str) -> Option<&'static [Prop]> {
                 OpenVocabList("implementation-languages")
             ),
             p!("capabilities", OpenVocabList("malware-capabilities")),
-            p!("sample_refs", RefList(&["file", "artifact"])),
+            p!("sample_refs", RefList(&[])),
         ],
         "malware-analysis" => &[
             r!("product", Str),
@@ -593,7 +598,7 @@ pub fn meta_props(ty: &str) -> Option<&'static [Prop]> {
             r!("type", Str),
             r!("spec_version", Enum(&["2.1"])),
             r!("id", Ref(&[])),
-            r!("created_by_ref", Ref(&[])),
+            p!("created_by_ref", Ref(&[])),
             r!("created", Timestamp),
             r!("modified", Timestamp),
             p!("revoked", Bool),
@@ -636,7 +641,7 @@ pub fn predefined_sco_extension(sco: &str, ext: &str) -> Option<&'static [Prop]>
             p!("exif_tags", Dict),
         ],
         ("file", "windows-pebinary-ext") => &[
-            r!("pe_type", OpenVocab("windows-pebinary-type")),
+            r!("pe_type", Str),
             p!("imphash", Str),
             p!("machine_hex", Hex),
             p!("number_of_sections", IntRange(0, i64::MAX)),
@@ -750,5 +755,6 @@ pub fn embedded_props(kind: &str) -> Option<&'static [&'static str]> {
     })
 }
 
+pub mod lists;
 mod vocab;
 pub use vocab::*;

@@ -64,8 +64,8 @@ pub fn valid_property_name(k: &str) -> bool {
         && b[0].is_ascii_lowercase()
         && b[1..3]
             .iter()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_')
-        && b.len() <= 250;
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_');
+    // searched, not matched: a longer name still starts with the pattern
     head || k.ends_with("id")
 }
 
@@ -86,40 +86,24 @@ pub fn valid_dict_key(k: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
 }
 
-/// Open-vocabulary value format: lowercase words separated by hyphens.
-pub fn vocab_format(v: &str) -> bool {
-    !v.is_empty()
-        && v.bytes().all(|c| {
-            c.is_ascii_lowercase()
-                || c.is_ascii_digit()
-                || c == b'-'
-                || c == b'+'
-                || c == b'#'
-                || c == b'.'
-        })
+/// Python's `v.islower() and '_' not in v and ' ' not in v`: at least one cased letter,
+/// none upper case, no underscore or space (the reference's word-format checks).
+pub fn py_lower_word(v: &str) -> bool {
+    v.chars().any(|c| c.is_lowercase() || c.is_uppercase())
+        && !v.chars().any(char::is_uppercase)
+        && !v.contains('_')
+        && !v.contains(' ')
 }
 
-/// A URI per RFC 3986 (scheme ":" rest, no spaces).
+/// A URI per RFC 3986 (the reference's `uri` format).
 pub fn is_uri(v: &str) -> bool {
-    let Some((scheme, rest)) = v.split_once(':') else {
-        return false;
-    };
-    let sb = scheme.as_bytes();
-    !sb.is_empty()
-        && sb[0].is_ascii_alphabetic()
-        && sb
-            .iter()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'))
-        && !rest.is_empty()
-        && !v
-            .chars()
-            .any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>')
+    super::formats::uri(v)
 }
 
-/// Base64 (standard alphabet, padded).
+/// Base64 (standard alphabet, padded, at least one group): the schema's `binary`.
 pub fn is_base64(v: &str) -> bool {
-    let b = v.as_bytes();
-    if !b.len().is_multiple_of(4) {
+    let b = v.strip_suffix('\n').unwrap_or(v).as_bytes();
+    if b.is_empty() || !b.len().is_multiple_of(4) {
         return false;
     }
     let pad = b.iter().rev().take_while(|&&c| c == b'=').count();
@@ -129,107 +113,23 @@ pub fn is_base64(v: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || *c == b'+' || *c == b'/')
 }
 
+/// `^([a-fA-F0-9]{2})+$`
 pub fn is_hex(v: &str) -> bool {
-    v.len().is_multiple_of(2) && v.bytes().all(|c| c.is_ascii_hexdigit())
+    let v = v.strip_suffix('\n').unwrap_or(v);
+    !v.is_empty() && v.len().is_multiple_of(2) && v.bytes().all(|c| c.is_ascii_hexdigit())
 }
 
-/// IPv4 address with optional CIDR suffix, as the STIX schema's pattern.
-pub fn is_ipv4(v: &str) -> bool {
-    let (addr, cidr) = match v.split_once('/') {
-        Some((a, c)) => (a, Some(c)),
-        None => (v, None),
-    };
-    if let Some(c) = cidr {
-        let ok = !c.is_empty()
-            && c.len() <= 2
-            && c.bytes().all(|d| d.is_ascii_digit())
-            && !(c.len() == 2 && c.starts_with('0'));
-        if !ok || c.parse::<u8>().map_or(true, |n| n > 32) {
-            return false;
-        }
-    }
-    let parts: Vec<&str> = addr.split('.').collect();
-    parts.len() == 4
-        && parts.iter().all(|p| {
-            !p.is_empty()
-                && p.len() <= 3
-                && p.bytes().all(|d| d.is_ascii_digit())
-                && !(p.len() > 1 && p.starts_with('0'))
-                && p.parse::<u16>().is_ok_and(|n| n <= 255)
-        })
-}
-
-/// IPv6 address with optional CIDR suffix.
-pub fn is_ipv6(v: &str) -> bool {
-    let (addr, cidr) = match v.split_once('/') {
-        Some((a, c)) => (a, Some(c)),
-        None => (v, None),
-    };
-    if let Some(c) = cidr {
-        if c.is_empty()
-            || c.len() > 3
-            || !c.bytes().all(|d| d.is_ascii_digit())
-            || c.parse::<u16>().map_or(true, |n| n > 128)
-        {
-            return false;
-        }
-    }
-    addr.parse::<std::net::Ipv6Addr>().is_ok()
-}
-
-pub fn is_mac(v: &str) -> bool {
-    let parts: Vec<&str> = v.split(':').collect();
-    parts.len() == 6
-        && parts.iter().all(|p| {
-            p.len() == 2
-                && p.bytes()
-                    .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
-        })
-}
-
-/// An RFC 5646 language tag whose primary subtag is an ISO 639-1 code (or a
-/// registered three-letter code from a short list).
+/// A language tag the reference validator accepts (its list of RFC 5646 tags).
 pub fn is_lang(v: &str) -> bool {
-    let mut parts = v.split('-');
-    let Some(primary) = parts.next() else {
-        return false;
-    };
-    let ok_primary = (primary.len() == 2
-        && primary.bytes().all(|c| c.is_ascii_lowercase())
-        && ISO_639_1.contains(&primary))
-        || ISO_639_2_COMMON.contains(&primary);
-    ok_primary
-        && parts
-            .all(|p| !p.is_empty() && p.len() <= 8 && p.bytes().all(|c| c.is_ascii_alphanumeric()))
+    crate::model::lists::LANG_CODES.contains(&v)
 }
 
-const ISO_639_1: &[&str] = &[
-    "aa", "ab", "ae", "af", "ak", "am", "an", "ar", "as", "av", "ay", "az", "ba", "be", "bg", "bh",
-    "bi", "bm", "bn", "bo", "br", "bs", "ca", "ce", "ch", "co", "cr", "cs", "cu", "cv", "cy", "da",
-    "de", "dv", "dz", "ee", "el", "en", "eo", "es", "et", "eu", "fa", "ff", "fi", "fj", "fo", "fr",
-    "fy", "ga", "gd", "gl", "gn", "gu", "gv", "ha", "he", "hi", "ho", "hr", "ht", "hu", "hy", "hz",
-    "ia", "id", "ie", "ig", "ii", "ik", "io", "is", "it", "iu", "ja", "jv", "ka", "kg", "ki", "kj",
-    "kk", "kl", "km", "kn", "ko", "kr", "ks", "ku", "kv", "kw", "ky", "la", "lb", "lg", "li", "ln",
-    "lo", "lt", "lu", "lv", "mg", "mh", "mi", "mk", "ml", "mn", "mr", "ms", "mt", "my", "na", "nb",
-    "nd", "ne", "ng", "nl", "nn", "no", "nr", "nv", "ny", "oc", "oj", "om", "or", "os", "pa", "pi",
-    "pl", "ps", "pt", "qu", "rm", "rn", "ro", "ru", "rw", "sa", "sc", "sd", "se", "sg", "si", "sk",
-    "sl", "sm", "sn", "so", "sq", "sr", "ss", "st", "su", "sv", "sw", "ta", "te", "tg", "th", "ti",
-    "tk", "tl", "tn", "to", "tr", "ts", "tt", "tw", "ty", "ug", "uk", "ur", "uz", "ve", "vi", "vo",
-    "wa", "wo", "xh", "yi", "yo", "za", "zh", "zu",
-];
-
-const ISO_639_2_COMMON: &[&str] = &[
-    "eng", "fra", "fre", "deu", "ger", "spa", "rus", "zho", "chi", "ara", "jpn", "por", "ita",
-    "nld", "dut", "pol", "ukr", "est", "lav", "lit", "fin", "swe", "nor", "dan", "tur", "kor",
-    "heb", "ces", "cze", "slk", "slo", "ron", "rum", "hun", "bul", "hrv", "srp", "slv", "ell",
-    "gre", "isl", "ice", "sqi", "alb", "mkd", "mac", "cnr",
-];
-
-/// Character set names (IANA registry style).
+/// Character set names: the reference validator's own rule when it has no IANA registry
+/// (`^[a-zA-Z0-9_\(\)-]+$`).
 pub fn is_charset(v: &str) -> bool {
     !v.is_empty()
         && v.bytes()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'(' | b')' | b'-' | b':'))
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'(' | b')' | b'-'))
 }
 
 /// Result of checking a timestamp string.

@@ -102,7 +102,7 @@ pub(super) fn extensions(o: &Obj<'_>, v: &Value, p: &str, sink: &mut Sink) {
                     } else {
                         generic_custom_value(o, ek, evv, &pk, sink);
                         if o.opts.strict_properties {
-                            sink.must("custom-property", o.id, &pk, format_args!("Property '{ek}' is not one of those defined in the specification for the {name} extension in {} objects.", o.ty));
+                            sink.soft("custom-property", o.id, &pk, format_args!("Property '{ek}' is not one of those defined in the specification for the {name} extension in {} objects.", o.ty));
                         }
                         sco_custom_prop_should(
                             o,
@@ -187,7 +187,7 @@ pub(super) fn embedded(o: &Obj<'_>, ext: &str, k: &str, v: &Value, p: &str, sink
             if !known.contains(&ik.as_str()) {
                 let where_ = format!("in the {k} property of the {ext} extension");
                 if o.opts.strict_properties {
-                    sink.must("custom-property", o.id, &pk, format_args!("Property '{ik}' in the {k} property of the {ext} extension is not one of those defined in the specification."));
+                    sink.soft("custom-property", o.id, &pk, format_args!("Property '{ik}' in the {k} property of the {ext} extension is not one of those defined in the specification."));
                 }
                 sco_custom_prop_should(o, ik, &where_, &pk, sink);
             }
@@ -204,6 +204,18 @@ pub(super) fn extension_semantics(
 ) {
     match name {
         "windows-pebinary-ext" => {
+            if !em.keys().any(|k| {
+                k != "pe_type"
+                    && model::predefined_sco_extension("file", name)
+                        .is_some_and(|ps| ps.iter().any(|pr| pr.name == k))
+            }) {
+                sink.must(
+                    "required",
+                    o.id,
+                    p,
+                    "the windows-pebinary-ext extension needs a property besides 'pe_type'",
+                );
+            }
             if let Some(Value::Object(h)) = em.get("file_header_hashes") {
                 for algo in h.keys() {
                     if !registered_hash(algo) {
@@ -243,11 +255,16 @@ pub(super) fn extension_semantics(
         }
         "http-request-ext" => {
             if let Some(Value::Object(h)) = em.get("request_header") {
-                for key in h.keys() {
-                    if !key
-                        .split('-')
-                        .all(|w| w.chars().next().is_some_and(|c| c.is_ascii_uppercase()))
-                    {
+                for (key, v) in h {
+                    if !v.is_array() {
+                        sink.must(
+                            "json-type",
+                            o.id,
+                            format_args!("{p}.request_header.{key}"),
+                            format_args!("request_header.{key}: {v} is not of type 'array'"),
+                        );
+                    }
+                    if !model::lists::HTTP_REQUEST_HEADERS.contains(&key.as_str()) {
                         sink.should("274", o.id, format_args!("{p}.request_header"), format_args!("The 'request_header' property of object '{}' contains a header ('{key}') that is not a registered HTTP request header name.", o.id.unwrap_or("?")));
                     }
                 }
@@ -256,12 +273,7 @@ pub(super) fn extension_semantics(
         "socket-ext" => {
             if let Some(Value::Object(h)) = em.get("options") {
                 for key in h.keys() {
-                    if !(key.starts_with("SO_")
-                        || key.starts_with("ICMP_")
-                        || key.starts_with("IP_")
-                        || key.starts_with("MCAST_")
-                        || key.starts_with("TCP_"))
-                    {
+                    if !model::lists::SOCKET_OPTIONS.contains(&key.as_str()) {
                         sink.should("275", o.id, format_args!("{p}.options"), format_args!("The 'options' property of object '{}' contains a key ('{key}') that is not a valid socket option (SO_*, ICMP_*, IP_*, MCAST_*, TCP_*).", o.id.unwrap_or("?")));
                     }
                 }

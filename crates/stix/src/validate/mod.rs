@@ -7,7 +7,9 @@
 mod checks;
 mod custom;
 mod extensions;
+mod formats;
 mod objects;
+mod observables;
 mod semantics;
 mod values;
 
@@ -94,8 +96,8 @@ pub const SHOULD_CHECKS: &[(&str, &str)] = &[
     ("226", "implementation-languages"),
     ("227", "infrastructure-types"),
     ("228", "malware-capabilities"),
-    ("229", "processor-architecture"),
-    ("230", "malware-result"),
+    ("230", "processor-architecture"),
+    ("231", "malware-result"),
     ("241", "hash-algo"),
     ("242", "encryption-algo"),
     ("243", "windows-pebinary-type"),
@@ -117,56 +119,96 @@ pub const SHOULD_CHECKS: &[(&str, &str)] = &[
     ("401", "extensions-use"),
 ];
 
-/// Group names of SHOULD checks and the code prefix they cover.
+/// Group names of SHOULD checks (code, name), as the reference validator's.
 const GROUPS: &[(&str, &str)] = &[
     ("1", "format-checks"),
     ("2", "approved-values"),
-    ("21", "all-vocabs"),
-    ("24", "all-vocabs"),
-    ("27", "all-external-sources"),
-    ("3", "best-practices"),
-    ("4", "extensions"),
+    ("210", "all-vocabs"),
+    ("270", "all-external-sources"),
 ];
 
-fn listed(list: &[String], code: &str, name: &str) -> bool {
-    list.iter().any(|x| {
-        x == code
-            || x == name
-            || GROUPS
-                .iter()
-                .any(|(prefix, g)| (x == g || x == prefix) && code.starts_with(prefix))
-            || (x == "210"
-                && (code.starts_with("21")
-                    || code.starts_with("22")
-                    || code.starts_with("23")
-                    || code.starts_with("24")))
-            || (x == "270" && code.starts_with("27"))
-    })
+const FORMAT: &[&str] = &["103", "111", "121", "141", "142", "143", "149", "150"];
+const VOCABS: &[&str] = &[
+    "211", "212", "225", "226", "227", "228", "231", "230", "213", "214", "215", "216", "245",
+    "218", "219", "220", "221", "222", "223", "241", "243", "244",
+];
+const EXTERNAL: &[&str] = &["271", "272", "273", "274", "275", "276", "277"];
+/// Checks the reference validator leaves out when any check is disabled (its
+/// `--disable` branch does not list them).
+const NOT_IN_DISABLE_MODE: &[&str] = &[
+    "103", "225", "226", "227", "228", "230", "231", "305", "306",
+];
+
+fn name_of(code: &str) -> &'static str {
+    SHOULD_CHECKS
+        .iter()
+        .chain(GROUPS)
+        .find(|(c, _)| *c == code)
+        .map_or("", |(_, n)| *n)
 }
 
 impl Options {
+    /// Whether the SHOULD check `code` runs, exactly as the reference validator's
+    /// `list_shoulds` decides it.
     fn runs(&self, code: &str) -> bool {
-        let name = SHOULD_CHECKS
-            .iter()
-            .find(|(c, _)| *c == code)
-            .map_or("", |(_, n)| *n);
-        let on = |c: &str, n: &str| {
-            if self.enabled.is_empty() {
-                !listed(&self.disabled, c, n)
-            } else {
-                listed(&self.enabled, c, n)
-            }
-        };
-        match code {
-            // The prefix checks only run when the extensions check does not.
-            "101" => !on("401", "extensions-use") && on("101", "custom-prefix"),
-            "102" => {
-                !on("401", "extensions-use")
-                    && !on("101", "custom-prefix")
-                    && on("102", "custom-prefix-lax")
-            }
-            _ => on(code, name),
+        if self.enabled.is_empty() && self.disabled.is_empty() {
+            return !matches!(code, "101" | "102");
         }
+        (!self.disabled.is_empty() && self.runs_despite_disabled(code))
+            || (!self.enabled.is_empty() && self.runs_enabled(code))
+    }
+
+    fn runs_despite_disabled(&self, code: &str) -> bool {
+        let d = |n: &str| self.disabled_has(n);
+        if d("all") || NOT_IN_DISABLE_MODE.contains(&code) {
+            return false;
+        }
+        let own = !d(name_of(code));
+        match code {
+            "401" => own,
+            "101" => d("extensions-use") && !d("format-checks") && own,
+            "102" => d("extensions-use") && !d("format-checks") && d("custom-prefix") && own,
+            c if FORMAT.contains(&c) => !d("format-checks") && own,
+            "201" | "202" | "203" => !d("approved-values") && own,
+            c if VOCABS.contains(&c) => !d("approved-values") && !d("all-vocabs") && own,
+            c if EXTERNAL.contains(&c) => {
+                !d("approved-values") && !d("all-external-sources") && own
+            }
+            _ => own,
+        }
+    }
+
+    fn runs_enabled(&self, code: &str) -> bool {
+        self.enabled.iter().any(|x| {
+            let n = match name_of(x) {
+                "" => x.as_str(),
+                n => n,
+            };
+            match n {
+                "all" => !matches!(code, "101" | "102"),
+                "format-checks" => FORMAT.contains(&code),
+                "approved-values" => {
+                    matches!(code, "201" | "202" | "203")
+                        || VOCABS.contains(&code)
+                        || EXTERNAL.contains(&code)
+                }
+                "all-vocabs" => VOCABS.contains(&code),
+                "all-external-sources" => EXTERNAL.contains(&code),
+                n => n == name_of(code),
+            }
+        })
+    }
+
+    /// Whether `disabled` names this check or group (by name or by code).
+    pub fn disabled_has(&self, name: &str) -> bool {
+        let code = SHOULD_CHECKS
+            .iter()
+            .chain(GROUPS)
+            .find(|(_, n)| *n == name)
+            .map(|(c, _)| *c);
+        self.disabled
+            .iter()
+            .any(|x| x == name || code.is_some_and(|c| x == c))
     }
 
     /// The codes of the SHOULD checks these options run.
@@ -190,8 +232,7 @@ impl Options {
             .filter(|x| {
                 !SHOULD_CHECKS.iter().any(|(c, n)| c == x || n == x)
                     && !GROUPS.iter().any(|(c, n)| c == x || n == x)
-                    && *x != "210"
-                    && *x != "270"
+                    && *x != "all"
             })
             .cloned()
             .collect()
@@ -229,6 +270,22 @@ impl Sink {
         message: impl std::fmt::Display,
     ) {
         self.must.push(Finding {
+            code: code.into(),
+            id: id.map(str::to_owned),
+            path: path.to_string(),
+            message: message.to_string(),
+        });
+    }
+    /// A finding of the reference's SHOULD level that no check name switches off
+    /// (`--strict-types`, `--strict-properties`): a warning, an error under `strict`.
+    pub fn soft(
+        &mut self,
+        code: &str,
+        id: Option<&str>,
+        path: impl std::fmt::Display,
+        message: impl std::fmt::Display,
+    ) {
+        self.should.push(Finding {
             code: code.into(),
             id: id.map(str::to_owned),
             path: path.to_string(),

@@ -30,6 +30,51 @@ pub(super) const X509_V3_KEYS: &[&str] = &[
 
 pub(super) const RESERVED: &[&str] = &["severity", "action", "username", "phone_numbers"];
 
+/// Types whose kill chain phase names the reference checks ({121}).
+const KILL_CHAIN_NAME_TYPES: &[&str] = &[
+    "attack-pattern",
+    "indicator",
+    "infrastructure",
+    "malware",
+    "tool",
+];
+
+/// Open-vocabulary properties whose format the reference checks ({111}).
+pub(super) fn vocab_format_checked(ty: &str, prop: &str) -> bool {
+    let props: &[&str] = match ty {
+        "identity" => &["identity_class", "sectors"],
+        "indicator" => &["indicator_types"],
+        "infrastructure" => &["infrastructure_types"],
+        "intrusion-set" => &[
+            "resource_level",
+            "primary_motivation",
+            "secondary_motivations",
+        ],
+        "location" => &["region"],
+        "malware" => &[
+            "malware_types",
+            "architecture_execution_envs",
+            "implementation_languages",
+            "capabilities",
+        ],
+        "malware-analysis" => &["result"],
+        "report" => &["report_types"],
+        "threat-actor" => &[
+            "threat_actor_types",
+            "roles",
+            "sophistication",
+            "resource_level",
+            "primary_motivation",
+            "secondary_motivations",
+            "personal_motivations",
+        ],
+        "tool" => &["tool_types"],
+        "marking-definition" => &["definition_type"],
+        _ => &[],
+    };
+    props.contains(&prop)
+}
+
 pub(super) struct Obj<'a> {
     pub(super) id: Option<&'a str>,
     pub(super) ty: &'a str,
@@ -86,7 +131,7 @@ pub(crate) fn check_bundle_envelope(env: &Map<String, Value>, opts: &Options, si
     for (k, _) in env {
         if !matches!(k.as_str(), "type" | "id" | "objects" | "spec_version") {
             if opts.strict_properties {
-                sink.must(
+                sink.soft(
                     "custom-property",
                     id,
                     format_args!("$.{k}"),
@@ -103,22 +148,38 @@ pub(crate) fn check_bundle_envelope(env: &Map<String, Value>, opts: &Options, si
                     opts,
                 },
                 k,
+                true,
                 sink,
             );
         }
     }
-    let _ = opts;
+    // {103}: bundles use UUIDv4 too.
+    if let Some((_, v)) = id.and_then(parse_identifier) {
+        if v != 4 {
+            sink.should(
+                "103",
+                id,
+                "$.id",
+                format_args!(
+                    "Given ID value {} is not a valid UUIDv4 ID.",
+                    id.unwrap_or("")
+                ),
+            );
+        }
+    }
 }
 
-pub(super) fn custom_property_should(o: &Obj<'_>, k: &str, sink: &mut Sink) {
+pub(super) fn custom_property_should(o: &Obj<'_>, k: &str, ext_check: bool, sink: &mut Sink) {
     let p = format_args!("{}.{k}", o.path);
-    sink.should(
-        "401",
-        o.id,
-        p,
-        format_args!("Custom property '{k}' should be implemented using an extension with an 'extension_type' of 'property-extension' or 'toplevel-property-extension'."),
-    );
-    if !(k.starts_with("x_") && k[2..].contains('_')) {
+    if ext_check {
+        sink.should(
+            "401",
+            o.id,
+            p,
+            format_args!("Custom property '{k}' should be implemented using an extension with an 'extension_type' of 'property-extension' or 'toplevel-property-extension'."),
+        );
+    }
+    if !super::semantics::custom_prefix_strict(k, "x_", '_') {
         sink.should("101", o.id, p, format_args!("Custom property '{k}' should have a type that starts with 'x_' followed by a source unique identifier (like a domain name with dots replaced by underscores), an underscore and then the name."));
     }
     if !k.starts_with("x_") {
@@ -211,12 +272,12 @@ pub(crate) fn check_object(
                         format_args!("{path}.id"),
                         "A process object must use UUIDv4 for its id",
                     );
-                } else if cat == Category::Sco && version != 5 && version != 4 {
+                } else if ty != "process" && cat == Category::Sco && version != 5 {
                     sink.should(
                         "103",
                         id,
                         format_args!("{path}.id"),
-                        format_args!("Given ID value {s} is not a valid UUIDv5 ID."),
+                        format_args!("Cyber Observable ID value {s} is not a valid UUIDv5 ID."),
                     );
                 } else if cat != Category::Sco
                     && version != 4
@@ -243,7 +304,7 @@ pub(crate) fn check_object(
     let declared = declared_extension_types(obj);
     if cat == Category::Custom {
         if opts.strict_types {
-            sink.must(
+            sink.soft(
                 "custom-type",
                 id,
                 format_args!("{path}.type"),
@@ -254,9 +315,15 @@ pub(crate) fn check_object(
         }
         if declared.contains(&"new-sco") {
             cat = Category::Sco;
-        } else if !declared.iter().any(|t| matches!(*t, "new-sdo" | "new-sro")) {
+        }
+        if !declared
+            .iter()
+            .any(|t| matches!(*t, "new-sdo" | "new-sro" | "new-sco"))
+        {
             sink.should("401", id, format_args!("{path}.type"), format_args!("Custom object type '{ty}' should be implemented using an extension with an 'extension_type' of 'new-sdo', 'new-sco', or 'new-sro'."));
-            if !(ty.starts_with("x-") && ty[2..].contains('-')) {
+        }
+        {
+            if !super::semantics::custom_prefix_strict(ty, "x-", '-') {
                 sink.should("101", id, format_args!("{path}.type"), format_args!("Custom object type '{ty}' should start with 'x-' followed by a source unique identifier (like a domain name with dots replaced by hyphens), a hyphen and then the name."));
             }
             if !ty.starts_with("x-") {
@@ -334,7 +401,7 @@ pub(crate) fn check_object(
             } else {
                 String::new()
             };
-            sink.must(
+            sink.soft(
                 "custom-property",
                 id,
                 &p,
@@ -343,13 +410,10 @@ pub(crate) fn check_object(
                 ),
             );
         }
-        if toplevel_ext {
-            continue;
-        }
         if ty == "marking-definition" {
             continue;
         }
-        custom_property_should(&o, k, sink);
+        custom_property_should(&o, k, !toplevel_ext, sink);
     }
     semantics(&o, obj, cat, sink);
 }
@@ -402,14 +466,11 @@ pub(super) fn no_null_or_empty(o: &Obj<'_>, v: &Value, p: &str, sink: &mut Sink)
 }
 
 pub(super) fn check_ref(o: &Obj<'_>, s: &str, targets: &[&str], p: &str, sink: &mut Sink) {
-    // SCO schemas only check the type prefix of references; SDO/SRO schemas the full identifier.
-    let parsed = if model::category(o.ty) == Category::Sco {
-        s.split_once("--")
-            .filter(|(t, u)| valid_type_name(t) && !u.is_empty())
-            .map(|(t, _)| (t, 0))
-    } else {
-        parse_identifier(s)
-    };
+    // SCO schemas type their reference properties as plain strings.
+    if model::category(o.ty) == Category::Sco {
+        return;
+    }
+    let parsed = parse_identifier(s);
     match parsed {
         None => sink.must(
             "id-format",
@@ -441,7 +502,7 @@ pub(super) fn check_vocab(
     p: impl std::fmt::Display + Copy,
     sink: &mut Sink,
 ) {
-    if !vocab_format(s) {
+    if vocab_format_checked(o.ty, prop) && !py_lower_word(s) {
         sink.should("111", o.id, p, format_args!("Open vocabulary value '{s}' should be all lowercase and use hyphens instead of spaces or underscores as word separators."));
     }
     if !model::vocabulary(vocab).contains(&s) {
@@ -616,12 +677,11 @@ pub(super) fn check_value(
             if let Some(a) = list(sink) {
                 for (i, x) in a.iter().enumerate() {
                     let pi = format!("{p}[{i}]");
+                    let names_checked = KILL_CHAIN_NAME_TYPES.contains(&o.ty);
                     for f in ["kill_chain_name", "phase_name"] {
                         match x.get(f) {
                             Some(Value::String(s)) => {
-                                if !s.bytes().all(|c| {
-                                    c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-'
-                                }) {
+                                if names_checked && !py_lower_word(s) {
                                     sink.should("121", o.id, format_args!("{pi}.{f}"), format_args!("{f} '{s}' should be all lowercase and use hyphens instead of spaces or underscores as word separators."));
                                 }
                             }
@@ -663,7 +723,11 @@ pub(super) fn check_value(
                         continue;
                     };
                     match m.get("selectors").and_then(Value::as_array) {
-                        Some(s) if !s.is_empty() && s.iter().all(Value::is_string) => {}
+                        Some(s) if !s.is_empty() && s.iter().all(Value::is_string) => {
+                            for sel in s.iter().filter_map(Value::as_str) {
+                                super::observables::selector(o, sel, &pi, sink);
+                            }
+                        }
                         _ => sink.must("required", o.id, &pi, "'selectors' is a required property of a granular marking (a non-empty list of strings)"),
                     }
                     match (m.get("marking_ref"), m.get("lang")) {
@@ -681,12 +745,11 @@ pub(super) fn check_value(
                                 );
                             }
                         }
-                        (None, Some(Value::String(_))) => {}
                         _ => sink.must(
                             "granular-marking",
                             o.id,
                             &pi,
-                            "a granular marking must have exactly one of 'marking_ref' and 'lang'",
+                            "a granular marking must have a 'marking_ref' (and not 'lang')",
                         ),
                     }
                 }

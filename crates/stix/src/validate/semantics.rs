@@ -3,6 +3,7 @@
 
 use super::checks::*;
 use super::extensions::sco_custom_prop_should;
+use super::formats;
 use super::objects::*;
 use super::Sink;
 use crate::model::{self, Category};
@@ -42,6 +43,7 @@ pub(super) fn order(
 
 pub(super) fn semantics(o: &Obj<'_>, obj: &Map<String, Value>, cat: Category, sink: &mut Sink) {
     order(o, obj, "created", "modified", false, sink);
+    super::observables::selectors_resolve(o, obj, sink);
     if let Some(lang) = obj.get("lang").and_then(Value::as_str) {
         if !is_lang(lang) {
             sink.must(
@@ -129,6 +131,23 @@ pub(super) fn semantics(o: &Obj<'_>, obj: &Map<String, Value>, cat: Category, si
                 (true, false) => sink.should("304", id, at("objects"), "The 'objects' property of observed-data is deprecated in STIX 2.1; use 'object_refs'."),
                 _ => {}
             }
+            if let Some(Value::Object(objs)) = obj.get("objects") {
+                for (k, v) in objs {
+                    if !(!k.is_empty() && k.bytes().all(|c| c.is_ascii_digit())) {
+                        sink.should("141", id, format_args!("{path}.objects.{k}"), format_args!("'{k}' is not a good key value. Observable Objects should use non-negative integers for their keys."));
+                    }
+                    for req in ["type", "id"] {
+                        if v.get(req).is_none() {
+                            sink.must(
+                                "required",
+                                id,
+                                format_args!("{path}.objects.{k}"),
+                                format_args!("Observable object must contain a '{req}' property."),
+                            );
+                        }
+                    }
+                }
+            }
             if let Some(refs) = obj.get("object_refs").and_then(Value::as_array) {
                 for (i, r) in refs.iter().enumerate() {
                     if let Some(r) = r.as_str() {
@@ -178,7 +197,7 @@ pub(super) fn semantics(o: &Obj<'_>, obj: &Map<String, Value>, cat: Category, si
                 );
             }
             if let Some(c) = obj.get("country").and_then(Value::as_str) {
-                if !(c.len() == 2 && c.bytes().all(|b| b.is_ascii_alphabetic())) {
+                if !model::lists::COUNTRY_CODES.contains(&c.to_uppercase().as_str()) {
                     sink.should("277", id, at("country"), format_args!("Location `country` should be a valid ISO 3166-1 ALPHA-2 Code, not '{c}'."));
                 }
             }
@@ -203,7 +222,10 @@ pub(super) fn semantics(o: &Obj<'_>, obj: &Map<String, Value>, cat: Category, si
                 );
             }
             if let Some(p) = obj.get("product").and_then(Value::as_str) {
-                if !vocab_format(p) {
+                if !(!p.is_empty()
+                    && p.bytes()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-'))
+                {
                     sink.should("143", id, at("product"), format_args!("The 'product' property '{p}' should be all lowercase with words separated by dash."));
                 }
             }
@@ -211,6 +233,16 @@ pub(super) fn semantics(o: &Obj<'_>, obj: &Map<String, Value>, cat: Category, si
         }
         "marking-definition" => marking_definition(o, obj, sink),
         "language-content" => {
+            if let Some(r) = obj.get("object_ref").and_then(Value::as_str) {
+                if r.starts_with("bundle--") || r.starts_with("language-content--") {
+                    sink.must(
+                        "ref-type",
+                        id,
+                        at("object_ref"),
+                        "object_ref must not refer to a bundle or a language-content object",
+                    );
+                }
+            }
             if let Some(Value::Object(c)) = obj.get("contents") {
                 for (lang, sub) in c {
                     if !is_lang(lang) {
@@ -279,6 +311,7 @@ pub(super) fn semantics(o: &Obj<'_>, obj: &Map<String, Value>, cat: Category, si
     }
     if cat == Category::Sco {
         sco_semantics(o, obj, sink);
+        super::observables::sco_rules(o, obj, sink);
     }
 }
 
@@ -304,7 +337,22 @@ pub(super) fn relationship_should(
     let (Some(src), Some(tgt)) = (src, tgt) else {
         return;
     };
-    if model::category(src) == Category::Custom || model::category(tgt) == Category::Custom {
+    const NON_SDOS: &[&str] = &[
+        "bundle",
+        "language-content",
+        "marking-definition",
+        "sighting",
+        "relationship",
+        "extension-definition",
+    ];
+    if NON_SDOS.contains(&src) || NON_SDOS.contains(&tgt) {
+        return;
+    }
+    if !model::SUGGESTED_RELATIONSHIPS
+        .iter()
+        .any(|(s, _, _)| *s == src)
+    {
+        sink.should("202", o.id, format_args!("{}.relationship_type", o.path), format_args!("'{src}' is permitted, but not a suggested relationship source object for the '{rt}' relationship."));
         return;
     }
     let p = format!("{}.relationship_type", o.path);
@@ -326,53 +374,131 @@ pub(super) fn relationship_should(
     }
 }
 
+/// `^\-?[a-z0-9]+(-[a-z0-9]+)*\-?$` with 3 to 250 characters (the reference's check of
+/// object types named in a pattern).
+fn pattern_type_name_ok(t: &str) -> bool {
+    let body = t.strip_prefix('-').unwrap_or(t);
+    let body = body.strip_suffix('-').unwrap_or(body);
+    (3..=250).contains(&t.len())
+        && !body.is_empty()
+        && body.split('-').all(|w| {
+            !w.is_empty()
+                && w.bytes()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+}
+
+/// `^[a-z0-9_]{3,250}$`
+fn pattern_property_name_ok(p: &str) -> bool {
+    (3..=250).contains(&p.len())
+        && p.bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_')
+}
+
 pub(super) fn indicator_pattern(o: &Obj<'_>, pat: &str, sink: &mut Sink) {
     let p = format!("{}.pattern", o.path);
-    match pattern::parse(pat) {
-        Err(e) => sink.must(
-            "pattern",
-            o.id,
-            &p,
-            format_args!("Pattern failed to validate: {e}"),
-        ),
-        Ok(parsed) => {
-            for op in parsed.paths() {
-                let t = op.object_type.as_str();
-                let known = model::SCO_TYPES.contains(&t);
-                if !known {
-                    if o.opts.strict_types {
-                        sink.must("pattern", o.id, &p, format_args!("Pattern failed to validate: '{t}' is not a valid stix observable type."));
-                    }
-                    if !valid_type_name(t.trim_start_matches('-')) {
-                        sink.must("pattern", o.id, &p, format_args!("Pattern failed to validate: '{t}' is not a valid observable type name."));
-                    }
-                }
-                let prop = op.property.as_str();
-                if known {
-                    let defined = model::COMMON_SCO
-                        .iter()
-                        .chain(model::specific_props(t).unwrap_or(&[]))
-                        .any(|pr| pr.name == prop);
-                    if !defined && o.opts.strict_properties {
-                        sink.must("pattern", o.id, &p, format_args!("Pattern failed to validate: '{prop}' is not a valid property for '{t}' objects."));
-                    }
-                }
-                if !(prop.len() >= 3
-                    && prop.len() <= 250
-                    && prop
-                        .bytes()
-                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_'))
-                {
-                    sink.must("pattern", o.id, &p, format_args!("Pattern failed to validate: '{prop}' is not a valid observable property name."));
-                }
+    let parsed = match pattern::validate(pat) {
+        Ok(parsed) => parsed,
+        Err(errs) => {
+            for e in errs {
+                let code = if e.kind == pattern::ErrorKind::Limit {
+                    "pattern-limit"
+                } else {
+                    "pattern"
+                };
+                sink.must(
+                    code,
+                    o.id,
+                    &p,
+                    format_args!("Pattern failed to validate: {e}"),
+                );
+            }
+            return;
+        }
+    };
+    // As the reference's pattern inspector: comparisons (not EXISTS tests), grouped by
+    // object type in order of first appearance.
+    let mut by_type: Vec<(&str, Vec<&str>)> = Vec::new();
+    for l in parsed.leaves() {
+        if let pattern::Comparison::Test { path, .. } = l {
+            let t = path.object_type.as_str();
+            match by_type.iter_mut().find(|(x, _)| *x == t) {
+                Some((_, props)) => props.push(path.property.as_str()),
+                None => by_type.push((t, vec![path.property.as_str()])),
+            }
+        }
+    }
+    let opts = o.opts;
+    // The reference checks custom prefixes in patterns (as MUST errors) only when the
+    // extensions check is disabled and the prefix checks are not.
+    let prefixes = opts.disabled_has("extensions-use")
+        && !opts.disabled_has("all")
+        && !opts.disabled_has("format-checks");
+    let strict_prefix = prefixes && !opts.disabled_has("custom-prefix");
+    let lax_prefix = prefixes && !opts.disabled_has("custom-prefix-lax");
+    for (t, props) in &by_type {
+        let known = model::SCO_TYPES.contains(t);
+        if !known {
+            if !pattern_type_name_ok(t) {
+                sink.must(
+                    "pattern",
+                    o.id,
+                    &p,
+                    format_args!(
+                        "Pattern failed to validate: '{t}' is not a valid observable type name"
+                    ),
+                );
+            } else if strict_prefix && !custom_prefix_strict(t, "x-", '-') {
+                sink.must("pattern", o.id, &p, format_args!("Pattern failed to validate: Custom Observable Object type '{t}' should start with 'x-' followed by a source unique identifier (like a domain name with dots replaced by hyphens), a hyphen and then the name"));
+            } else if lax_prefix && !(t.starts_with("x-") && t.len() > 2) {
+                sink.must("pattern", o.id, &p, format_args!("Pattern failed to validate: Custom Observable Object type '{t}' should start with 'x-'"));
+            }
+            if opts.strict_types {
+                sink.soft(
+                    "custom-type",
+                    o.id,
+                    &p,
+                    format_args!(
+                        "Pattern failed to validate: '{t}' is not a valid stix observable type"
+                    ),
+                );
+            }
+        }
+        for prop in props {
+            let defined = known && model::sco_property_defined(t, prop);
+            if defined {
+                continue;
+            }
+            if !pattern_property_name_ok(prop) {
+                sink.must("pattern", o.id, &p, format_args!("Pattern failed to validate: '{prop}' is not a valid observable property name"));
+            } else if !known {
+                continue;
+            } else if strict_prefix && !custom_prefix_strict(prop, "x_", '_') {
+                sink.must("pattern", o.id, &p, format_args!("Pattern failed to validate: Cyber Observable Object custom property '{prop}' should start with 'x_' followed by a source unique identifier (like a domain name with dots replaced by underscores), an underscore and then the name"));
+            } else if lax_prefix && !(prop.starts_with("x_") && prop.len() > 2) {
+                sink.must("pattern", o.id, &p, format_args!("Pattern failed to validate: Cyber Observable Object custom property '{prop}' should start with 'x_'"));
+            }
+            if known && opts.strict_properties {
+                sink.soft("custom-property", o.id, &p, format_args!("Pattern failed to validate: '{prop}' is not a valid property for '{t}' objects"));
             }
         }
     }
 }
 
+/// `^x-.+-.+$` (`prefix` "x-", `sep` '-') or `^x_.+_.+$` (`prefix` "x_", `sep` '_').
+pub(super) fn custom_prefix_strict(k: &str, prefix: &str, sep: char) -> bool {
+    k.strip_prefix(prefix).is_some_and(|r| {
+        r.char_indices()
+            .any(|(i, c)| c == sep && i > 0 && i + 1 < r.len())
+    })
+}
+
 pub(super) fn marking_definition(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Sink) {
     let id = o.id.unwrap_or("");
     let dt = obj.get("definition_type").and_then(Value::as_str);
+    if let Some(d) = dt.filter(|d| !py_lower_word(d)) {
+        sink.should("111", o.id, format_args!("{}.definition_type", o.path), format_args!("Open vocabulary value '{d}' should be all lowercase and use hyphens instead of spaces or underscores as word separators."));
+    }
     let tlp1 = model::TLP1.iter().find(|(t, _)| *t == id);
     if let (Some((_, word)), Some("tlp")) = (tlp1, dt) {
         let want_name = format!("TLP:{}", word.to_uppercase());
@@ -479,6 +605,14 @@ pub(super) fn sco_semantics(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Si
                     "'artifact' object must contain either 'payload_bin' or 'url' but not both",
                 );
             }
+            if obj.contains_key("decryption_key") && !obj.contains_key("encryption_algorithm") {
+                sink.must(
+                    "required",
+                    id,
+                    path,
+                    "'decryption_key' requires 'encryption_algorithm'",
+                );
+            }
             if obj.contains_key("url") && !obj.contains_key("hashes") {
                 sink.must(
                     "required",
@@ -487,8 +621,8 @@ pub(super) fn sco_semantics(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Si
                     "'hashes' is required when 'url' is present",
                 );
             }
-            if let Some(m) = s("mime_type") {
-                mime_should(o, m, "mime_type", sink);
+            if let Some(m) = s("mime_type").filter(|m| !formats::mime_type(m)) {
+                sink.must("value-format", id, at("mime_type"), format_args!("The 'mime_type' property of object '{}' ('{m}') must be an IANA registered MIME Type of the form 'type/subtype'.", id.unwrap_or("?")));
             }
         }
         "file" => {
@@ -499,6 +633,7 @@ pub(super) fn sco_semantics(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Si
                 mime_should(o, m, "mime_type", sink);
             }
             if let Some(e) = s("name_enc") {
+                encoding_format(o, e, "name_enc", sink);
                 if !is_charset(e) {
                     sink.must("charset", id, at("name_enc"), format_args!("The 'name_enc' property of object '{}' ('{e}') must be an IANA registered character set.", id.unwrap_or("?")));
                 }
@@ -506,13 +641,14 @@ pub(super) fn sco_semantics(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Si
         }
         "directory" => {
             if let Some(e) = s("path_enc") {
+                encoding_format(o, e, "path_enc", sink);
                 if !is_charset(e) {
                     sink.must("charset", id, at("path_enc"), format_args!("The 'path_enc' property of object '{}' ('{e}') must be an IANA registered character set.", id.unwrap_or("?")));
                 }
             }
         }
         "ipv4-addr" => {
-            if let Some(v) = s("value").filter(|v| !is_ipv4(v)) {
+            if let Some(v) = s("value").filter(|v| !formats::ipv4(v)) {
                 sink.must(
                     "value-format",
                     id,
@@ -522,7 +658,7 @@ pub(super) fn sco_semantics(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Si
             }
         }
         "ipv6-addr" => {
-            if let Some(v) = s("value").filter(|v| !is_ipv6(v)) {
+            if let Some(v) = s("value").filter(|v| !formats::ipv6(v)) {
                 sink.must(
                     "value-format",
                     id,
@@ -532,7 +668,7 @@ pub(super) fn sco_semantics(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Si
             }
         }
         "mac-addr" => {
-            if let Some(v) = s("value").filter(|v| !is_mac(v)) {
+            if let Some(v) = s("value").filter(|v| !formats::mac(v)) {
                 sink.must(
                     "value-format",
                     id,
@@ -542,7 +678,7 @@ pub(super) fn sco_semantics(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Si
             }
         }
         "email-addr" => {
-            if let Some(v) = s("value").filter(|v| !v.contains('@')) {
+            if let Some(v) = s("value").filter(|v| !formats::email(v)) {
                 sink.must(
                     "value-format",
                     id,
@@ -584,8 +720,9 @@ pub(super) fn sco_semantics(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Si
             }
             if let Some(Value::Object(ip)) = obj.get("ipfix") {
                 for k in ip.keys() {
-                    let camel = k.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-                        && k.chars().all(|c| c.is_ascii_alphanumeric());
+                    let b = k.as_bytes();
+                    let camel =
+                        b.len() >= 2 && b[0].is_ascii_lowercase() && b[1].is_ascii_alphanumeric();
                     if !camel {
                         sink.should("273", id, at("ipfix"), format_args!("The 'ipfix' property of object '{}' contains a key ('{k}') not in IANA IP Flow Information Export (IPFIX) Entities Registry.", id.unwrap_or("?")));
                     }
@@ -593,22 +730,44 @@ pub(super) fn sco_semantics(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Si
             }
             if let Some(Value::Array(ps)) = obj.get("protocols") {
                 for pr in ps.iter().filter_map(Value::as_str) {
-                    if !pr.bytes().all(|c| {
-                        c.is_ascii_lowercase()
-                            || c.is_ascii_digit()
-                            || c == b'-'
-                            || c == b'_'
-                            || c == b'.'
-                    }) {
+                    if !((1..=15).contains(&pr.len())
+                        && pr.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-'))
+                    {
                         sink.should("272", id, at("protocols"), format_args!("The 'protocols' property of object '{}' contains a protocol ('{pr}') not in lowercase IANA Service Name and Transport Protocol Port Number Registry form.", id.unwrap_or("?")));
                     }
                 }
             }
         }
+        "domain-name" => {
+            if let Some(v) = s("value").filter(|v| !formats::idn_hostname(v)) {
+                sink.must(
+                    "value-format",
+                    id,
+                    at("value"),
+                    format_args!("value: '{v}' is not a 'idn-hostname'"),
+                );
+            }
+        }
+        "windows-registry-key" if s("key").is_some_and(formats::registry_key_abbreviated) => {
+            sink.must("value-format", id, at("key"), format_args!("key: '{}' uses an abbreviated hive name (HKLM, HKCU, ...); use the full name (HKEY_LOCAL_MACHINE, ...)", s("key").unwrap_or("")));
+        }
         "software" => {
+            if let Some(c) = s("cpe").filter(|c| !formats::cpe(c)) {
+                sink.must(
+                    "value-format",
+                    id,
+                    at("cpe"),
+                    format_args!("Provided CPE value '{c}' is not CPE v2.3 compliant."),
+                );
+            }
             if let Some(Value::Array(ls)) = obj.get("languages") {
                 for l in ls.iter().filter_map(Value::as_str) {
-                    if !is_lang(l) {
+                    if !formats::software_language(l) {
+                        sink.must("lang", id, at("languages"), format_args!("languages: '{l}' does not match the language tag pattern of the schema"));
+                    }
+                    if !(model::lists::LANG_CODES.contains(&l)
+                        || model::lists::SOFTWARE_LANG_CODES.contains(&l))
+                    {
                         sink.must("lang", id, at("languages"), format_args!("The 'languages' property of object '{}' contains an invalid language code ('{l}'). Expected RFC 5646 language code.", id.unwrap_or("?")));
                     }
                 }
@@ -627,7 +786,7 @@ pub(super) fn sco_semantics(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Si
                     if !X509_V3_KEYS.contains(&k.as_str()) {
                         let pk = format!("{path}.x509_v3_extensions.{k}");
                         if o.opts.strict_properties {
-                            sink.must("custom-property", id, &pk, format_args!("Property '{k}' is not one of those defined in the specification for the x509_v3_extensions property in x509-certificate objects."));
+                            sink.soft("custom-property", id, &pk, format_args!("Property '{k}' is not one of those defined in the specification for the x509_v3_extensions property in x509-certificate objects."));
                         }
                         sco_custom_prop_should(
                             o,
@@ -648,7 +807,7 @@ pub(super) fn sco_semantics(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Si
                             if !["name", "data", "data_type"].contains(&k.as_str()) {
                                 let pk = format!("{path}.values[{i}].{k}");
                                 if o.opts.strict_properties {
-                                    sink.must("custom-property", id, &pk, format_args!("Property '{k}' in the values property is not one of those defined in the specification."));
+                                    sink.soft("custom-property", id, &pk, format_args!("Property '{k}' in the values property is not one of those defined in the specification."));
                                 }
                                 sco_custom_prop_should(o, k, "in the values property", &pk, sink);
                             }
@@ -661,15 +820,20 @@ pub(super) fn sco_semantics(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Si
     }
 }
 
+/// `path_enc` / `name_enc`: the schema's pattern.
+fn encoding_format(o: &Obj<'_>, e: &str, k: &str, sink: &mut Sink) {
+    if !formats::encoding_name(e) {
+        sink.must(
+            "charset",
+            o.id,
+            format_args!("{}.{k}", o.path),
+            format_args!("{k}: '{e}' does not match '^[a-zA-Z0-9/\\.+_:-]{{2,250}}$'"),
+        );
+    }
+}
+
 pub(super) fn mime_should(o: &Obj<'_>, m: &str, k: &str, sink: &mut Sink) {
-    let ok = m.split_once('/').is_some_and(|(t, sub)| {
-        MIME_TOP.contains(&t)
-            && !sub.is_empty()
-            && sub
-                .bytes()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'+' | b'_' | b'-'))
-    });
-    if !ok {
+    if !formats::mime_type(m) {
         sink.should("271", o.id, format_args!("{}.{k}", o.path), format_args!("The '{k}' property of object '{}' ('{m}') should be an IANA registered MIME Type of the form 'type/subtype'.", o.id.unwrap_or("?")));
     }
 }

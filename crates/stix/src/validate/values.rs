@@ -93,6 +93,19 @@ pub(super) fn external_reference(o: &Obj<'_>, x: &Value, p: &str, sink: &mut Sin
     }
     if let Some(h) = m.get("hashes") {
         hashes(o, "hashes", h, &format!("{p}.hashes"), sink);
+        // `^MD5|SHA-1|SHA-256|SHA-512|SHA3-256|SHA3-512|SSDEEP|TLSH$`, searched
+        for k in h.as_object().into_iter().flat_map(|m| m.keys()) {
+            let ok = k.starts_with("MD5")
+                || k.ends_with("TLSH")
+                || [
+                    "SHA-1", "SHA-256", "SHA-512", "SHA3-256", "SHA3-512", "SSDEEP",
+                ]
+                .iter()
+                .any(|a| k.contains(a));
+            if !ok {
+                sink.must("hash-key", o.id, format_args!("{p}.hashes.{k}"), format_args!("external reference hash name '{k}' is not one of MD5, SHA-1, SHA-256, SHA-512, SHA3-256, SHA3-512, SSDEEP, TLSH"));
+            }
+        }
     }
 }
 
