@@ -12,12 +12,13 @@ if command -v hyperfine >/dev/null; then
 fi
 /usr/bin/time -f 'NATO-32: %e s, peak RSS %M KB' "$bin" rift --json > /dev/null
 
-# synthetic alliance: 320 members, each taking the built-in position of member i mod 32
+# synthetic alliance: 320 members (capitals spread on a grid), each taking the built-in
+# position of member i mod 32
 work=$(mktemp -d)
 python3 - "$work" <<'PY'
 import os, sys, itertools, re
 work = sys.argv[1]
-src = "crates/policy/policies"
+src = "crates/policy/policies/nato"
 codes = ["".join(c) for c in itertools.product("ABCDEFGHIJKLMNOPQRSTUVWXYZ", repeat=3)][:320]
 base = sorted(f for f in os.listdir(src) if f.endswith(".toml"))
 nato = open("crates/policy/alliance/nato.toml").read()
@@ -25,7 +26,8 @@ rungs = nato[nato.index("[[rung]]"):]
 with open(f"{work}/alliance.toml", "w") as f:
     f.write('name = "Synthetic-320"\n')
     for c in codes:
-        f.write(f'[[member]]\ncode = "{c}"\nname = "{c}"\nlat = 0\nlon = 0\n')
+        i = codes.index(c)
+        f.write(f'[[member]]\ncode = "{c}"\nname = "{c}"\nlat = {(i % 20) * 4 - 40}\nlon = {(i // 20) * 10 - 80}\n')
     f.write(rungs)
 os.makedirs(f"{work}/policies")
 for i, c in enumerate(codes):
@@ -33,5 +35,5 @@ for i, c in enumerate(codes):
     text = re.sub(r'member = "[A-Z]{3}"', f'member = "{c}"', text, count=1)
     open(f"{work}/policies/{c}.toml", "w").write(text)
 PY
-/usr/bin/time -f 'Synthetic-320 (4,423,680 cells): %e s, peak RSS %M KB' "$bin" rift --json --alliance "$work/alliance.toml" --policies "$work/policies" > /dev/null
+/usr/bin/time -f 'Synthetic-320 (5,529,600 cells): %e s, peak RSS %M KB' "$bin" rift --json --alliance "$work/alliance.toml" --policies "$work/policies" > /dev/null
 rm -rf "$work"

@@ -51,6 +51,8 @@ enum Command {
     Assess(cmd::assess::Args),
     /// Decide on an assessment vector: each option's outcome, blockers, path to consensus.
     Decide(cmd::decide::Args),
+    /// Decide every case of the case library (real incidents) and compare with history.
+    Cases(cmd::cases::Args),
     /// Re-decide a stored incident or campaign at each instant its evidence changed.
     Replay(cmd::replay::Args),
     /// A decision brief for the council: situation, assessment, options, path to consensus, recommendation.
@@ -98,6 +100,7 @@ fn main() {
         Command::Correlate(a) => cmd::correlate::run(&ctx, a),
         Command::Gen(a) => cmd::gen::run(&ctx, a),
         Command::Decide(a) => cmd::decide::run(&ctx, a),
+        Command::Cases(a) => cmd::cases::run(&ctx, a),
         Command::Replay(a) => cmd::replay::run(&ctx, a),
         Command::Brief(a) => cmd::brief::run(&ctx, a),
         Command::Serve(a) => cmd::serve::run(&ctx, a),

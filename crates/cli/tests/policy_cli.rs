@@ -158,11 +158,14 @@ fn builtin_nato_decision_and_bad_vectors() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("Article 4 consultations"));
     assert!(
-        text.contains("blocked by DEU (national policy), FRA (national policy)"),
+        text.contains(
+            "blocked by DEU (below its threshold), FRA (legal doubts; below its threshold)"
+        ),
         "{text}"
     );
     assert!(
-        text.contains("the alliance can agree now: share, assist, solidarity"),
+        text.contains("the alliance can agree now: share, assist, solidarity")
+            && text.contains("blocked by 32 members (legal doubts: 32)"),
         "{text}"
     );
 }

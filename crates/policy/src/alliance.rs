@@ -7,6 +7,9 @@ use toml_edit::{ImDocument, Item, Table};
 /// The built-in alliance file (NATO's 32 members and the DESIGN ladder).
 pub const NATO_TOML: &str = include_str!("../alliance/nato.toml");
 
+/// The built-in second forum: the EU's 27 member states and the Cyber Diplomacy Toolbox.
+pub const EU_TOML: &str = include_str!("../alliance/eu.toml");
+
 /// How a rung is adopted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Rule {
@@ -345,6 +348,15 @@ impl Alliance {
         // The built-in file is tested to parse; fall back to an empty alliance rather than panic.
         Alliance::parse("nato.toml", NATO_TOML).unwrap_or(Alliance {
             name: "NATO".into(),
+            members: Vec::new(),
+            ladder: Vec::new(),
+        })
+    }
+
+    /// The built-in EU forum.
+    pub fn eu() -> Alliance {
+        Alliance::parse("eu.toml", EU_TOML).unwrap_or(Alliance {
+            name: "EU".into(),
             members: Vec::new(),
             ladder: Vec::new(),
         })

@@ -39,8 +39,16 @@ pub fn missing_phrases(alliance: &Alliance, o: &OptionOutcome) -> Vec<String> {
         .collect()
 }
 
-/// "FRA (escalation risk), DEU (below its threshold; legal doubts)".
+/// "FRA (escalation risk), DEU (below its threshold; legal doubts)"; past five blockers,
+/// counts per reason: "32 members (legal doubts: 32)".
 pub fn blockers_text(o: &OptionOutcome) -> String {
+    if o.block.len() > 5 {
+        let counts: Vec<String> = blockers_by_reason(o)
+            .iter()
+            .map(|(r, ms)| format!("{}: {}", r.phrase(), ms.len()))
+            .collect();
+        return format!("{} members ({})", o.block.len(), counts.join("; "));
+    }
     o.block
         .iter()
         .map(|m| {

@@ -13,10 +13,12 @@
 //! - Evaluation is pure and deterministic; member lists are sorted by code.
 
 pub mod alliance;
+pub mod cases;
 pub mod decide;
 pub mod diag;
 pub mod doctrine;
 pub mod explain;
+pub mod forum;
 pub mod lang;
 pub mod policy;
 pub mod reason;
@@ -27,6 +29,7 @@ pub use alliance::{Alliance, Request, Rule, Rung};
 pub use decide::{decide, Decision, Missing, OptionOutcome, Stance};
 pub use diag::Diagnostic;
 pub use doctrine::Doctrine;
+pub use forum::{Forum, FORUM_IDS};
 pub use policy::{MemberPolicy, OptionStance, Origin, PolicyErrors, PolicySet};
 pub use reason::{Reason, Reasons};
 pub use vector::Vector;

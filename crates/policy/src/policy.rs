@@ -76,12 +76,12 @@ pub struct Origin {
 }
 
 /// The name of the built-in set.
-pub const BUILTIN_NAME: &str = "built-in illustrative positions";
+pub const BUILTIN_NAME: &str = "built-in positions";
 
 impl Origin {
     /// The origin of a set of (file name, text): built-in texts are recognised by content.
     pub fn of_texts(files: &[(String, String)]) -> Origin {
-        let builtin = |t: &str| BUILTIN.iter().any(|(_, b)| *b == t);
+        let builtin = |t: &str| BUILTIN.iter().chain(BUILTIN_EU).any(|(_, b)| *b == t);
         let own: Vec<String> = files
             .iter()
             .filter(|(_, t)| !builtin(t))
@@ -124,9 +124,25 @@ impl std::fmt::Display for PolicyErrors {
 
 impl std::error::Error for PolicyErrors {}
 
-/// The built-in illustrative policies: (file name, text).
-pub const BUILTIN: &[(&str, &str)] =
-    &include!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/index.rs"));
+/// The built-in illustrative NATO positions: (file name, text).
+pub const BUILTIN: &[(&str, &str)] = &include!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/policies/nato/index.rs"
+));
+
+/// The built-in illustrative EU positions: (file name, text).
+pub const BUILTIN_EU: &[(&str, &str)] =
+    &include!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/eu/index.rs"));
+
+/// The built-in policy texts for an alliance: the EU set for the built-in EU file's name,
+/// else the NATO set.
+pub fn builtin_texts(alliance: &Alliance) -> &'static [(&'static str, &'static str)] {
+    if alliance.name == "EU" {
+        BUILTIN_EU
+    } else {
+        BUILTIN
+    }
+}
 
 /// Byte offset in the file of offset 0 of a string value's content, when exact.
 fn content_base(text: &str, span: &std::ops::Range<usize>) -> usize {
@@ -545,9 +561,10 @@ impl PolicySet {
         Ok(set)
     }
 
-    /// The built-in illustrative policies, restricted to the alliance's members and ladder.
+    /// The built-in illustrative policies (the EU set for an alliance named "EU", else the
+    /// NATO set), restricted to the alliance's members and ladder.
     pub fn builtin(alliance: &Alliance) -> PolicySet {
-        let files: Vec<(String, String)> = BUILTIN
+        let files: Vec<(String, String)> = builtin_texts(alliance)
             .iter()
             .map(|(n, t)| ((*n).to_string(), (*t).to_string()))
             .collect();

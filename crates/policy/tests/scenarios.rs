@@ -36,23 +36,22 @@ fn baltic(attribution: &str, victims: &[&str]) -> Value {
 }
 
 #[test]
-fn moderate_attribution_consult_yes_countermeasures_blocked_by_fra_and_deu() {
+fn moderate_attribution_frontline_asks_france_and_germany_hold_back() {
     let d = run(baltic("moderate", &["EST", "LVA", "LTU"]));
-    let consult = option(&d, "consult");
-    assert_eq!(consult["adopted"], true);
-    for m in ["EST", "LVA", "LTU", "POL"] {
-        assert!(has(&consult["support"], m), "{m} supports consultations");
-    }
+    // Article 4 is for the gravest cases only (never invoked for a cyber incident)
+    assert_eq!(option(&d, "consult")["adopted"], false);
+    assert_eq!(option(&d, "solidarity")["adopted"], true);
+    assert_eq!(option(&d, "attribute")["adopted"], false);
     let cm = option(&d, "countermeasures");
-    let front = ["EST", "LVA", "LTU", "POL"]
-        .iter()
-        .filter(|m| has(&cm["support"], m))
-        .count();
-    assert!(
-        front >= 3,
-        "at least three frontline states support countermeasures: {cm}"
-    );
+    for m in ["EST", "LVA", "LTU", "POL"] {
+        assert!(
+            has(&cm["support"], m),
+            "frontline {m} supports countermeasures: {cm}"
+        );
+    }
     assert!(has(&cm["block"], "FRA") && has(&cm["block"], "DEU"), "{cm}");
+    assert_eq!(cm["reasons"]["FRA"], json!(["legal", "threshold"]));
+    assert_eq!(cm["reasons"]["DEU"], json!(["threshold"]));
     assert_eq!(cm["adopted"], false);
 }
 
@@ -62,9 +61,89 @@ fn high_attribution_germany_stops_blocking_france_blocks_unless_victim() {
     let cm = option(&d, "countermeasures");
     assert!(!has(&cm["block"], "DEU"), "{cm}");
     assert!(has(&cm["block"], "FRA"), "{cm}");
+    assert_eq!(
+        cm["reasons"]["FRA"],
+        json!(["legal"]),
+        "collective countermeasures"
+    );
     let d = run(baltic("high", &["EST", "LVA", "LTU", "FRA"]));
     let cm = option(&d, "countermeasures");
     assert!(!has(&cm["block"], "FRA"), "{cm}");
+}
+
+#[test]
+fn no_legal_basis_for_article_5_below_an_armed_attack() {
+    // a severe wiper: a use of force for members that admit non-physical force, never an
+    // armed attack; every member with a position objects for want of a legal basis
+    let d = run(
+        json!({"severity": "severe", "attribution": "high", "effects": "data_destruction",
+        "actor": "state", "sectors": ["finance"], "victims": ["DNK", "DEU"]}),
+    );
+    assert_eq!(d["legal"]["DNK"], "use_of_force");
+    assert_eq!(d["legal"]["GBR"], "below_threshold");
+    let art5 = option(&d, "art5");
+    assert_eq!(art5["adopted"], false);
+    assert_eq!(art5["block"].as_array().unwrap().len(), 32);
+    assert!(art5["reasons"]
+        .as_object()
+        .unwrap()
+        .values()
+        .all(|r| r == &json!(["legal"])));
+    assert_eq!(option(&d, "consult")["adopted"], false);
+}
+
+/// A member's doctrine is the same in every forum it belongs to.
+#[test]
+fn doctrines_agree_across_forums() {
+    let nato = concord_policy::Forum::builtin("nato").unwrap();
+    let eu = concord_policy::Forum::builtin("eu").unwrap();
+    assert_eq!(eu.alliance.members.len(), 27);
+    assert_eq!(eu.policies.by_member.iter().flatten().count(), 27);
+    let mut shared = 0;
+    for (i, m) in eu.alliance.members.iter().enumerate() {
+        if let Some(j) = nato.alliance.member_index(&m.code) {
+            assert_eq!(
+                eu.policies.doctrine(i),
+                nato.policies.doctrine(j),
+                "{}",
+                m.code
+            );
+            shared += 1;
+        }
+    }
+    assert_eq!(shared, 23);
+    let ids: Vec<&str> = eu.alliance.ladder.iter().map(|r| r.id.as_str()).collect();
+    assert!(
+        ids.contains(&"declaration") && ids.contains(&"sanctions"),
+        "{ids:?}"
+    );
+}
+
+/// Every block says why: no built-in position uses a bare block string, and every member
+/// that has a position cites a source.
+#[test]
+fn every_block_has_a_reason_and_every_position_a_source() {
+    for (name, text) in concord_policy::policy::BUILTIN
+        .iter()
+        .chain(concord_policy::policy::BUILTIN_EU)
+    {
+        assert!(
+            !text.contains("\nblock = "),
+            "{name} has a block without reasons"
+        );
+        assert!(text.contains("\nsource = \"Illustrative."), "{name}");
+    }
+    let a = Alliance::nato();
+    let p = PolicySet::builtin(&a);
+    assert!(p.origin.illustrative);
+    let scepva: Vec<&str> = a
+        .members
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| p.capable(*i, a.rung_index("countermeasures").unwrap()))
+        .map(|(_, m)| m.code.as_str())
+        .collect();
+    assert_eq!(scepva, ["DNK", "EST", "GBR", "NLD", "USA"]);
 }
 
 #[test]

@@ -16,8 +16,8 @@ fn bench(c: &mut Criterion) {
     let w = Weights::uniform(a.members.len());
     let mut g = c.benchmark_group("rift");
     g.sample_size(10);
-    g.throughput(Throughput::Elements(442_368 * 32 * 10));
-    g.bench_function("fast, NATO 32 x 10 (evaluations)", |b| {
+    g.throughput(Throughput::Elements(552_960 * 32 * 11));
+    g.bench_function("fast, NATO 32 x 11 (evaluations)", |b| {
         b.iter(|| rift(&a, &p, &w).rift_index)
     });
     let t = Alliance::parse("tiny.toml", TINY).unwrap();
@@ -28,7 +28,7 @@ fn bench(c: &mut Criterion) {
     ];
     let tp = PolicySet::from_texts(&files, &t).unwrap();
     let tw = Weights::uniform(3);
-    g.throughput(Throughput::Elements(13_824 * 3 * 3 * 2));
+    g.throughput(Throughput::Elements(17_280 * 3 * 3 * 2));
     g.bench_function("fast, tiny 3 x 2 (evaluations)", |b| {
         b.iter(|| rift(&t, &tp, &tw).rift_index)
     });

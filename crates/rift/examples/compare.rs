@@ -9,7 +9,7 @@ fn main() {
     let a = Alliance::nato();
     let p = PolicySet::builtin(&a);
     let w = Weights::uniform(a.members.len());
-    let evaluations = 442_368.0 * 32.0 * 10.0;
+    let evaluations = 552_960.0 * 32.0 * 11.0;
     let t = Instant::now();
     let fast = rift(&a, &p, &w);
     let tf = t.elapsed().as_secs_f64();

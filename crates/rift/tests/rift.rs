@@ -316,6 +316,17 @@ fn builtin_positions_have_a_real_rift_with_france_pivotal() {
         "{:?}",
         cm.pivotal
     );
+    // the rift the seed describes: frontline victims ask for countermeasures the alliance
+    // cannot agree, and a majority wants them where France objects
+    assert!(cm.rift_index > 0.0, "{cm:?}");
+    assert!(cm.victim_unmet > 0.0, "{cm:?}");
+    assert!(
+        cm.veto_index > 0.0 && cm.blocked_by.contains_key("legal"),
+        "{cm:?}"
+    );
+    // Article 5 and Article 4 only at an armed attack (or, for Article 4, an emergency)
+    let art5 = m.options.iter().find(|o| o.id == "art5").unwrap();
+    assert!(art5.adopted_share < 0.05, "{art5:?}");
     let j = to_json(&m);
     assert_eq!(j["ceiling"].as_object().unwrap().len(), 11);
     for (_, per) in j["ceiling"].as_object().unwrap() {

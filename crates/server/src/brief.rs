@@ -17,7 +17,17 @@ pub struct BriefInput<'a> {
     pub alliance: &'a Alliance,
     /// The policy set the decision used.
     pub policies: &'a Origin,
+    /// The same vector decided in other forums (the EU), shown beside the first.
+    pub also: Vec<ForumDecision<'a>>,
     pub fictional: bool,
+}
+
+/// A decision in another forum.
+#[derive(Debug)]
+pub struct ForumDecision<'a> {
+    pub alliance: &'a Alliance,
+    pub decision: &'a Decision,
+    pub policies: &'a Origin,
 }
 
 /// Bottom line: the package the alliance can agree now (adopted rungs only, never a rung
@@ -187,6 +197,44 @@ pub fn markdown(b: &BriefInput<'_>) -> String {
         }
     }
     let _ = writeln!(s, "\n## Recommendation\n\n{}", recommendation(&sum));
+    for f in &b.also {
+        let other = explain::summary(f.alliance, f.decision);
+        let _ = writeln!(
+            s,
+            "\n## In the {} (positions: {}{})\n",
+            f.alliance.name,
+            f.policies.name,
+            if f.policies.illustrative {
+                ", ILLUSTRATIVE"
+            } else {
+                ""
+            }
+        );
+        let _ = writeln!(s, "{}\n", recommendation(&other));
+        let _ = writeln!(
+            s,
+            "| option | rule | outcome | blocked by | what is missing |\n|---|---|---|---|---|"
+        );
+        for (o, x) in f.decision.options.iter().zip(&other.options) {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {} |",
+                o.option,
+                o.rule,
+                if o.adopted { "adopted" } else { "not adopted" },
+                if o.block.is_empty() {
+                    "-".to_string()
+                } else {
+                    explain::blockers_text(o)
+                },
+                if x.missing.is_empty() {
+                    "-".to_string()
+                } else {
+                    x.missing.join("; ")
+                }
+            );
+        }
+    }
     let _ = writeln!(
         s,
         "\n---\n\nPositions: {}.{}",

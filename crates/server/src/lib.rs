@@ -51,6 +51,8 @@ pub struct AppState {
     /// The rift page's figures, charts and harmonisation proposals for one policy set
     /// (keyed by the set's address; recomputed after a policy changes).
     pub rift_cache: Mutex<Option<(usize, serde_json::Value)>>,
+    /// The second forum (the EU with its built-in positions), decided beside the first.
+    pub eu: concord_policy::Forum,
 }
 
 /// The state shared by handlers.
@@ -87,6 +89,11 @@ impl AppState {
             sessions: Default::default(),
             readers: Vec::new(),
             rift_cache: Mutex::new(None),
+            eu: concord_policy::Forum {
+                id: "eu".into(),
+                policies: PolicySet::builtin(&Alliance::eu()),
+                alliance: Alliance::eu(),
+            },
         })
     }
 

@@ -232,8 +232,14 @@ async fn campaign(
         None => Vec::new(),
     };
     let sum = concord_policy::explain::summary(&st.alliance, &d);
+    let eu = concord_policy::decide(&st.eu.alliance, &st.eu.policies, &d.vector);
+    let eu_sum = concord_policy::explain::summary(&st.eu.alliance, &eu);
+    let forums = json!([
+        {"name": st.alliance.name, "sum": sum, "d": d},
+        {"name": st.eu.alliance.name, "sum": eu_sum, "d": eu, "policies": st.eu.policies.origin},
+    ]);
     let policies = st.policy_set();
-    let ctx = json!({"a": a, "attr": attr, "d": d, "sum": sum, "policies": policies.origin, "highest": highest, "rung": rung, "tiles": tiles, "replay": replay});
+    let ctx = json!({"a": a, "attr": attr, "d": d, "sum": sum, "forums": forums, "policies": policies.origin, "highest": highest, "rung": rung, "tiles": tiles, "replay": replay});
     Ok(render("campaign.html", merge(base(&st, Some(&v)), ctx))?.into_response())
 }
 
@@ -251,12 +257,18 @@ async fn brief_page(
         let policies = state.policy_set();
         let (a, attr, d) =
             views::decision(s, &id, &Default::default(), &state.alliance, &policies, &p)?;
+        let eu = concord_policy::decide(&state.eu.alliance, &state.eu.policies, &d.vector);
         Ok(brief::html(&brief::BriefInput {
             assessment: &a,
             attribution: attr.as_ref(),
             decision: &d,
             alliance: &state.alliance,
             policies: &policies.origin,
+            also: vec![brief::ForumDecision {
+                alliance: &state.eu.alliance,
+                decision: &eu,
+                policies: &state.eu.policies.origin,
+            }],
             fictional: demo,
         }))
     })

@@ -261,7 +261,7 @@ async fn a_member_signs_in_edits_its_policy_and_the_decision_changes() {
     c.goto(&format!("{base}/policies")).await.unwrap();
     let area = c.find(Locator::Id("text")).await.unwrap();
     let text = area.prop("value").await.unwrap().unwrap();
-    let old = "block = \"not affected_self or attribution < high\"";
+    let old = "legal = \"not affected_self\"";
     assert!(text.contains(old));
     let set = |t: String| {
         let c = c.clone();
@@ -281,12 +281,12 @@ async fn a_member_signs_in_edits_its_policy_and_the_decision_changes() {
             tokio::time::sleep(Duration::from_millis(300)).await;
         }
     };
-    set(text.replace(old, "block = \"atribution < high\"")).await;
+    set(text.replace(old, "legal = \"atribution < high\"")).await;
     let page = body_text(&c).await;
     assert!(page.contains("The policy was not saved"), "{page}");
     assert!(page.contains("line "), "{page}");
     shot(&c, "policy-error").await;
-    set(text.replace(old, "block = \"attribution < high\"")).await;
+    set(text.replace(old, "legal = \"attribution < high\"")).await;
     assert!(body_text(&c).await.contains("checked and saved"));
     shot(&c, "policy-saved").await;
     c.goto(&format!("{base}/campaigns/{BALTIC}?rung=countermeasures"))

@@ -72,7 +72,7 @@ async fn every_demo_page_loads_with_its_key_content() {
                 "Path to consensus",
                 "Evidence timeline",
                 "Held back until then by",
-                "DEU (policy), FRA (policy)",
+                "DEU (risk), FRA (risk)",
             ],
         ),
         (
@@ -186,7 +186,7 @@ async fn a_member_edits_its_policy_and_the_decision_changes() {
         .find(|(n, _)| *n == "FRA.toml")
         .unwrap()
         .1;
-    let old = "block = \"not affected_self or attribution < high\"";
+    let old = "legal = \"not affected_self\"";
     assert!(text.contains(old));
     let post = |body: String| {
         Request::post("/policies/FRA")
@@ -196,7 +196,7 @@ async fn a_member_edits_its_policy_and_the_decision_changes() {
             .unwrap()
     };
     // a bad condition: an inline error with line and column, nothing saved
-    let bad = text.replace(old, "block = \"atribution < high\"");
+    let bad = text.replace(old, "legal = \"atribution < high\"");
     let (status, _, body) = send(&st, post(format!("text={}", percent(&bad)))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("role=\"alert\""), "{body}");
@@ -207,7 +207,7 @@ async fn a_member_edits_its_policy_and_the_decision_changes() {
     );
     assert_eq!(decision(st.clone(), token.clone()).await["adopted"], false);
     // fixed: saved, and the decision changes
-    let good = text.replace(old, "block = \"attribution < high\"");
+    let good = text.replace(old, "legal = \"attribution < high\"");
     let (status, _, body) = send(&st, post(format!("text={}", percent(&good)))).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(body.contains("checked and saved"));

@@ -65,12 +65,27 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
         }
         Err(e) => return Err(e.into()),
     };
+    let eu = concord_policy::Forum::builtin("eu");
+    let eu_decision = eu
+        .as_ref()
+        .map(|f| concord_policy::decide(&f.alliance, &f.policies, &d.vector));
+    let also = match (&eu, &eu_decision) {
+        (Some(f), Some(ed)) if args.policy.alliance.is_none() => {
+            vec![concord_server::brief::ForumDecision {
+                alliance: &f.alliance,
+                decision: ed,
+                policies: &f.policies.origin,
+            }]
+        }
+        _ => Vec::new(),
+    };
     let input = BriefInput {
         assessment: &a,
         attribution: attr.as_ref(),
         decision: &d,
         alliance: &alliance,
         policies: &policies.origin,
+        also,
         fictional: args.demo,
     };
     let text = match args.format.as_str() {

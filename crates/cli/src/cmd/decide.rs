@@ -20,19 +20,25 @@ pub struct Args {
     severity: Option<PathBuf>,
     #[command(flatten)]
     policy: PolicyArgs,
-    /// Print exactly the DESIGN 6 document (plus explanations) on standard output.
+    /// Forums to decide in, comma separated: nato (default), eu, or nato,eu side by side.
+    #[arg(long, value_name = "LIST")]
+    forum: Option<String>,
+    /// Print exactly the DESIGN 6 document (plus explanations) on standard output; with
+    /// several forums, `{"forums": {"nato": ..., "eu": ...}}`.
     #[arg(long)]
     json: bool,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
-    let (alliance, policies) = match args.policy.load() {
+    let forums = match args.policy.forums(args.forum.as_deref()) {
         Ok(x) => x,
         Err(e) => {
             super::print_config_errors(&e, false)?;
             return Ok(exit::INVALID);
         }
     };
+    // a stored incident is assessed (legal classes, attribution) with the first forum
+    let (alliance, policies) = (&forums[0].alliance, &forums[0].policies);
     let vector = match (&args.id, &args.assessment) {
         (Some(id), _) => {
             let model = match super::assess::model(args.severity.as_ref()) {
@@ -48,8 +54,8 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
                 &store,
                 id,
                 &model,
-                &alliance,
-                &policies,
+                alliance,
+                policies,
                 &ctx.viewer(),
             )? {
                 Ok(a) => match a.to_vector() {
@@ -68,7 +74,34 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
         },
         (None, None) => anyhow::bail!("give an incident or campaign id, or --assessment FILE"),
     };
-    decide_and_print(&alliance, &policies, &vector, args.json)
+    if args.forum.is_none() || forums.len() == 1 {
+        return decide_and_print(alliance, policies, &vector, args.json);
+    }
+    let decisions: Vec<(String, concord_policy::Decision)> = forums
+        .iter()
+        .map(|f| (f.id.clone(), decide(&f.alliance, &f.policies, &vector)))
+        .collect();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if args.json {
+        let map: serde_json::Map<String, serde_json::Value> = decisions
+            .iter()
+            .map(|(id, d)| Ok((id.clone(), serde_json::to_value(d)?)))
+            .collect::<anyhow::Result<_>>()?;
+        writeln!(out, "{}", serde_json::json!({ "forums": map }))?;
+    } else {
+        writeln!(out, "{}\n", vector.summary())?;
+        for (f, (_, d)) in forums.iter().zip(&decisions) {
+            writeln!(
+                out,
+                "== {} ({}) ==\n",
+                f.alliance.name, f.policies.origin.name
+            )?;
+            print_table(&mut out, &f.alliance, d)?;
+            writeln!(out)?;
+        }
+    }
+    out.flush()?;
+    Ok(exit::OK)
 }
 
 fn read_vector(path: &std::path::Path) -> anyhow::Result<Result<Vector, i32>> {
@@ -124,7 +157,17 @@ fn decide_and_print(
         out.flush()?;
         return Ok(exit::OK);
     }
-    writeln!(out, "{}: {}\n", alliance.name, d.vector.summary())?;
+    writeln!(out, "{}: {}", alliance.name, d.vector.summary())?;
+    writeln!(
+        out,
+        "positions: {}{}\n",
+        policies.origin.name,
+        if policies.origin.illustrative {
+            " (ILLUSTRATIVE POSITIONS)"
+        } else {
+            ""
+        }
+    )?;
     print_table(&mut out, alliance, &d)?;
     out.flush()?;
     Ok(exit::OK)

@@ -3,6 +3,7 @@
 pub mod assess;
 pub mod attribute;
 pub mod brief;
+pub mod cases;
 pub mod collection;
 pub mod correlate;
 pub mod decide;
@@ -119,12 +120,41 @@ pub struct ConfigErrors {
     pub sources: std::collections::BTreeMap<String, String>,
 }
 
+impl ConfigErrors {
+    fn usage(message: String) -> ConfigErrors {
+        ConfigErrors {
+            diagnostics: vec![concord_policy::Diagnostic {
+                file: "command line".into(),
+                key: String::new(),
+                line: 0,
+                column: 0,
+                message,
+                span: 0..0,
+                valid: Vec::new(),
+                suggestion: None,
+            }],
+            sources: Default::default(),
+        }
+    }
+}
+
 impl PolicyArgs {
+    /// The alliance and policies: the files given, else the built-in NATO forum.
     pub fn load(
         &self,
     ) -> Result<(concord_policy::Alliance, concord_policy::PolicySet), ConfigErrors> {
+        self.load_for("nato")
+    }
+
+    /// One forum: the built-in forum `id`, with `--alliance` and `--policies` replacing its
+    /// alliance file and policy set when given.
+    pub fn load_for(
+        &self,
+        id: &str,
+    ) -> Result<(concord_policy::Alliance, concord_policy::PolicySet), ConfigErrors> {
         use concord_policy::{Alliance, PolicySet};
         let alliance = match &self.alliance {
+            None if id == "eu" => Alliance::eu(),
             None => Alliance::nato(),
             Some(p) => {
                 let name = p.display().to_string();
@@ -155,6 +185,29 @@ impl PolicyArgs {
             })?,
         };
         Ok((alliance, policies))
+    }
+
+    /// The forums of `--forum LIST` (default: `nato`). `--alliance` and `--policies` apply
+    /// to a single forum only.
+    pub fn forums(&self, list: Option<&str>) -> Result<Vec<concord_policy::Forum>, ConfigErrors> {
+        let ids = concord_policy::Forum::parse_list(list.unwrap_or("nato"))
+            .map_err(ConfigErrors::usage)?;
+        if ids.len() > 1 && (self.alliance.is_some() || self.policies.is_some()) {
+            return Err(ConfigErrors::usage(
+                "--alliance and --policies replace one forum: give a single --forum with them"
+                    .into(),
+            ));
+        }
+        ids.iter()
+            .map(|id| {
+                self.load_for(id)
+                    .map(|(alliance, policies)| concord_policy::Forum {
+                        id: id.clone(),
+                        alliance,
+                        policies,
+                    })
+            })
+            .collect()
     }
 }
 
