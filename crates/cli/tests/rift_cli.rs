@@ -157,23 +157,52 @@ fn readable_summary_and_harmonise() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("rift index 0.5000"), "{text}");
     assert!(
-        text.contains("-block = \"severity >= high\"")
-            && text.contains("+block = \"severity >= severe\""),
+        text.contains("rule act (rung.act.rule)")
+            && text.contains("-consensus")
+            && text.contains("+coalition:2"),
         "{text}"
     );
     let out = concord(d.path())
         .args([
             "rift",
             "--harmonise",
-            "1",
+            "2",
             "--json",
             "--alliance",
             "a.toml",
             "--policies",
             "pol",
+            "--out",
+            "edited",
         ])
         .output()
         .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(doc["proposals"][0]["member"], "CCC");
+    assert_eq!(doc["proposals"][0]["kind"], "rule");
+    assert_eq!(doc["before"]["rift_index"], 0.5);
+    // the written set, run through rift, gives exactly the claimed figures
+    let again: Value = serde_json::from_slice(
+        &concord(d.path())
+            .args([
+                "rift",
+                "--json",
+                "--alliance",
+                "edited/alliance.toml",
+                "--policies",
+                "edited/policies",
+            ])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(again, doc["after"]);
+    let last = doc["proposals"].as_array().unwrap().last().unwrap();
+    assert_eq!(again["rift_index"], last["figures_after"]["rift_index"]);
 }

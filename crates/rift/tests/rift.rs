@@ -279,23 +279,27 @@ proptest! {
         prop_assert_eq!(to_json(&rift(&a, &p, &w)), to_json(&naive::rift(&a, &p, &w)));
     }
 
-    /// Incremental trials (harmonisation) equal a full recomputation.
+    /// Incremental trials (harmonisation) equal a full recomputation, for a member's edited
+    /// condition and for a rung's changed rule.
     #[test]
     fn trials_equal_full_recomputation(
         coords in prop::collection::vec((-3i8..3, -3i8..3), 5),
         rungs in prop::collection::vec(rung_strategy(), 4),
         raw in policy_strategy(5, 4),
-        edit in (0..5usize, 0..4usize, cond_strategy()),
+        edit in (0..5usize, 0..4usize, cond_strategy(), prop::bool::ANY),
     ) {
         let (a, p) = build(coords, rungs, raw);
         let w = Weights::uniform(5);
-        let (m, r, c) = edit;
+        let (m, r, c, rule_change) = edit;
         let mut edited = p.clone();
-        if let Some(Some(x)) = edited.by_member.get_mut(m) {
+        let mut a2 = a.clone();
+        if rule_change {
+            a2.ladder[r].rule = if a.ladder[r].rule == Rule::Consensus { Rule::Coalition(2) } else { Rule::Consensus };
+        } else if let Some(Some(x)) = edited.by_member.get_mut(m) {
             x.stances[r].support = c;
         }
-        let via_trial = concord_rift::harmonise::trial_metrics(&a, &p, &edited, &w, r);
-        prop_assert_eq!(to_json(&via_trial), to_json(&rift(&a, &edited, &w)));
+        let via_trial = concord_rift::harmonise::trial_metrics_for(&a, &p, &edited, &a2.ladder[r], &w, r);
+        prop_assert_eq!(to_json(&via_trial), to_json(&rift(&a2, &edited, &w)));
     }
 }
 
@@ -338,36 +342,44 @@ fn builtin_positions_have_a_real_rift_with_france_pivotal() {
 fn harmonisation_edits_really_lower_the_index() {
     let (a, p) = tiny();
     let w = Weights::uniform(3);
-    let props = concord_rift::harmonise::propose(&a, &p, &w, 3);
-    assert!(!props.is_empty());
-    let first = &props[0];
-    assert_eq!(first.member, "CCC");
-    assert_eq!(first.key, "stance.act.block");
-    assert_eq!(first.before, "severity >= high");
-    assert_eq!(first.after, "severity >= severe");
-    assert_eq!(first.rift_before, 0.5);
-    assert!(
-        (first.rift_after - 2.0 / 6.0).abs() < 1e-12,
-        "{}",
-        first.rift_after
+    let h = concord_rift::harmonise::harmonise(&a, &p, &w, 3);
+    assert!(!h.proposals.is_empty());
+    // best: a qualified majority instead of consensus on `act` ends the rift, the veto and
+    // the unmet requests at once
+    let first = &h.proposals[0];
+    assert_eq!((first.kind, first.rung.as_str()), ("rule", "act"));
+    assert_eq!(
+        (first.before.as_str(), first.after.as_str()),
+        ("consensus", "coalition:2")
     );
-    for pair in props.windows(2) {
-        assert!(pair[1].rift_after < pair[0].rift_after);
-        assert_eq!(pair[1].rift_before, pair[0].rift_after);
-    }
-    // each claim checked independently: apply the edits and recompute with the reference
-    let mut edited = p.clone();
-    for pr in &props {
-        let m = a.member_index(&pr.member).unwrap();
-        let parts: Vec<&str> = pr.key.split('.').collect();
-        let r = a.rung_index(parts[1]).unwrap();
-        let c = concord_policy::lang::compile(&pr.after).unwrap();
-        let s = &mut edited.by_member[m].as_mut().unwrap().stances[r];
-        if parts[2] == "block" {
-            s.set_block(Reason::Policy, Some(c))
-        } else {
-            s.support = Some(c)
-        }
-        assert!((naive::rift(&a, &edited, &w).rift_index - pr.rift_after).abs() < 1e-12);
-    }
+    assert_eq!(first.figures_before.rift_index, 0.5);
+    assert_eq!(first.figures_after.rift_index, 0.0);
+    assert_eq!(first.figures_after.rung_victim_unmet, 0.0);
+    // the claim checked independently: the edited alliance through the reference
+    let mut a2 = a.clone();
+    a2.ladder[1].rule = concord_policy::Rule::Coalition(2);
+    assert_eq!(naive::rift(&a2, &p, &w).rift_index, 0.0);
+    assert_eq!(h.after.rift_index, first.figures_after.rift_index);
+    assert_eq!(
+        to_json(&h.after),
+        to_json(&naive::rift(&h.alliance, &h.policies, &w))
+    );
+    // every kind of edit is searched
+    let kinds: std::collections::BTreeSet<&str> = concord_rift::harmonise::candidates(&a, &p)
+        .iter()
+        .map(|e| e.kind())
+        .collect();
+    assert_eq!(
+        kinds.into_iter().collect::<Vec<_>>(),
+        ["abstain", "rule", "threshold"]
+    );
+    // the ranked single edits: CCC's constructive abstention is among them, exact figures
+    let ranked = concord_rift::harmonise::ranked_proposals(&a, &p, &w, 10);
+    let abstain = ranked.iter().find(|(x, _, _)| x.kind == "abstain").unwrap();
+    assert_eq!(abstain.0.member.as_deref(), Some("CCC"));
+    assert_eq!(
+        abstain.0.figures_after.rift_index,
+        naive::rift(&abstain.1, &abstain.2, &w).rift_index
+    );
+    assert!(abstain.0.figures_after.rift_index < 0.5);
 }

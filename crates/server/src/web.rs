@@ -331,7 +331,8 @@ async fn rift(State(st): State<Shared>, h: HeaderMap) -> Result<Response, AppErr
                     .join(", "));
             }
         }
-        let proposals = concord_rift::harmonise::propose(&st2.alliance, &policies, &weights, 3);
+        let proposals =
+            concord_rift::harmonise::harmonise(&st2.alliance, &policies, &weights, 3).proposals;
         let mut text = Vec::new();
         concord_rift::harmonise::print(&mut text, &proposals).map_err(AppError::internal)?;
         let v = json!({"m": doc, "charts": charts, "proposals": proposals,

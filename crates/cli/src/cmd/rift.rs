@@ -19,9 +19,13 @@ pub struct Args {
     /// Write SVG charts directly into DIR.
     #[arg(long, value_name = "DIR")]
     svg: Option<PathBuf>,
-    /// Propose up to K single-level threshold edits that cut the overall rift index most.
+    /// Propose up to K policy edits (threshold, clause, rule, abstention), applied greedily,
+    /// that cut the rift and veto index and victims' unmet requests most.
     #[arg(long, value_name = "K")]
     harmonise: Option<usize>,
+    /// With --harmonise: write the edited set as DIR/alliance.toml and DIR/policies/.
+    #[arg(long, value_name = "DIR", requires = "harmonise")]
+    out: Option<PathBuf>,
 }
 
 pub fn run(_ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
@@ -74,16 +78,26 @@ pub fn run(_ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
         return Ok(exit::OK);
     }
     if let Some(k) = args.harmonise {
-        let proposals = concord_rift::harmonise::propose(&alliance, &policies, &weights, k);
+        let h = concord_rift::harmonise::harmonise(&alliance, &policies, &weights, k);
+        if let Some(dir) = &args.out {
+            write_set(dir, &h.alliance, &h.policies)?;
+            eprintln!(
+                "wrote {}/alliance.toml and {}/policies/",
+                dir.display(),
+                dir.display()
+            );
+        }
         if args.json {
             writeln!(
                 out,
                 "{}",
-                serde_json::json!({"rift_index": m.rift_index, "proposals": proposals})
+                serde_json::json!({"proposals": h.proposals,
+                    "before": concord_rift::to_json(&h.before),
+                    "after": concord_rift::to_json(&h.after)})
             )?;
         } else {
             print_summary(&mut out, &alliance, &m)?;
-            concord_rift::harmonise::print(&mut out, &proposals)?;
+            concord_rift::harmonise::print(&mut out, &h.proposals)?;
         }
         out.flush()?;
         return Ok(exit::OK);
@@ -98,28 +112,46 @@ fn print_summary(
     alliance: &concord_policy::Alliance,
     m: &Metrics,
 ) -> std::io::Result<()> {
-    writeln!(out, "{}: {} scenarios; rift index {:.4} (share of scenarios where a majority wants a consensus option but someone blocks)\n", alliance.name, m.cells, m.rift_index)?;
     writeln!(
         out,
-        "{:<16} {:<12} {:>10} {:>10}  pivotal blockers (scenarios where they alone block)",
-        "option", "rule", "rift", "adopted"
+        "{}: {} scenarios; rift index {:.4} (a majority wants a consensus option but someone blocks), veto index {:.4} (everything else in place, only objections stop it)\n",
+        alliance.name, m.cells, m.rift_index, m.veto_index
     )?;
+    writeln!(
+        out,
+        "{:<16} {:<12} {:>8} {:>8} {:>8} {:>8}  pivotal (alone block)  blocked by  missing",
+        "option", "rule", "rift", "veto", "adopted", "unmet"
+    )?;
+    let shares = |x: &std::collections::BTreeMap<&'static str, f64>| -> String {
+        x.iter()
+            .map(|(k, v)| format!("{k} {v:.3}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     for (o, rung) in m.options.iter().zip(&alliance.ladder) {
         let mut piv: Vec<(&String, &u64)> = o.pivotal.iter().collect();
         piv.sort_by(|a, b| b.1.cmp(a.1));
         let piv: Vec<String> = piv
             .iter()
-            .take(5)
+            .take(3)
             .map(|(c, n)| format!("{c} {n}"))
             .collect();
         writeln!(
             out,
-            "{:<16} {:<12} {:>10.4} {:>10.4}  {}",
+            "{:<16} {:<12} {:>8.4} {:>8.4} {:>8.4} {:>8.4}  {}  [{}]  [{}]",
             o.id,
             rung.rule.text(),
             o.rift_index,
+            o.veto_index,
             o.adopted_share,
-            piv.join(", ")
+            o.victim_unmet,
+            if piv.is_empty() {
+                "-".to_string()
+            } else {
+                piv.join(", ")
+            },
+            shares(&o.blocked_by),
+            shares(&o.missing_share)
         )?;
     }
     writeln!(
@@ -143,6 +175,25 @@ fn print_summary(
             cell("moderate"),
             cell("high")
         )?;
+    }
+    Ok(())
+}
+
+/// Write an alliance and a policy set as files anyone can run `rift` and `cases` on.
+fn write_set(
+    dir: &std::path::Path,
+    alliance: &concord_policy::Alliance,
+    policies: &concord_policy::PolicySet,
+) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let pol = dir.join("policies");
+    std::fs::create_dir_all(&pol).with_context(|| format!("creating {}", pol.display()))?;
+    std::fs::write(
+        dir.join("alliance.toml"),
+        concord_policy::write::alliance_toml(alliance),
+    )?;
+    for (name, text) in concord_policy::write::policy_files(alliance, policies) {
+        std::fs::write(pol.join(name), text)?;
     }
     Ok(())
 }
