@@ -33,6 +33,7 @@ impl Collection {
         match p {
             Principal::Member(_) => self.members_write,
             Principal::Hub | Principal::Admin => self.hub_write,
+            Principal::Concord => false,
         }
     }
 }
@@ -105,7 +106,7 @@ impl Store {
     ) -> Result<String, StoreError> {
         let id = uuid::Uuid::new_v4().to_string();
         let now = concord_stix::timestamp::now();
-        let tx = self.conn.transaction()?;
+        let tx = self.begin_write()?;
         tx.execute(
             "INSERT INTO collections (id, title, description, members_write, hub_write, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![id, title, description, members_write, hub_write, now],
@@ -127,7 +128,7 @@ impl Store {
         if collection == DEFAULT_COLLECTION {
             return Ok(());
         }
-        let tx = self.conn.transaction()?;
+        let tx = self.begin_write()?;
         {
             let mut st = tx.prepare_cached(
                 "INSERT OR IGNORE INTO collection_objects (collection, seq)
@@ -251,7 +252,7 @@ impl Store {
         by: &Principal,
     ) -> Result<usize, StoreError> {
         let now = concord_stix::timestamp::now();
-        let tx = self.conn.transaction()?;
+        let tx = self.begin_write()?;
         let mut seqs: Vec<i64> = Vec::new();
         {
             let mut st =
