@@ -126,6 +126,19 @@ impl Scope {
         }
     }
 
+    /// Narrow the scope by another scope (what both allow).
+    pub fn merge(&mut self, other: &Scope) {
+        if let Some(t) = other.tlp {
+            self.tlp = crate::marking::stricter(self.tlp, t);
+        }
+        if let Some(r) = &other.recipients {
+            self.recipients = Some(match self.recipients.take() {
+                None => r.clone(),
+                Some(cur) => cur.intersection(r).cloned().collect(),
+            });
+        }
+    }
+
     /// A short, stable key of the scope (empty for an unmarked or green scope).
     pub fn key(&self) -> String {
         match (&self.tlp, &self.recipients) {

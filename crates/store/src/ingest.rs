@@ -89,8 +89,12 @@ impl Store {
         let now = timestamp::now();
         let tx = self.begin_write()?;
         // (object, meta, governing TLP level, author)
-        let mut new_rows: Vec<(&NewObject<'_>, &ObjectMeta, Option<&'static str>, Option<String>)> =
-            Vec::new();
+        let mut new_rows: Vec<(
+            &NewObject<'_>,
+            &ObjectMeta,
+            Option<&'static str>,
+            Option<String>,
+        )> = Vec::new();
         {
             let mut versions = tx.prepare_cached(
                 "SELECT modified, created, created_by_ref, revoked, submitter, tlp, recipients, member, hash
@@ -154,9 +158,10 @@ impl Store {
                     })?
                     .collect::<Result<_, _>>()?;
                 // a stored version this principal may not read: one fixed answer
-                if stored.iter().any(|s| {
-                    !who.may_read(s.tlp.as_deref(), &s.submitter, s.recipients.as_deref())
-                }) {
+                if stored
+                    .iter()
+                    .any(|s| !who.may_read(s.tlp.as_deref(), &s.submitter, s.recipients.as_deref()))
+                {
                     rejections.push(reject(not_yours(&p.id, submitter)));
                     continue;
                 }
@@ -176,10 +181,12 @@ impl Store {
                 }
                 // identities: who they stand for never changes, and only that member (or
                 // the hub) speaks through them
-                let standing = stored
-                    .first()
-                    .map(|s| s.member.as_deref())
-                    .or_else(|| in_bundle.get(p.id.as_str()).and_then(|b| b.first()).map(|b| b.4));
+                let standing = stored.first().map(|s| s.member.as_deref()).or_else(|| {
+                    in_bundle
+                        .get(p.id.as_str())
+                        .and_then(|b| b.first())
+                        .map(|b| b.4)
+                });
                 if let Some(before) = standing {
                     if p.ty == "identity" && before != p.member.as_deref() {
                         rejections.push(reject(format!(

@@ -196,7 +196,11 @@ pub struct Edge {
 impl Edge {
     /// Whether a principal may read this relationship.
     pub fn readable_by(&self, p: &access::Principal) -> bool {
-        p.may_read(self.tlp.as_deref(), &self.submitter, self.recipients.as_deref())
+        p.may_read(
+            self.tlp.as_deref(),
+            &self.submitter,
+            self.recipients.as_deref(),
+        )
     }
 }
 
@@ -223,7 +227,11 @@ pub struct StoredObject {
 impl StoredObject {
     /// Whether a principal may read this version (DESIGN 9).
     pub fn readable_by(&self, p: &access::Principal) -> bool {
-        p.may_read(self.tlp.as_deref(), &self.submitter, self.recipients.as_deref())
+        p.may_read(
+            self.tlp.as_deref(),
+            &self.submitter,
+            self.recipients.as_deref(),
+        )
     }
 
     /// The parsed JSON of the stored text.

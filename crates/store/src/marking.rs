@@ -30,7 +30,10 @@ pub const MOST_RESTRICTIVE: &str = "red";
 pub fn rank(level: &str) -> usize {
     match level {
         "white" => 0,
-        l => LEVELS.iter().position(|x| *x == l).unwrap_or(LEVELS.len() - 1),
+        l => LEVELS
+            .iter()
+            .position(|x| *x == l)
+            .unwrap_or(LEVELS.len() - 1),
     }
 }
 
@@ -129,7 +132,10 @@ pub fn marking_refs(v: &Value) -> Vec<String> {
 
 /// The governing level of a list of marking ids, resolving the non-predefined ones with
 /// `resolve` (`None`: not resolvable, read as the most restrictive level).
-pub fn level(refs: &[String], mut resolve: impl FnMut(&str) -> Option<Meaning>) -> Option<&'static str> {
+pub fn level(
+    refs: &[String],
+    mut resolve: impl FnMut(&str) -> Option<Meaning>,
+) -> Option<&'static str> {
     let mut best: Option<&'static str> = None;
     for r in refs {
         let m = match predefined(r) {

@@ -110,7 +110,7 @@ const SQL: &[&str] = &[
     UPDATE objects SET author = (SELECT i.member FROM objects i WHERE i.id = objects.created_by_ref ORDER BY i.seq LIMIT 1)
      WHERE created_by_ref IS NOT NULL;
     UPDATE objects SET submitter = 'concord'
-     WHERE created_by_ref = 'identity--8c1f4e0a-3b2d-4f6a-9e7c-5d1b2a3c4e5f' AND type IN ('campaign', 'relationship');",
+     WHERE created_by_ref = 'identity--8c1f4e0a-3b2d-4f6a-9e7c-5d1b2a3c4e5f';",
 ];
 
 /// Every migration, in order.
@@ -152,12 +152,15 @@ fn remark(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
             Ok(v) => {
                 let refs = marking::marking_refs(&v);
                 let level = marking::level(&refs, |r| {
-                    let (raw, by): (String, String) =
-                        def.query_row(params![r], |x| Ok((x.get(0)?, x.get(1)?))).ok()?;
+                    let (raw, by): (String, String) = def
+                        .query_row(params![r], |x| Ok((x.get(0)?, x.get(1)?)))
+                        .ok()?;
                     if by != submitter && !matches!(by.as_str(), "hub" | "admin") {
                         return None;
                     }
-                    serde_json::from_str(&raw).ok().map(|v| marking::meaning(&v))
+                    serde_json::from_str(&raw)
+                        .ok()
+                        .map(|v| marking::meaning(&v))
                 });
                 (refs, level)
             }

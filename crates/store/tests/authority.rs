@@ -63,7 +63,12 @@ fn a_member_cannot_take_over_another_members_identity() {
     // or keeping EST as member
     let r = ingest(
         &mut s,
-        &[identity(EST_ID, "EST", "2026-02-01T00:00:00.000Z", "renamed")],
+        &[identity(
+            EST_ID,
+            "EST",
+            "2026-02-01T00:00:00.000Z",
+            "renamed",
+        )],
         "LVA",
     );
     assert_eq!(r.stored, 0, "{r:?}");
@@ -71,10 +76,18 @@ fn a_member_cannot_take_over_another_members_identity() {
     let r = ingest(&mut s, &[hijack, indicator(1, Some(EST_ID))], "LVA");
     assert_eq!((r.stored, r.rejected), (0, 2), "{r:?}");
     // EST still speaks for itself and may version its own identity
-    assert_eq!(ingest(&mut s, &[indicator(2, Some(EST_ID))], "EST").stored, 1);
+    assert_eq!(
+        ingest(&mut s, &[indicator(2, Some(EST_ID))], "EST").stored,
+        1
+    );
     let r = ingest(
         &mut s,
-        &[identity(EST_ID, "EST", "2026-03-01T00:00:00.000Z", "EST CERT (new name)")],
+        &[identity(
+            EST_ID,
+            "EST",
+            "2026-03-01T00:00:00.000Z",
+            "EST CERT (new name)",
+        )],
         "EST",
     );
     assert_eq!(r.stored, 1, "{}", reasons(&r));
@@ -205,7 +218,14 @@ fn refusals_reveal_nothing_about_hidden_objects() {
     let (a, b, c) = (reasons(&same), reasons(&other), reasons(&newer));
     assert_eq!(a, b);
     assert_eq!(b, c);
-    for leak in ["2026-01-01", "EST", "created", "modified", "created_by_ref", "red"] {
+    for leak in [
+        "2026-01-01",
+        "EST",
+        "created",
+        "modified",
+        "created_by_ref",
+        "red",
+    ] {
         assert!(!a.contains(leak), "'{leak}' in {a}");
     }
     // an object LVA may read gives the ordinary answers
@@ -251,7 +271,10 @@ fn granular_and_custom_markings_govern_reading() {
     assert_eq!(tlp(&s, 3).tlp.as_deref(), Some("amber"));
     assert!(tlp(&s, 3).readable_by(&Principal::Hub));
     assert!(!tlp(&s, 3).readable_by(&lva));
-    assert!(tlp(&s, 4).readable_by(&lva), "a statement marking restricts nothing");
+    assert!(
+        tlp(&s, 4).readable_by(&lva),
+        "a statement marking restricts nothing"
+    );
     // a definition stored by another member is not trusted for POL's objects
     let mut pol = indicator(5, None);
     pol["object_marking_refs"] = json!([stmt_def]);
@@ -292,7 +315,8 @@ fn an_older_database_is_remarked_on_open() {
     {
         let mut s = Store::open(&path).unwrap();
         let mut o = indicator(1, None);
-        o["object_marking_refs"] = json!(["marking-definition--a0000000-0000-4000-8000-000000000009"]);
+        o["object_marking_refs"] =
+            json!(["marking-definition--a0000000-0000-4000-8000-000000000009"]);
         assert_eq!(ingest(&mut s, &[o], "EST").stored, 1);
     }
     // as an older build stored it: an unknown marking read as green
