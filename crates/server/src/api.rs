@@ -219,7 +219,7 @@ async fn put_policy(
         && match &caller.principal {
             Principal::Member(m) => *m == member,
             Principal::Admin => true,
-            Principal::Hub => false,
+            Principal::Hub | Principal::Concord => false,
         };
     if !allowed {
         return Err(AppError::forbidden(format!(

@@ -199,6 +199,33 @@ impl Store {
         Ok(name.map(|n| Principal::from_name(&n)))
     }
 
+    /// The id and principal of a token, if it is known and not revoked (web sessions keep
+    /// the id to check, at every request, that it was not revoked since).
+    pub fn authenticate_with_id(
+        &self,
+        token: &str,
+    ) -> Result<Option<(i64, Principal)>, StoreError> {
+        let row: Option<(i64, String)> = self
+            .conn
+            .query_row(
+                "SELECT seq, principal FROM tokens WHERE hash = ?1 AND revoked = 0",
+                params![hash(token)],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        Ok(row.map(|(id, n)| (id, Principal::from_name(&n))))
+    }
+
+    /// Whether a token id exists and is not revoked.
+    pub fn token_active(&self, id: i64) -> Result<bool, StoreError> {
+        let n: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM tokens WHERE seq = ?1 AND revoked = 0",
+            params![id],
+            |r| r.get(0),
+        )?;
+        Ok(n > 0)
+    }
+
     /// Every token (without secrets).
     pub fn tokens(&self) -> Result<Vec<TokenInfo>, StoreError> {
         let mut st = self

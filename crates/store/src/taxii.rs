@@ -7,6 +7,13 @@
 //! insertion sequence, so a page costs the same at any depth; visibility is applied while
 //! filling a page, so `limit` counts only what the reader may see and nothing is revealed
 //! by counts.
+//!
+//! Versions: the latest version of an object governs whether the object is visible at
+//! all. A reader that may not read the latest version sees no version of the object
+//! (objects, one object, `match[version]` first / all / timestamps, versions, manifest);
+//! a reader that may read it sees each version it may read. So re-marking an object red
+//! withdraws it whole, and `versions/` never lists an older version while hiding that a
+//! newer one exists.
 
 use crate::access::Principal;
 use crate::{Store, StoreError, StoredObject};
@@ -189,6 +196,10 @@ impl Store {
         let mut objects = Vec::new();
         let mut cursor = q.after_seq.unwrap_or(0);
         let mut st = self.conn.prepare(&sql)?;
+        let mut latest = self.conn.prepare_cached(
+            "SELECT tlp, submitter, recipients FROM objects WHERE id = ?1 ORDER BY modified DESC LIMIT 1",
+        )?;
+        let mut latest_ok: std::collections::HashMap<String, bool> = Default::default();
         loop {
             args[0] = cursor.to_string();
             let mut all = args.clone();
@@ -199,7 +210,22 @@ impl Store {
             let n = rows.len();
             for o in rows {
                 cursor = o.seq;
-                if viewer.may_read(o.tlp.as_deref(), &o.submitter, o.recipients.as_deref()) {
+                let governed = match q.versions {
+                    Versions::Last => true,
+                    _ => match latest_ok.get(&o.id) {
+                        Some(b) => *b,
+                        None => {
+                            let (t, s, r): (Option<String>, String, Option<String>) = latest
+                                .query_row(params![o.id], |r| {
+                                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                                })?;
+                            let b = viewer.may_read(t.as_deref(), &s, r.as_deref());
+                            latest_ok.insert(o.id.clone(), b);
+                            b
+                        }
+                    },
+                };
+                if governed && o.readable_by(viewer) {
                     if objects.len() == q.limit {
                         return Ok(Page {
                             objects,
