@@ -319,6 +319,15 @@ async fn strict_json_media_types_and_budgets() {
     )
     .await;
     assert_eq!(st, StatusCode::BAD_REQUEST);
+    // a policy text over its budget
+    let req = Request::put("/api/v1/policies/EST")
+        .header("Authorization", format!("Bearer {}", fx.est))
+        .body(Body::from(format!(
+            "member = \"EST\"\n#{}",
+            "x".repeat(300 * 1024)
+        )))
+        .unwrap();
+    assert_eq!(call(&fx.st, req).await.0, StatusCode::PAYLOAD_TOO_LARGE);
     // deep nesting is a clean 400
     let deep = format!("{{\"objects\": {}{}}}", "[".repeat(5000), "]".repeat(5000));
     let (st, _, _) = call(&fx.st, post_body(&objects(), &fx.est, TAXII, deep)).await;
