@@ -3,7 +3,7 @@
 //! `--as` validated, directories with symlink loops, and a writer that waits for a long
 //! lock instead of failing.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 use common::concord;

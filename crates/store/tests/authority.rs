@@ -58,7 +58,7 @@ fn a_member_cannot_take_over_another_members_identity() {
     assert_eq!(ingest(&mut s, &[v1], "hub").stored, 1);
     // LVA versions EST's identity, naming itself
     let hijack = identity(EST_ID, "LVA", "2026-02-01T00:00:00.000Z", "EST CERT");
-    let r = ingest(&mut s, &[hijack.clone()], "LVA");
+    let r = ingest(&mut s, std::slice::from_ref(&hijack), "LVA");
     assert_eq!(r.stored, 0, "{r:?}");
     // or keeping EST as member
     let r = ingest(
@@ -200,7 +200,7 @@ fn only_the_submitter_versions_an_object() {
 fn refusals_reveal_nothing_about_hidden_objects() {
     let mut s = Store::open_in_memory().unwrap();
     let red = campaign("2026-01-01T00:00:00.000Z", "secret", Some(RED));
-    assert_eq!(ingest(&mut s, &[red.clone()], "EST").stored, 1);
+    assert_eq!(ingest(&mut s, std::slice::from_ref(&red), "EST").stored, 1);
     // identical content: no duplicate "success" that would confirm a guess
     let same = ingest(&mut s, &[red], "LVA");
     assert_eq!((same.stored, same.duplicates), (0, 0));
@@ -231,7 +231,7 @@ fn refusals_reveal_nothing_about_hidden_objects() {
     // an object LVA may read gives the ordinary answers
     let mut s = Store::open_in_memory().unwrap();
     let green = campaign("2026-01-01T00:00:00.000Z", "open", None);
-    ingest(&mut s, &[green.clone()], "EST");
+    ingest(&mut s, std::slice::from_ref(&green), "EST");
     assert_eq!(ingest(&mut s, &[green], "LVA").duplicates, 1);
 }
 
