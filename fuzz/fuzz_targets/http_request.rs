@@ -29,7 +29,9 @@ fn world() -> &'static World {
         let bundle: serde_json::Value =
             serde_json::from_str(concord_server::demo::SCENARIO).expect("demo");
         let objs = bundle["objects"].as_array().cloned().unwrap_or_default();
-        let s = store.ingest_values(&objs, "hub", "fuzz seed").expect("seed");
+        let s = store
+            .ingest_values(&objs, "hub", "fuzz seed")
+            .expect("seed");
         assert!(s.rejections.is_empty(), "{:?}", s.rejections);
         let mut tokens = Vec::new();
         for (k, p) in [
@@ -44,14 +46,18 @@ fn world() -> &'static World {
             .iter()
             .map(|(n, t)| ((*n).to_string(), (*t).to_string()))
             .collect();
-        let mut st = AppState::new(store, concord_policy::Alliance::nato(), texts, false)
-            .expect("state");
+        let mut st =
+            AppState::new(store, concord_policy::Alliance::nato(), texts, false).expect("state");
         st.max_body = 256 * 1024;
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .expect("runtime");
-        World { rt, state: Arc::new(st), tokens }
+        World {
+            rt,
+            state: Arc::new(st),
+            tokens,
+        }
     })
 }
 
@@ -59,33 +65,49 @@ const METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "P
 
 fuzz_target!(|data: &[u8]| {
     let w = world();
-    let Some((&m, rest)) = data.split_first() else { return };
+    let Some((&m, rest)) = data.split_first() else {
+        return;
+    };
     let method = METHODS[m as usize % METHODS.len()];
     let (target, rest) = match rest.iter().position(|b| *b == b'\n') {
         Some(i) => (&rest[..i], &rest[i + 1..]),
         None => (rest, &[][..]),
     };
-    let Ok(target) = std::str::from_utf8(target) else { return };
+    let Ok(target) = std::str::from_utf8(target) else {
+        return;
+    };
     let mut b = Request::builder()
         .method(Method::from_bytes(method.as_bytes()).expect("method"))
-        .uri(if target.starts_with('/') { target.to_string() } else { format!("/{target}") });
+        .uri(if target.starts_with('/') {
+            target.to_string()
+        } else {
+            format!("/{target}")
+        });
     let mut body = rest;
     loop {
-        let Some(i) = body.iter().position(|b| *b == b'\n') else { break };
+        let Some(i) = body.iter().position(|b| *b == b'\n') else {
+            break;
+        };
         let line = &body[..i];
         body = &body[i + 1..];
         if line.is_empty() {
             break;
         }
-        let Ok(line) = std::str::from_utf8(line) else { continue };
-        let Some((k, v)) = line.split_once(':') else { continue };
+        let Ok(line) = std::str::from_utf8(line) else {
+            continue;
+        };
+        let Some((k, v)) = line.split_once(':') else {
+            continue;
+        };
         let mut v = v.trim().to_string();
         for (key, tok) in &w.tokens {
             v = v.replace(key, tok);
         }
         b = b.header(k.trim(), v);
     }
-    let Ok(req) = b.body(Body::from(body.to_vec())) else { return };
+    let Ok(req) = b.body(Body::from(body.to_vec())) else {
+        return;
+    };
     let state = w.state.clone();
     w.rt.block_on(async move {
         let r = app(state).oneshot(req).await.expect("infallible");
