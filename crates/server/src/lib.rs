@@ -13,6 +13,10 @@
 //! - One error type ([`error::AppError`]): internals are logged, clients get a clean TAXII
 //!   error object.
 //! - Database work runs on blocking threads; the store sits behind a mutex.
+//! - Untrusted input has budgets: body size (early 413), body idle time, request time,
+//!   header read time ([`Limits`]), strict JSON, TAXII query size; web sessions end with
+//!   their token, forms need a CSRF token and the same origin, every response carries the
+//!   security headers ([`session`]). docs/security.md is the threat model.
 
 pub mod api;
 pub mod auth;

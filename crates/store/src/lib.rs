@@ -11,7 +11,15 @@
 //!   object equal as canonical JSON to the stored one is a duplicate; a different one
 //!   under the same key is rejected; a new version keeps `created` and `created_by_ref`;
 //!   a revoked object stays revoked.
+//! - Authority over objects and identities is decided in one place, [`Store::ingest`]
+//!   (`ingest.rs`): only the first version's submitter versions an object; an identity
+//!   belongs to the member it stands for and never changes member; `created_by_ref` is
+//!   resolved at write time (kept as `author`); anything sent under the id of an object the
+//!   submitter may not read gets one fixed refusal.
+//! - The TLP level that governs reading is decided at write time ([`marking`]): the most
+//!   restrictive of every object and granular marking; unknown markings read as red.
 //! - A bundle is stored whole or not at all: one transaction, rolled back on any rejection.
+//!   Writes begin `BEGIN IMMEDIATE` and wait for another writer's lock (queue, not fail).
 //! - The raw JSON is kept verbatim next to the indexed columns.
 //!
 //! It knows nothing of validation rules (callers validate first) or of HTTP.

@@ -331,3 +331,25 @@ fn an_older_database_is_remarked_on_open() {
         .unwrap();
     assert_eq!(o.tlp.as_deref(), Some("red"));
 }
+
+#[test]
+fn campaigns_derived_by_an_older_build_go_to_concord() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.db");
+    {
+        let mut s = Store::open(&path).unwrap();
+        let mut c = campaign("2026-01-01T00:00:00.000Z", "Campaign around red", Some(RED));
+        c["created_by_ref"] = json!(concord_stix::concord_ext::IDENTITY_ID);
+        assert_eq!(ingest(&mut s, &[c], "hub").stored, 1);
+    }
+    // an older build stored derived campaigns in the name of whoever ran correlate, so the
+    // hub read a red campaign as its submitter
+    let c = rusqlite::Connection::open(&path).unwrap();
+    c.execute_batch("ALTER TABLE objects DROP COLUMN member; ALTER TABLE objects DROP COLUMN author; UPDATE objects SET submitter = 'hub'; PRAGMA user_version = 5;")
+        .unwrap();
+    drop(c);
+    let s = Store::open(&path).unwrap();
+    let o = s.get(CAMPAIGN).unwrap().unwrap();
+    assert_eq!(o.submitter, "concord");
+    assert!(!o.readable_by(&Principal::Hub));
+}
