@@ -15,8 +15,9 @@ struct Cli {
     /// SQLite database file.
     #[arg(long, global = true, env = "CONCORD_DB", default_value = "concord.db")]
     db: PathBuf,
-    /// Act as this member (ISO 3166 alpha-3 code) instead of the hub.
-    #[arg(long = "as", global = true, value_name = "MEMBER")]
+    /// Act as this member (ISO 3166 alpha-3 code of an alliance member, uppercase) instead
+    /// of the hub.
+    #[arg(long = "as", global = true, value_name = "MEMBER", value_parser = member_code)]
     as_member: Option<String>,
     /// More log output on standard error (repeat for more).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
@@ -69,6 +70,20 @@ enum Command {
     Collection(cmd::collection::Command),
     /// Rift analytics over the whole scenario space: rift index, adoption, pivotal members, ceilings.
     Rift(cmd::rift::Args),
+}
+
+/// `--as`: an alliance member's code exactly as the alliance spells it (`est` is refused,
+/// not read as the hub or as a stranger who reads only green).
+fn member_code(s: &str) -> Result<String, String> {
+    let alliance = concord_policy::Alliance::nato();
+    if alliance.member_index(s).is_some() {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "--as takes the code of a member of {} in uppercase (ISO 3166 alpha-3, e.g. EST); '{s}' is not one",
+            alliance.name
+        ))
+    }
 }
 
 fn main() {

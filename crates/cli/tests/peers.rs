@@ -245,6 +245,8 @@ fn serves_tls_with_a_given_certificate() {
             "cert.pem",
             "--tls-key",
             "key.pem",
+            "--public-url",
+            &format!("https://127.0.0.1:{port}"),
         ])
         .stderr(Stdio::null())
         .spawn()
@@ -260,8 +262,10 @@ fn serves_tls_with_a_given_certificate() {
         .unwrap();
     let doc: Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|_| panic!("no JSON over TLS: {}", String::from_utf8_lossy(&out.stderr)));
-    assert!(
-        doc["default"].as_str().unwrap().starts_with("https://"),
+    // discovery names the configured public URL (never the request's Host header)
+    assert_eq!(
+        doc["default"],
+        format!("https://127.0.0.1:{port}/taxii2/alliance/").as_str(),
         "{doc}"
     );
 }

@@ -172,6 +172,9 @@ async fn policy(
         .ok_or_else(|| AppError::not_found(format!("no policy for {member}")))
 }
 
+/// The longest policy text accepted (bytes); a member's policy is a few KiB.
+pub const MAX_POLICY: usize = 256 * 1024;
+
 /// Check a member's new policy text with the whole set and save it: `Ok(Err(diagnostics))`
 /// when it does not check (nothing saved). The caller has checked the permission.
 pub async fn save_policy(
@@ -180,6 +183,13 @@ pub async fn save_policy(
     member: &str,
     text: &str,
 ) -> Result<Result<(), Vec<Value>>, AppError> {
+    if text.len() > MAX_POLICY {
+        return Err(AppError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Too large",
+            format!("a policy text is at most {MAX_POLICY} bytes"),
+        ));
+    }
     if st.alliance.member_index(member).is_none() {
         return Err(AppError::not_found(format!("{member} is not a member")));
     }
@@ -219,7 +229,7 @@ async fn put_policy(
         && match &caller.principal {
             Principal::Member(m) => *m == member,
             Principal::Admin => true,
-            Principal::Hub => false,
+            Principal::Hub | Principal::Concord => false,
         };
     if !allowed {
         return Err(AppError::forbidden(format!(

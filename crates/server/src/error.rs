@@ -38,6 +38,15 @@ impl AppError {
             "give a token: Authorization: Bearer TOKEN, or HTTP Basic with the principal name and the token",
         )
     }
+    /// Another writer holds the database longer than the server waits: 503, try again
+    /// (with `Retry-After`).
+    pub fn busy() -> AppError {
+        AppError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Busy",
+            "another writer holds the database; nothing was written, try again shortly",
+        )
+    }
     /// Something went wrong inside: logged in full, reported without detail.
     pub fn internal(detail: impl std::fmt::Display) -> AppError {
         tracing::error!("internal error: {detail}");
@@ -51,7 +60,10 @@ impl AppError {
 
 impl From<concord_store::StoreError> for AppError {
     fn from(e: concord_store::StoreError) -> AppError {
-        AppError::internal(e)
+        match e {
+            concord_store::StoreError::Busy { .. } => AppError::busy(),
+            e => AppError::internal(e),
+        }
     }
 }
 
@@ -61,7 +73,7 @@ impl From<crate::views::ViewError> for AppError {
         match e {
             V::NotFound(m) => AppError::not_found(m),
             V::Invalid(m) => AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "Cannot assess", m),
-            V::Store(e) => AppError::internal(e),
+            V::Store(e) => AppError::from(e),
             V::Internal(m) => AppError::internal(m),
         }
     }
@@ -77,6 +89,10 @@ impl IntoResponse for AppError {
         let mut r = (self.status, body.to_string()).into_response();
         r.headers_mut()
             .insert(header::CONTENT_TYPE, HeaderValue::from_static(TAXII));
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("10"));
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             r.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

@@ -13,12 +13,18 @@
 //! - One error type ([`error::AppError`]): internals are logged, clients get a clean TAXII
 //!   error object.
 //! - Database work runs on blocking threads; the store sits behind a mutex.
+//! - Untrusted input has budgets: body size (early 413), body idle time, request time,
+//!   header read time ([`Limits`]), strict JSON, TAXII query size; web sessions end with
+//!   their token, forms need a CSRF token and the same origin, every response carries the
+//!   security headers ([`session`]). docs/security.md is the threat model.
 
 pub mod api;
 pub mod auth;
 pub mod brief;
+pub mod cursor;
 pub mod demo;
 pub mod error;
+pub mod session;
 pub mod taxii;
 pub mod views;
 pub mod web;
@@ -43,8 +49,13 @@ pub struct AppState {
     pub max_body: usize,
     /// Served over TLS (discovery then gives https URLs).
     pub tls: bool,
-    /// Browser sessions (web UI).
-    pub sessions: web::Sessions,
+    /// Browser sessions (web UI) and sign-in failure counts.
+    pub sessions: session::Sessions,
+    /// The URL clients reach this server at (`serve --public-url`): TAXII discovery names
+    /// it; without it discovery gives paths, never what a client sent as `Host`.
+    pub public_url: Option<String>,
+    /// Key of the TAXII `next` cursors (random per process).
+    pub cursor_key: [u8; 32],
     /// Extra read-only connections to the same database file (WAL lets them read while
     /// the main connection writes); empty for an in-memory store.
     pub readers: Vec<Mutex<Store>>,
@@ -53,6 +64,29 @@ pub struct AppState {
     pub rift_cache: Mutex<Option<(usize, serde_json::Value)>>,
     /// The second forum (the EU with its built-in positions), decided beside the first.
     pub eu: concord_policy::Forum,
+    /// Time limits on connections and requests.
+    pub limits: Limits,
+}
+
+/// Time limits on connections and requests (slow clients are cut off).
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// The request line and headers must arrive within this.
+    pub header_read: std::time::Duration,
+    /// A request body may pause at most this long between two pieces.
+    pub body_idle: std::time::Duration,
+    /// A whole request (body read and handler) must finish within this.
+    pub request: std::time::Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            header_read: std::time::Duration::from_secs(10),
+            body_idle: std::time::Duration::from_secs(15),
+            request: std::time::Duration::from_secs(300),
+        }
+    }
 }
 
 /// The state shared by handlers.
@@ -87,6 +121,11 @@ impl AppState {
             max_body: 16 * 1024 * 1024,
             tls: false,
             sessions: Default::default(),
+            public_url: None,
+            cursor_key: {
+                use sha2::Digest;
+                sha2::Sha256::digest(session::random_id().as_bytes()).into()
+            },
             readers: Vec::new(),
             rift_cache: Mutex::new(None),
             eu: concord_policy::Forum {
@@ -94,6 +133,7 @@ impl AppState {
                 policies: PolicySet::builtin(&Alliance::eu()),
                 alliance: Alliance::eu(),
             },
+            limits: Limits::default(),
         })
     }
 
@@ -146,25 +186,75 @@ pub async fn with_reader<T: Send + 'static>(
     .map_err(|e| error::AppError::internal(format!("worker failed: {e}")))?
 }
 
-/// The whole HTTP application.
+/// The whole HTTP application: the routes, and around them (outermost first) the
+/// security headers, the whole-request time limit, the body idle limit (a body that stops
+/// arriving ends the request) and the body size limit (a claimed `Content-Length` over it
+/// is refused with 413 before anything is read).
 pub fn app(state: Shared) -> Router {
+    use tower_http::limit::RequestBodyLimitLayer;
+    use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
+    let limits = state.limits.clone();
+    let max_body = state.max_body;
     Router::new()
         .merge(taxii::routes())
         .merge(api::routes())
         .merge(web::routes())
-        .layer(axum::extract::DefaultBodyLimit::max(state.max_body))
+        .layer(axum::extract::DefaultBodyLimit::max(max_body))
+        .layer(RequestBodyLimitLayer::new(max_body))
+        .layer(RequestBodyTimeoutLayer::new(limits.body_idle))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            limits.request,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            session::security_headers,
+        ))
         .with_state(state)
+}
+
+/// A server over a bound listener, plain or TLS, with the connection limits of the state:
+/// headers must arrive within `limits.header_read`.
+fn configure<A>(server: &mut axum_server::Server<A>, limits: &Limits) {
+    server
+        .http_builder()
+        .http1()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(limits.header_read);
+    server
+        .http_builder()
+        .http2()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .keep_alive_interval(limits.header_read)
+        .keep_alive_timeout(limits.header_read);
+}
+
+/// Stop on Ctrl-C (finishing requests in flight for up to 5 s).
+fn stop_on_ctrl_c() -> axum_server::Handle {
+    let handle = axum_server::Handle::new();
+    let h2 = handle.clone();
+    tokio::spawn(async move {
+        let _ = tokio::signal::ctrl_c().await;
+        h2.graceful_shutdown(Some(std::time::Duration::from_secs(5)));
+    });
+    handle
+}
+
+/// Serve plain HTTP on a bound listener until Ctrl-C.
+pub async fn serve_on(state: Shared, listener: std::net::TcpListener) -> std::io::Result<()> {
+    listener.set_nonblocking(true)?;
+    tracing::info!("listening on http://{}", listener.local_addr()?);
+    let mut server = axum_server::from_tcp(listener);
+    configure(&mut server, &state.limits);
+    server
+        .handle(stop_on_ctrl_c())
+        .serve(app(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .await
 }
 
 /// Serve on an address until Ctrl-C.
 pub async fn serve(state: Shared, addr: std::net::SocketAddr) -> std::io::Result<()> {
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    tracing::info!("listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    serve_on(state, std::net::TcpListener::bind(addr)?).await
 }
 
 /// Serve over TLS (rustls) with a PEM certificate chain and private key, until Ctrl-C.
@@ -177,15 +267,11 @@ pub async fn serve_tls(
     // the process-wide crypto provider; a second install is harmless
     let _ = rustls::crypto::ring::default_provider().install_default();
     let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key).await?;
-    let handle = axum_server::Handle::new();
-    let h2 = handle.clone();
-    tokio::spawn(async move {
-        let _ = tokio::signal::ctrl_c().await;
-        h2.graceful_shutdown(Some(std::time::Duration::from_secs(5)));
-    });
     tracing::info!("listening on https://{addr}");
-    axum_server::bind_rustls(addr, config)
-        .handle(handle)
-        .serve(app(state).into_make_service())
+    let mut server = axum_server::bind_rustls(addr, config);
+    configure(&mut server, &state.limits);
+    server
+        .handle(stop_on_ctrl_c())
+        .serve(app(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
         .await
 }

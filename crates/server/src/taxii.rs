@@ -52,18 +52,36 @@ fn taxii(status: StatusCode, body: String) -> Response {
     r
 }
 
-/// The Accept header must allow the TAXII media type (or anything).
+/// A media type's essence and its `version` parameter (lowercase, spaces removed).
+fn media(m: &str) -> (String, Option<String>) {
+    let m = m.trim().to_ascii_lowercase().replace(' ', "");
+    let mut parts = m.split(';');
+    let essence = parts.next().unwrap_or("").to_string();
+    let version = parts
+        .filter_map(|p| p.strip_prefix("version="))
+        .map(|v| v.trim_matches('"').to_string())
+        .next();
+    (essence, version)
+}
+
+/// Whether a media type is one of TAXII 2.1 / STIX 2.1 (no version, or version 2.1).
+fn is_taxii_21(m: &str, essences: &[&str]) -> bool {
+    let (e, v) = media(m);
+    essences.contains(&e.as_str()) && v.as_deref().is_none_or(|v| v == "2.1")
+}
+
+/// The Accept header must allow TAXII 2.1 (or JSON, or anything); a TAXII media type of
+/// another version is not acceptable (TAXII 2.1 section 1.6.8.1).
 fn check_accept(h: &HeaderMap) -> Result<(), AppError> {
     let Some(a) = h.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
         return Ok(());
     };
     let ok = a.split(',').any(|m| {
-        let m = m.trim().to_ascii_lowercase().replace(' ', "");
-        m.starts_with("*/*")
-            || m.starts_with("application/*")
-            || m == "application/taxii+json"
-            || m.starts_with("application/taxii+json;version=2.1")
-            || m.starts_with("application/json")
+        let (e, _) = media(m);
+        e == "*/*"
+            || e == "application/*"
+            || e == "application/json"
+            || is_taxii_21(m, &["application/taxii+json"])
     });
     if ok {
         Ok(())
@@ -76,12 +94,14 @@ fn check_accept(h: &HeaderMap) -> Result<(), AppError> {
     }
 }
 
-fn base_url(h: &HeaderMap, tls: bool) -> String {
-    let host = h
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("localhost");
-    format!("{}://{host}", if tls { "https" } else { "http" })
+/// The API root's URL: under the configured public URL, else the path alone (a relative
+/// URL, which TAXII 2.1 allows). Never built from the request's `Host` header, which a
+/// client chooses.
+fn root_url(st: &Shared) -> String {
+    match &st.public_url {
+        Some(u) => format!("{}{ROOT}", u.trim_end_matches('/')),
+        None => ROOT.to_string(),
+    }
 }
 
 async fn discovery(
@@ -90,7 +110,7 @@ async fn discovery(
     h: HeaderMap,
 ) -> Result<Response, AppError> {
     check_accept(&h)?;
-    let root = format!("{}{ROOT}", base_url(&h, st.tls));
+    let root = root_url(&st);
     Ok(taxii(
         StatusCode::OK,
         json!({"title": "concord", "description": "Alliance incident sharing (TAXII 2.1)",
@@ -153,24 +173,45 @@ async fn collection(
     ))
 }
 
-/// The query parameters, percent-decoded.
-fn params(q: Option<&str>) -> Vec<(String, String)> {
+/// The longest query string accepted (bytes).
+pub const MAX_QUERY: usize = 64 * 1024;
+/// The most query parameters accepted.
+pub const MAX_PARAMS: usize = 64;
+/// The most values one filter (`match[id]`, ...) may list.
+pub const MAX_VALUES: usize = 1000;
+
+/// The query parameters, percent-decoded, within the budgets above.
+fn params(q: Option<&str>) -> Result<Vec<(String, String)>, AppError> {
+    let q = q.unwrap_or("");
+    if q.len() > MAX_QUERY {
+        return Err(AppError::bad_request(format!(
+            "the query string is longer than {MAX_QUERY} bytes"
+        )));
+    }
     let dec = |s: &str| {
         percent_encoding::percent_decode_str(&s.replace('+', " "))
             .decode_utf8_lossy()
             .into_owned()
     };
-    q.unwrap_or("")
+    let out: Vec<(String, String)> = q
         .split('&')
         .filter(|p| !p.is_empty())
+        .take(MAX_PARAMS + 1)
         .map(|p| match p.split_once('=') {
             Some((k, v)) => (dec(k), dec(v)),
             None => (dec(p), String::new()),
         })
-        .collect()
+        .collect();
+    if out.len() > MAX_PARAMS {
+        return Err(AppError::bad_request(format!(
+            "more than {MAX_PARAMS} query parameters"
+        )));
+    }
+    Ok(out)
 }
 
 fn page_query(
+    st: &Shared,
     collection: &str,
     q: Option<&str>,
     object: Option<&str>,
@@ -185,14 +226,22 @@ fn page_query(
         limit: DEFAULT_LIMIT,
         after_seq: None,
     };
-    let list = |v: &str| -> Vec<String> {
-        v.split(',')
+    let list = |k: &str, v: &str| -> Result<Vec<String>, AppError> {
+        let out: Vec<String> = v
+            .split(',')
             .map(str::trim)
             .filter(|x| !x.is_empty())
+            .take(MAX_VALUES + 1)
             .map(String::from)
-            .collect()
+            .collect();
+        if out.len() > MAX_VALUES {
+            return Err(AppError::bad_request(format!(
+                "{k}: more than {MAX_VALUES} values"
+            )));
+        }
+        Ok(out)
     };
-    for (k, v) in params(q) {
+    for (k, v) in params(q)? {
         match k.as_str() {
             "added_after" => {
                 if concord_stix::timestamp::Timestamp::parse(&v).is_err() {
@@ -213,15 +262,15 @@ fn page_query(
                     .min(MAX_LIMIT);
             }
             "next" => {
-                pq.after_seq = Some(v.parse::<i64>().map_err(|_| {
+                pq.after_seq = Some(crate::cursor::open(&st.cursor_key, &v).ok_or_else(|| {
                     AppError::bad_request(format!("next: '{v}' is not a value this server gave"))
                 })?);
             }
-            "match[id]" if object.is_none() => pq.ids = list(&v),
-            "match[type]" => pq.types = list(&v),
-            "match[spec_version]" => pq.spec_versions = list(&v),
+            "match[id]" if object.is_none() => pq.ids = list(&k, &v)?,
+            "match[type]" => pq.types = list(&k, &v)?,
+            "match[spec_version]" => pq.spec_versions = list(&k, &v)?,
             "match[version]" => {
-                let vals = list(&v);
+                let vals = list(&k, &v)?;
                 pq.versions = if vals.iter().any(|x| x == "all") {
                     Versions::All
                 } else if vals.iter().any(|x| x == "first") {
@@ -252,12 +301,15 @@ fn page_headers(r: &mut Response, objs: &[StoredObject]) {
     }
 }
 
-fn envelope(objs: &[StoredObject], more: bool) -> String {
+fn envelope(key: &[u8; 32], objs: &[StoredObject], more: bool) -> String {
     let mut out = String::with_capacity(objs.iter().map(|o| o.raw.len() + 1).sum::<usize>() + 64);
     out.push_str(&format!("{{\"more\":{more}"));
     if more {
         if let Some(l) = objs.last() {
-            out.push_str(&format!(",\"next\":\"{}\"", l.seq));
+            out.push_str(&format!(
+                ",\"next\":\"{}\"",
+                crate::cursor::seal(key, l.seq)
+            ));
         }
     }
     if !objs.is_empty() {
@@ -285,7 +337,7 @@ async fn fetch_page(
 ) -> Result<(concord_store::taxii::Collection, concord_store::taxii::Page), AppError> {
     check_accept(h)?;
     let c = find_collection(st, collection).await?;
-    let pq = page_query(collection, q, object)?;
+    let pq = page_query(st, collection, q, object)?;
     let p = caller.principal.clone();
     let page = with_reader(st, move |s, _| Ok(s.page(&pq, &p)?)).await?;
     if let Some(o) = object {
@@ -317,7 +369,10 @@ async fn get_objects(
     h: HeaderMap,
 ) -> Result<Response, AppError> {
     let (_, page) = fetch_page(&st, &caller, &h, &id, q.as_deref(), None).await?;
-    let mut r = taxii(StatusCode::OK, envelope(&page.objects, page.more));
+    let mut r = taxii(
+        StatusCode::OK,
+        envelope(&st.cursor_key, &page.objects, page.more),
+    );
     page_headers(&mut r, &page.objects);
     Ok(r)
 }
@@ -330,7 +385,10 @@ async fn get_object(
     h: HeaderMap,
 ) -> Result<Response, AppError> {
     let (_, page) = fetch_page(&st, &caller, &h, &id, q.as_deref(), Some(&object)).await?;
-    let mut r = taxii(StatusCode::OK, envelope(&page.objects, page.more));
+    let mut r = taxii(
+        StatusCode::OK,
+        envelope(&st.cursor_key, &page.objects, page.more),
+    );
     page_headers(&mut r, &page.objects);
     Ok(r)
 }
@@ -383,7 +441,7 @@ async fn manifest(
     let mut doc = json!({"more": page.more});
     if page.more {
         if let Some(l) = page.objects.last() {
-            doc["next"] = json!(l.seq.to_string());
+            doc["next"] = json!(crate::cursor::seal(&st.cursor_key, l.seq));
         }
     }
     if !items.is_empty() {
@@ -402,7 +460,11 @@ async fn delete_object(
     h: HeaderMap,
 ) -> Result<Response, AppError> {
     let (c, page) = fetch_page(&st, &caller, &h, &id, q.as_deref(), Some(&object)).await?;
-    check_write(&caller, &c)?;
+    // the hub (and admins) moderate every collection; a member deletes its own objects
+    // where it may write
+    if !(caller.may_write && caller.principal.is_hub()) {
+        check_write(&caller, &c)?;
+    }
     let mods: Vec<String> = page
         .objects
         .iter()
@@ -419,14 +481,12 @@ async fn delete_object(
     Ok(taxii(StatusCode::OK, String::new()))
 }
 
-/// Whether a Content-Type is the TAXII media type (STIX media type accepted too).
+/// Whether a Content-Type is the TAXII 2.1 media type (the STIX 2.1 one accepted too); a
+/// version other than 2.1 is not.
 fn taxii_content_type(h: &HeaderMap) -> bool {
     h.get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| v.to_ascii_lowercase().replace(' ', ""))
-        .is_some_and(|v| {
-            v.starts_with("application/taxii+json") || v.starts_with("application/stix+json")
-        })
+        .is_some_and(|v| is_taxii_21(v, &["application/taxii+json", "application/stix+json"]))
 }
 
 async fn post_objects(
@@ -443,12 +503,15 @@ async fn post_objects(
         return Err(AppError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "Unsupported media type",
-            format!("POST a TAXII envelope as {TAXII}"),
+            format!("POST a TAXII envelope as {TAXII} (no other version)"),
         ));
     }
-    let doc: Value = serde_json::from_slice(&body).map_err(|e| {
+    // strict JSON, as the CLI reads files: a duplicate key is an error (last-wins would let
+    // a second `object_marking_refs` clear a red marking); nesting is capped by serde_json's
+    // recursion limit (128) and the size by the body limit
+    let concord_stix::json::Strict(doc) = serde_json::from_slice(&body).map_err(|e| {
         AppError::bad_request(format!(
-            "the body is not JSON: line {}, column {}: {e}",
+            "the body is not valid JSON: line {}, column {}: {e}",
             e.line(),
             e.column()
         ))

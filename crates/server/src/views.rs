@@ -59,15 +59,17 @@ pub fn knowledge_base(store: &Store, viewer: &Principal) -> Result<KnowledgeBase
     Ok(KnowledgeBase::build(objects.iter()))
 }
 
-/// Store objects concord derived (created by its identity) in one transaction. An object
-/// equal to its stored version, apart from `modified`, is left alone; a changed one becomes
-/// a new version (`modified` = now, `created` kept). Returns (new or changed, unchanged).
+/// Store objects concord derived (created by its identity) in one transaction, with concord
+/// itself as submitter (so they are read by their marking and recipients alone, and only
+/// concord versions them). An object equal to its stored version, apart from `modified`,
+/// is left alone; a changed one becomes a new version (`modified` = now, `created` kept).
+/// Returns (new or changed, unchanged).
 pub fn upsert_derived(
     store: &mut Store,
     mut objects: Vec<Value>,
-    submitter: &str,
     source: &str,
 ) -> Result<(usize, usize)> {
+    let submitter = concord_store::access::CONCORD;
     use concord_stix::canonical::canonical;
     let now = concord_stix::timestamp::now();
     let (mut changed, mut unchanged) = (0, 0);
@@ -156,21 +158,6 @@ pub fn incident_ids(store: &Store, id: &str, viewer: &Principal) -> Result<Optio
     }
 }
 
-/// The member an identity stands for (concord extension `member`).
-fn member_of(store: &Store, identity: &str) -> Result<Option<String>> {
-    use concord_stix::concord_ext::EXTENSION_ID;
-    Ok(store
-        .get(identity)?
-        .and_then(|o| o.value().ok())
-        .and_then(|v| {
-            v.get("extensions")?
-                .get(EXTENSION_ID)?
-                .get("member")?
-                .as_str()
-                .map(String::from)
-        }))
-}
-
 /// What is observed about an incident or campaign (and its incidents): techniques,
 /// software and infrastructure through `uses` / `related-to`, and `attributed-to` claims.
 pub fn observation(
@@ -245,9 +232,12 @@ pub fn observation(
                             continue;
                         }
                     };
-                    let by = match r.get("created_by_ref").and_then(Value::as_str) {
-                        Some(i) => member_of(store, i)?.unwrap_or_else(|| i.to_string()),
-                        None => rel.submitter.clone(),
+                    // the member the claim's creator stood for when it was stored (resolved
+                    // then, never later), else the creator's id, else its submitter
+                    let by = match (&rel.author, r.get("created_by_ref").and_then(Value::as_str)) {
+                        (Some(m), _) => m.clone(),
+                        (None, Some(i)) => i.to_string(),
+                        (None, None) => rel.submitter.clone(),
                     };
                     obs.claims.push(Claim {
                         id: rid.to_string(),

@@ -8,7 +8,7 @@
 //! scenario is fictional.
 
 use crate::error::AppError;
-use crate::{brief, views, with_reader, with_store, Shared};
+use crate::{brief, session, views, with_reader, with_store, Shared};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -17,7 +17,6 @@ use axum::{Form, Router};
 use concord_store::access::Principal;
 use minijinja::Environment;
 use serde_json::{json, Value};
-use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 fn env() -> &'static Environment<'static> {
@@ -61,35 +60,38 @@ pub fn routes() -> Router<Shared> {
         .route("/login", get(login_form).post(login))
         .route("/logout", get(logout))
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
+        .route("/static/concord.js", get(script))
 }
 
-/// A browser: signed in by session cookie, or the read-only hub under `--demo`.
+/// The dashboard's only script (no inline script: the CSP allows none).
+async fn script() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        include_str!("../static/concord.js"),
+    )
+        .into_response()
+}
+
+/// A browser: signed in by a live session, or the read-only hub under `--demo`.
 #[derive(Debug, Clone)]
 struct Viewer {
     principal: Principal,
     may_write: bool,
+    session: Option<session::Session>,
 }
 
-fn session_of(h: &HeaderMap) -> Option<String> {
-    h.get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|c| c.trim().strip_prefix("concord_session=").map(String::from))
-}
-
-fn viewer(st: &Shared, h: &HeaderMap) -> Option<Viewer> {
-    if let Some(sid) = session_of(h) {
-        if let Some(p) = st.sessions.lock().ok().and_then(|s| s.get(&sid).cloned()) {
-            return Some(Viewer {
-                principal: p,
-                may_write: !st.demo,
-            });
-        }
+async fn viewer(st: &Shared, h: &HeaderMap) -> Option<Viewer> {
+    if let Some(s) = session::live_session(st, h).await {
+        return Some(Viewer {
+            principal: s.principal.clone(),
+            may_write: !st.demo,
+            session: Some(s),
+        });
     }
     st.demo.then_some(Viewer {
         principal: Principal::Hub,
         may_write: false,
+        session: None,
     })
 }
 
@@ -98,6 +100,7 @@ fn base(st: &Shared, v: Option<&Viewer>) -> Value {
         "demo": st.demo,
         "who": v.map(|v| v.principal.name().to_string()),
         "read_only": v.is_some_and(|v| !v.may_write),
+        "csrf": v.and_then(|v| v.session.as_ref()).map(|s| s.csrf.clone()),
     })
 }
 
@@ -115,7 +118,7 @@ fn to_login() -> Response {
 }
 
 async fn index(State(st): State<Shared>, h: HeaderMap) -> Result<Response, AppError> {
-    let Some(v) = viewer(&st, &h) else {
+    let Some(v) = viewer(&st, &h).await else {
         return Ok(to_login());
     };
     let p = v.principal.clone();
@@ -170,7 +173,7 @@ async fn campaign(
     Path(id): Path<String>,
     Query(q): Query<RungQuery>,
 ) -> Result<Response, AppError> {
-    let Some(v) = viewer(&st, &h) else {
+    let Some(v) = viewer(&st, &h).await else {
         return Ok(to_login());
     };
     let p = v.principal.clone();
@@ -248,7 +251,7 @@ async fn brief_page(
     h: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let Some(v) = viewer(&st, &h) else {
+    let Some(v) = viewer(&st, &h).await else {
         return Ok(to_login());
     };
     let p = v.principal.clone();
@@ -277,7 +280,7 @@ async fn brief_page(
 }
 
 async fn rift(State(st): State<Shared>, h: HeaderMap) -> Result<Response, AppError> {
-    let Some(v) = viewer(&st, &h) else {
+    let Some(v) = viewer(&st, &h).await else {
         return Ok(to_login());
     };
     let st2 = st.clone();
@@ -366,7 +369,7 @@ fn own_member(v: &Viewer) -> Option<String> {
 }
 
 async fn policies(State(st): State<Shared>, h: HeaderMap) -> Result<Response, AppError> {
-    let Some(v) = viewer(&st, &h) else {
+    let Some(v) = viewer(&st, &h).await else {
         return Ok(to_login());
     };
     let list = policy_list(&st);
@@ -383,6 +386,7 @@ async fn policies(State(st): State<Shared>, h: HeaderMap) -> Result<Response, Ap
 #[derive(Debug, serde::Deserialize)]
 struct PolicyForm {
     text: String,
+    csrf: Option<String>,
 }
 
 async fn save_policy(
@@ -391,9 +395,10 @@ async fn save_policy(
     Path(member): Path<String>,
     Form(f): Form<PolicyForm>,
 ) -> Result<Response, AppError> {
-    let Some(v) = viewer(&st, &h) else {
+    let Some(v) = viewer(&st, &h).await else {
         return Ok(to_login());
     };
+    session::check_form(&st, &h, v.session.as_ref(), f.csrf.as_deref())?;
     if own_member(&v).as_deref() != Some(member.as_str()) {
         return Err(AppError::forbidden(format!(
             "only {member} may change {member}'s policy"
@@ -425,7 +430,7 @@ async fn save_policy(
 }
 
 async fn ingest_form(State(st): State<Shared>, h: HeaderMap) -> Result<Response, AppError> {
-    let Some(v) = viewer(&st, &h) else {
+    let Some(v) = viewer(&st, &h).await else {
         return Ok(to_login());
     };
     let ctx = json!({"report": null, "may_write": v.may_write});
@@ -435,6 +440,7 @@ async fn ingest_form(State(st): State<Shared>, h: HeaderMap) -> Result<Response,
 #[derive(Debug, serde::Deserialize)]
 struct IngestForm {
     bundle: String,
+    csrf: Option<String>,
 }
 
 async fn ingest(
@@ -442,9 +448,10 @@ async fn ingest(
     h: HeaderMap,
     Form(f): Form<IngestForm>,
 ) -> Result<Response, AppError> {
-    let Some(v) = viewer(&st, &h) else {
+    let Some(v) = viewer(&st, &h).await else {
         return Ok(to_login());
     };
+    session::check_form(&st, &h, v.session.as_ref(), f.csrf.as_deref())?;
     let p = v.principal.clone();
     let may_write = v.may_write;
     let report = with_store(&st, move |s, _| {
@@ -481,7 +488,7 @@ async fn ingest(
 }
 
 async fn login_form(State(st): State<Shared>, h: HeaderMap) -> Result<Response, AppError> {
-    let v = viewer(&st, &h);
+    let v = viewer(&st, &h).await;
     Ok(render(
         "login.html",
         merge(base(&st, v.as_ref()), json!({"error": null})),
@@ -494,36 +501,38 @@ struct LoginForm {
     token: String,
 }
 
-async fn login(State(st): State<Shared>, Form(f): Form<LoginForm>) -> Result<Response, AppError> {
+async fn login(
+    State(st): State<Shared>,
+    h: HeaderMap,
+    ext: axum::http::Extensions,
+    Form(f): Form<LoginForm>,
+) -> Result<Response, AppError> {
+    session::check_form(&st, &h, None, None)?;
+    let client = session::client_of(&ext);
+    if !session::may_try(&st, &client) {
+        return Ok(session::too_many());
+    }
     let token = f.token.trim().to_string();
-    let p = with_reader(&st, move |s, _| Ok(s.authenticate(&token)?)).await?;
-    let Some(p) = p else {
+    let found = with_reader(&st, move |s, _| Ok(s.authenticate_with_id(&token)?)).await?;
+    let Some((token_id, p)) = found else {
+        session::failed(&st, &client);
         let ctx = merge(
             base(&st, None),
             json!({"error": "That token is not valid (or was revoked)."}),
         );
         return Ok((StatusCode::UNAUTHORIZED, render("login.html", ctx)?).into_response());
     };
-    let sid = format!(
-        "{}{}",
-        uuid::Uuid::new_v4().simple(),
-        uuid::Uuid::new_v4().simple()
-    );
-    if let Ok(mut s) = st.sessions.lock() {
-        s.insert(sid.clone(), p);
-    }
+    let cookie = session::open(&st, p, token_id);
     let mut r = Redirect::to("/").into_response();
-    if let Ok(c) = HeaderValue::from_str(&format!(
-        "concord_session={sid}; HttpOnly; SameSite=Strict; Path=/"
-    )) {
+    if let Ok(c) = HeaderValue::from_str(&cookie) {
         r.headers_mut().insert(header::SET_COOKIE, c);
     }
     Ok(r)
 }
 
 async fn logout(State(st): State<Shared>, h: HeaderMap) -> Response {
-    if let Some(sid) = session_of(&h) {
-        if let Ok(mut s) = st.sessions.lock() {
+    if let Some(sid) = session::session_id(&h) {
+        if let Ok(mut s) = st.sessions.open.lock() {
             s.remove(&sid);
         }
     }
@@ -534,6 +543,3 @@ async fn logout(State(st): State<Shared>, h: HeaderMap) -> Response {
     );
     r
 }
-
-/// Sessions: id -> principal (in memory; a restart signs everyone out).
-pub type Sessions = std::sync::Mutex<HashMap<String, Principal>>;

@@ -89,7 +89,7 @@ async fn every_demo_page_loads_with_its_key_content() {
                 "rift index",
                 "<svg",
                 "Harmonisation",
-                "proposal(s), each verified",
+                "proposal(s), applied in turn, each verified",
             ],
         ),
         ("/policies", &["Member policies", "EST"]),
@@ -181,6 +181,9 @@ async fn a_member_edits_its_policy_and_the_decision_changes() {
     // the policies page offers FRA's own policy for editing
     let (_, _, body) = send(&st, page("/policies", Some(&cookie))).await;
     assert!(body.contains("Your policy (FRA)"));
+    // the form carries the session's CSRF token
+    let at = body.find("name=\"csrf\" value=\"").unwrap() + 19;
+    let csrf = body[at..].split('"').next().unwrap().to_string();
     let text = concord_policy::policy::BUILTIN
         .iter()
         .find(|(n, _)| *n == "FRA.toml")
@@ -197,7 +200,7 @@ async fn a_member_edits_its_policy_and_the_decision_changes() {
     };
     // a bad condition: an inline error with line and column, nothing saved
     let bad = text.replace(old, "legal = \"atribution < high\"");
-    let (status, _, body) = send(&st, post(format!("text={}", percent(&bad)))).await;
+    let (status, _, body) = send(&st, post(format!("csrf={csrf}&text={}", percent(&bad)))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("role=\"alert\""), "{body}");
     assert!(body.contains("line "), "{body}");
@@ -208,7 +211,7 @@ async fn a_member_edits_its_policy_and_the_decision_changes() {
     assert_eq!(decision(st.clone(), token.clone()).await["adopted"], false);
     // fixed: saved, and the decision changes
     let good = text.replace(old, "legal = \"attribution < high\"");
-    let (status, _, body) = send(&st, post(format!("text={}", percent(&good)))).await;
+    let (status, _, body) = send(&st, post(format!("csrf={csrf}&text={}", percent(&good)))).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(body.contains("checked and saved"));
     let after = decision(st.clone(), token.clone()).await;

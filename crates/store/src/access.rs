@@ -20,6 +20,9 @@ pub enum Principal {
     Member(String),
     Hub,
     Admin,
+    /// concord itself: the submitter of the objects it derives (campaigns). No token can
+    /// stand for it; what it stores is read by marking and recipients alone.
+    Concord,
 }
 
 impl Principal {
@@ -30,6 +33,7 @@ impl Principal {
             Principal::Member(m) => m,
             Principal::Hub => "hub",
             Principal::Admin => "admin",
+            Principal::Concord => CONCORD,
         }
     }
 
@@ -38,6 +42,7 @@ impl Principal {
         match name {
             "hub" => Principal::Hub,
             "admin" => Principal::Admin,
+            CONCORD => Principal::Concord,
             m => Principal::Member(m.to_string()),
         }
     }
@@ -68,6 +73,84 @@ impl Principal {
     }
 }
 
+/// The submitter name of derived objects.
+pub const CONCORD: &str = "concord";
+
+/// Who may read a derived object: the most restrictive TLP level of its inputs, and as
+/// recipients the members that may read every input (DESIGN 9). Stored with concord as
+/// submitter, it is read by exactly those members (and, up to amber+strict, the hub): never
+/// by anyone who may not read all of its inputs.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Scope {
+    /// `None`: every input is unmarked (reads as green).
+    pub tlp: Option<&'static str>,
+    /// Members that may read every input; `None`: every member.
+    pub recipients: Option<std::collections::BTreeSet<String>>,
+}
+
+impl Scope {
+    /// Narrow the scope by one input (its TLP level, submitter and recipients JSON list).
+    pub fn add(&mut self, tlp: Option<&str>, submitter: &str, recipients: Option<&str>) {
+        use crate::marking;
+        let level: Option<&'static str> = tlp.map(|t| {
+            marking::LEVELS
+                .get(marking::rank(t))
+                .copied()
+                .unwrap_or(marking::MOST_RESTRICTIVE)
+        });
+        if let Some(l) = level {
+            self.tlp = marking::stricter(self.tlp, l);
+        }
+        let readers: Option<std::collections::BTreeSet<String>> = match level {
+            None | Some("clear" | "green") => None,
+            Some(l) => {
+                let mut set = std::collections::BTreeSet::new();
+                if crate::ingest::is_member_code(submitter) {
+                    set.insert(submitter.to_string());
+                }
+                if l != "amber+strict" {
+                    set.extend(
+                        recipients
+                            .and_then(|r| serde_json::from_str::<Vec<String>>(r).ok())
+                            .unwrap_or_default(),
+                    );
+                }
+                Some(set)
+            }
+        };
+        if let Some(r) = readers {
+            self.recipients = Some(match self.recipients.take() {
+                None => r,
+                Some(cur) => cur.intersection(&r).cloned().collect(),
+            });
+        }
+    }
+
+    /// Narrow the scope by another scope (what both allow).
+    pub fn merge(&mut self, other: &Scope) {
+        if let Some(t) = other.tlp {
+            self.tlp = crate::marking::stricter(self.tlp, t);
+        }
+        if let Some(r) = &other.recipients {
+            self.recipients = Some(match self.recipients.take() {
+                None => r.clone(),
+                Some(cur) => cur.intersection(r).cloned().collect(),
+            });
+        }
+    }
+
+    /// A short, stable key of the scope (empty for an unmarked or green scope).
+    pub fn key(&self) -> String {
+        match (&self.tlp, &self.recipients) {
+            (None | Some("clear" | "green"), _) => String::new(),
+            (Some(t), r) => format!(
+                "{t}|{}",
+                r.iter().flatten().cloned().collect::<Vec<_>>().join(",")
+            ),
+        }
+    }
+}
+
 /// A stored token (without its secret).
 #[derive(Debug, Clone, Serialize)]
 pub struct TokenInfo {
@@ -90,7 +173,7 @@ impl Store {
             uuid::Uuid::new_v4().simple()
         );
         let now = concord_stix::timestamp::now();
-        let tx = self.conn.transaction()?;
+        let tx = self.begin_write()?;
         tx.execute(
             "INSERT INTO tokens (principal, hash, created) VALUES (?1, ?2, ?3)",
             params![principal.name(), hash(&secret), now],
@@ -116,6 +199,33 @@ impl Store {
         Ok(name.map(|n| Principal::from_name(&n)))
     }
 
+    /// The id and principal of a token, if it is known and not revoked (web sessions keep
+    /// the id to check, at every request, that it was not revoked since).
+    pub fn authenticate_with_id(
+        &self,
+        token: &str,
+    ) -> Result<Option<(i64, Principal)>, StoreError> {
+        let row: Option<(i64, String)> = self
+            .conn
+            .query_row(
+                "SELECT seq, principal FROM tokens WHERE hash = ?1 AND revoked = 0",
+                params![hash(token)],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        Ok(row.map(|(id, n)| (id, Principal::from_name(&n))))
+    }
+
+    /// Whether a token id exists and is not revoked.
+    pub fn token_active(&self, id: i64) -> Result<bool, StoreError> {
+        let n: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM tokens WHERE seq = ?1 AND revoked = 0",
+            params![id],
+            |r| r.get(0),
+        )?;
+        Ok(n > 0)
+    }
+
     /// Every token (without secrets).
     pub fn tokens(&self) -> Result<Vec<TokenInfo>, StoreError> {
         let mut st = self
@@ -137,7 +247,7 @@ impl Store {
     /// Revoke a token by its id; false when there is no such token.
     pub fn revoke_token(&mut self, id: i64) -> Result<bool, StoreError> {
         let now = concord_stix::timestamp::now();
-        let tx = self.conn.transaction()?;
+        let tx = self.begin_write()?;
         let n = tx.execute("UPDATE tokens SET revoked = 1 WHERE seq = ?1", params![id])?;
         if n > 0 {
             tx.execute(
@@ -159,7 +269,7 @@ impl Store {
         by: &Principal,
     ) -> Result<(), StoreError> {
         let now = concord_stix::timestamp::now();
-        let tx = self.conn.transaction()?;
+        let tx = self.begin_write()?;
         tx.execute(
             "INSERT INTO policies (member, text, at, principal) VALUES (?1, ?2, ?3, ?4)",
             params![member, text, now, by.name()],
@@ -222,6 +332,30 @@ mod tests {
         assert!(lva.may_read(Some("red"), "POL", r));
         assert!(!est.may_read(Some("red"), "POL", r));
         assert!(Principal::Hub.may_read(Some("red"), "hub", None));
+    }
+
+    #[test]
+    fn derived_scope_is_the_intersection_of_readers() {
+        let mut s = Scope::default();
+        s.add(None, "FRA", None);
+        assert_eq!(s, Scope::default());
+        assert_eq!(s.key(), "");
+        s.add(Some("green"), "FRA", None);
+        assert_eq!(s.key(), "");
+        s.add(Some("red"), "EST", Some(r#"["LVA", "FRA"]"#));
+        assert_eq!(s.tlp, Some("red"));
+        assert_eq!(s.key(), "red|EST,FRA,LVA");
+        s.add(Some("amber"), "FRA", Some(r#"["EST"]"#));
+        assert_eq!(s.key(), "red|EST,FRA");
+        s.add(Some("amber+strict"), "EST", None);
+        assert_eq!(s.key(), "red|EST");
+        // what concord stores for it is read by exactly the members that read every input
+        let rec = serde_json::to_string(&s.recipients.clone().unwrap()).unwrap();
+        let c = Principal::Concord;
+        let est = Principal::Member("EST".into());
+        assert!(est.may_read(s.tlp, c.name(), Some(&rec)));
+        assert!(!Principal::Member("FRA".into()).may_read(s.tlp, c.name(), Some(&rec)));
+        assert!(!Principal::Hub.may_read(s.tlp, c.name(), Some(&rec)));
     }
 
     #[test]

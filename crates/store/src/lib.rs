@@ -11,34 +11,64 @@
 //!   object equal as canonical JSON to the stored one is a duplicate; a different one
 //!   under the same key is rejected; a new version keeps `created` and `created_by_ref`;
 //!   a revoked object stays revoked.
+//! - Authority over objects and identities is decided in one place, [`Store::ingest`]
+//!   (`ingest.rs`): only the first version's submitter versions an object; an identity
+//!   belongs to the member it stands for and never changes member; `created_by_ref` is
+//!   resolved at write time (kept as `author`); anything sent under the id of an object the
+//!   submitter may not read gets one fixed refusal.
+//! - The TLP level that governs reading is decided at write time ([`marking`]): the most
+//!   restrictive of every object and granular marking; unknown markings read as red.
 //! - A bundle is stored whole or not at all: one transaction, rolled back on any rejection.
+//!   Writes begin `BEGIN IMMEDIATE` and wait for another writer's lock (queue, not fail).
 //! - The raw JSON is kept verbatim next to the indexed columns.
 //!
 //! It knows nothing of validation rules (callers validate first) or of HTTP.
 
 pub mod access;
+mod ingest;
+pub mod marking;
 mod migrations;
 pub mod taxii;
 
-use concord_stix::{canonical, concord_ext, model, timestamp};
+use concord_stix::{canonical, concord_ext};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Errors of the store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
-    Db(#[from] rusqlite::Error),
+    Db(rusqlite::Error),
+    /// Another writer held the database longer than this store waits (see
+    /// [`Store::set_lock_wait`]); nothing was written. Try again later.
+    #[error("the database is busy: another writer held it for more than {waited_secs} s; nothing was written, try again")]
+    Busy { waited_secs: u64 },
     #[error("the database was written by a newer concord (schema version {found}; this build knows {known})")]
     TooNew { found: i64, known: usize },
     #[error("stored object {id} is not valid JSON: {message}")]
     Corrupt { id: String, message: String },
     #[error("{0}")]
     Refused(String),
+}
+
+/// How long a writer waits for another writer's lock by default (SQLite retries with
+/// growing pauses meanwhile): ten minutes, enough for the largest bundle another process
+/// may be storing.
+pub const DEFAULT_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                StoreError::Busy { waited_secs: 0 }
+            }
+            _ => StoreError::Db(e),
+        }
+    }
 }
 
 /// Why one object made its bundle be rejected.
@@ -68,8 +98,10 @@ pub struct ObjectMeta {
     created: Option<String>,
     created_by_ref: Option<String>,
     revoked: bool,
-    markings: Option<String>,
-    tlp: Option<&'static str>,
+    /// Every marking id the object carries (object and granular markings).
+    marking_refs: Vec<String>,
+    /// For marking definitions: what they say about reading.
+    defines: Option<marking::Meaning>,
     /// For identities: the member they stand for.
     member: Option<String>,
     /// For relationships: (source_ref, target_ref, relationship_type).
@@ -90,18 +122,9 @@ impl ObjectMeta {
         let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
         let id = s("id").ok_or("object has no string 'id'")?;
         let ty = s("type").ok_or("object has no string 'type'")?;
-        let refs: Vec<&str> = v
-            .get("object_marking_refs")
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
         Ok(ObjectMeta {
-            markings: if refs.is_empty() {
-                None
-            } else {
-                serde_json::to_string(&refs).ok()
-            },
-            tlp: model::tlp_level(refs.iter().copied()),
+            marking_refs: marking::marking_refs(v),
+            defines: (ty == "marking-definition").then(|| marking::meaning(v)),
             modified: s("modified").unwrap_or_default(),
             created: s("created"),
             created_by_ref: s("created_by_ref"),
@@ -174,6 +197,19 @@ pub struct Edge {
     pub source_ref: String,
     pub target_ref: String,
     pub tlp: Option<String>,
+    pub submitter: String,
+    pub recipients: Option<String>,
+}
+
+impl Edge {
+    /// Whether a principal may read this relationship.
+    pub fn readable_by(&self, p: &access::Principal) -> bool {
+        p.may_read(
+            self.tlp.as_deref(),
+            &self.submitter,
+            self.recipients.as_deref(),
+        )
+    }
 }
 
 /// A stored object version.
@@ -192,9 +228,20 @@ pub struct StoredObject {
     pub seq: i64,
     /// Member codes allowed to read it under TLP amber or red (JSON list).
     pub recipients: Option<String>,
+    /// The member its `created_by_ref` identity stood for when it was stored.
+    pub author: Option<String>,
 }
 
 impl StoredObject {
+    /// Whether a principal may read this version (DESIGN 9).
+    pub fn readable_by(&self, p: &access::Principal) -> bool {
+        p.may_read(
+            self.tlp.as_deref(),
+            &self.submitter,
+            self.recipients.as_deref(),
+        )
+    }
+
     /// The parsed JSON of the stored text.
     pub fn value(&self) -> Result<Value, StoreError> {
         serde_json::from_str(&self.raw).map_err(|e| StoreError::Corrupt {
@@ -208,10 +255,9 @@ impl StoredObject {
 #[derive(Debug)]
 pub struct Store {
     pub(crate) conn: Connection,
+    /// How long a write waits for another writer's lock.
+    lock_wait: std::time::Duration,
 }
-
-/// (modified, created, created_by_ref, revoked) of a version seen in the current bundle.
-type VersionFacts<'a> = (&'a str, Option<&'a str>, Option<&'a str>, bool);
 
 /// The member an identity object stands for (concord extension `member`).
 fn identity_member(v: &Value) -> Option<&str> {
@@ -237,225 +283,35 @@ impl Store {
     fn init(conn: Connection) -> Result<Store, StoreError> {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        migrations::run(&conn)?;
-        Ok(Store { conn })
+        conn.busy_timeout(DEFAULT_LOCK_WAIT)?;
+        let mut conn = conn;
+        migrations::run(&mut conn)?;
+        Ok(Store {
+            conn,
+            lock_wait: DEFAULT_LOCK_WAIT,
+        })
     }
 
-    /// Store one bundle's objects atomically as `submitter` (`hub`, `admin` or a member
-    /// code). Returns the summary; when `rejections` is not empty nothing was stored.
-    pub fn ingest(
-        &mut self,
-        objects: &[NewObject<'_>],
-        submitter: &str,
-        source: &str,
-    ) -> Result<IngestSummary, StoreError> {
-        let mut summary = IngestSummary::default();
-        let mut rejections = Vec::new();
-        let mut prepared: Vec<(&NewObject<'_>, &ObjectMeta)> = Vec::with_capacity(objects.len());
-        for o in objects {
-            match &o.meta {
-                Ok(m) => prepared.push((o, m)),
-                Err(r) => rejections.push(Rejection {
-                    id: String::new(),
-                    path: o.path.to_string(),
-                    reason: r.clone(),
-                }),
-            }
-        }
-        let is_member = submitter.len() == 3 && submitter.bytes().all(|c| c.is_ascii_uppercase());
-        let now = timestamp::now();
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut new_rows: Vec<(&NewObject<'_>, &ObjectMeta)> = Vec::new();
-        {
-            let mut by_key =
-                tx.prepare_cached("SELECT hash FROM objects WHERE id = ?1 AND modified = ?2")?;
-            let mut versions = tx.prepare_cached(
-                "SELECT modified, created, created_by_ref, revoked FROM objects WHERE id = ?1",
-            )?;
-            let mut identity_raw = tx.prepare_cached(
-                "SELECT raw FROM objects WHERE id = ?1 ORDER BY modified DESC LIMIT 1",
-            )?;
-            // versions seen in this bundle: id -> (modified, created, created_by_ref, revoked)
-            let mut in_bundle: HashMap<&str, Vec<VersionFacts<'_>>> = HashMap::new();
-            let mut keys: HashMap<(&str, &str), &[u8]> = HashMap::new();
-            let bundle_members: HashMap<&str, &str> = prepared
-                .iter()
-                .filter_map(|(_, p)| p.member.as_deref().map(|m| (p.id.as_str(), m)))
-                .collect();
-            for &(obj, p) in &prepared {
-                let entry = summary.by_type.entry(p.ty.clone()).or_default();
-                let reject = |reason: String| Rejection {
-                    id: p.id.clone(),
-                    path: obj.path.to_string(),
-                    reason,
-                };
-                // duplicates within the bundle
-                if let Some(h) = keys.get(&(p.id.as_str(), p.modified.as_str())) {
-                    if *h == &p.hash[..] {
-                        entry.duplicate += 1;
-                        summary.duplicates += 1;
-                    } else {
-                        rejections.push(reject(format!(
-                            "the bundle holds two different objects with id {} and modified {:?}",
-                            p.id, p.modified
-                        )));
-                    }
-                    continue;
-                }
-                keys.insert((p.id.as_str(), p.modified.as_str()), &p.hash[..]);
-                let stored: Option<Vec<u8>> = by_key
-                    .query_row(params![p.id, p.modified], |r| r.get(0))
-                    .optional()?;
-                if let Some(h) = stored {
-                    if h == p.hash[..] {
-                        entry.duplicate += 1;
-                        summary.duplicates += 1;
-                    } else {
-                        let what = if p.modified.is_empty() {
-                            "it has no 'modified', so it cannot be a new version".to_string()
-                        } else {
-                            format!("same 'modified' ({})", p.modified)
-                        };
-                        rejections.push(reject(format!("{} is already stored with different content under the same key ({what}); a change needs a new 'modified'", p.id)));
-                    }
-                    continue;
-                }
-                // member speaking for another member
-                if is_member {
-                    if let Some(m) = p.member.as_deref().filter(|m| *m != submitter) {
-                        rejections.push(reject(format!(
-                            "{submitter} may not submit identity {} standing for member {m}",
-                            p.id
-                        )));
-                        continue;
-                    }
-                    if let Some(cbr) = &p.created_by_ref {
-                        let member = match bundle_members.get(cbr.as_str()) {
-                            Some(m) => Some((*m).to_string()),
-                            None => identity_raw
-                                .query_row(params![cbr], |r| r.get::<_, String>(0))
-                                .optional()?
-                                .and_then(|raw| serde_json::from_str::<Value>(&raw).ok())
-                                .and_then(|v| identity_member(&v).map(str::to_owned)),
-                        };
-                        if let Some(m) = member.filter(|m| m != submitter) {
-                            rejections.push(reject(format!("created_by_ref {cbr} stands for member {m}; {submitter} may not speak for another member")));
-                            continue;
-                        }
-                    }
-                }
-                // version rules against stored and in-bundle versions
-                let mut others: Vec<(String, Option<String>, Option<String>, bool)> = versions
-                    .query_map(params![p.id], |r| {
-                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, bool>(3)?))
-                    })?
-                    .collect::<Result<_, _>>()?;
-                if let Some(b) = in_bundle.get(p.id.as_str()) {
-                    others.extend(b.iter().map(|(m, c, cb, rv)| {
-                        (
-                            (*m).to_string(),
-                            c.map(str::to_owned),
-                            cb.map(str::to_owned),
-                            *rv,
-                        )
-                    }));
-                }
-                let mut problem = None;
-                for (m, c, cb, revoked) in &others {
-                    if *c != p.created {
-                        problem = Some(format!(
-                            "a new version must keep 'created' ({} was {:?}, now {:?})",
-                            p.id, c, p.created
-                        ));
-                    } else if *cb != p.created_by_ref {
-                        problem = Some(format!(
-                            "a new version must keep 'created_by_ref' ({} was {:?}, now {:?})",
-                            p.id, cb, p.created_by_ref
-                        ));
-                    } else if *revoked
-                        && !p.revoked
-                        && timestamp::Timestamp::cmp_str(&p.modified, m).is_some_and(|o| o.is_gt())
-                    {
-                        problem = Some(format!(
-                            "{} was revoked (version {m}); a revoked object stays revoked",
-                            p.id
-                        ));
-                    }
-                    if problem.is_some() {
-                        break;
-                    }
-                }
-                if let Some(why) = problem {
-                    rejections.push(reject(why));
-                    continue;
-                }
-                in_bundle.entry(p.id.as_str()).or_default().push((
-                    p.modified.as_str(),
-                    p.created.as_deref(),
-                    p.created_by_ref.as_deref(),
-                    p.revoked,
-                ));
-                new_rows.push((obj, p));
-            }
-        }
-        if !rejections.is_empty() {
-            tx.rollback()?;
-            let mut s = IngestSummary {
-                rejected: objects.len(),
-                rejections,
-                ..IngestSummary::default()
-            };
-            for (_, p) in &prepared {
-                s.by_type.entry(p.ty.clone()).or_default().rejected += 1;
-            }
-            return Ok(s);
-        }
-        let batch: i64 = {
-            tx.execute(
-                "INSERT INTO ingests (source, submitter, at, objects) VALUES (?1, ?2, ?3, ?4)",
-                params![source, submitter, now, objects.len() as i64],
-            )?;
-            tx.last_insert_rowid()
-        };
-        {
-            let mut ins = tx.prepare_cached(
-                "INSERT INTO objects (id, modified, type, created, created_by_ref, revoked, markings, tlp, submitter, date_added, ingest, hash, raw,
-                                      source_ref, target_ref, relationship_type, recipients)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-            )?;
-            for (obj, p) in &new_rows {
-                ins.execute(params![
-                    p.id,
-                    p.modified,
-                    p.ty,
-                    p.created,
-                    p.created_by_ref,
-                    p.revoked,
-                    p.markings,
-                    p.tlp,
-                    submitter,
-                    now,
-                    batch,
-                    &p.hash[..],
-                    obj.raw,
-                    p.rel.as_ref().map(|r| r.0.as_str()),
-                    p.rel.as_ref().map(|r| r.1.as_str()),
-                    p.rel.as_ref().map(|r| r.2.as_str()),
-                    p.recipients,
-                ])?;
-                summary.by_type.entry(p.ty.clone()).or_default().new += 1;
-                summary.stored += 1;
-            }
-        }
-        tx.execute(
-            "INSERT INTO audit_log (at, principal, action, detail) VALUES (?1, ?2, 'ingest', ?3)",
-            params![now, submitter, serde_json::json!({"source": source, "stored": summary.stored, "duplicates": summary.duplicates}).to_string()],
-        )?;
-        tx.commit()?;
-        Ok(summary)
+    /// How long a write waits for the lock another writer (another process) holds before
+    /// it gives up with [`StoreError::Busy`]. SQLite retries meanwhile with growing pauses,
+    /// so writers queue. Default [`DEFAULT_LOCK_WAIT`]; the server uses less and answers
+    /// 503 with `Retry-After`.
+    pub fn set_lock_wait(&mut self, wait: std::time::Duration) -> Result<(), StoreError> {
+        self.conn.busy_timeout(wait)?;
+        self.lock_wait = wait;
+        Ok(())
+    }
+
+    /// Begin a write transaction: `BEGIN IMMEDIATE`, so the write lock is taken (or waited
+    /// for) at the start and a transaction never fails half-way for want of it.
+    pub(crate) fn begin_write(&mut self) -> Result<rusqlite::Transaction<'_>, StoreError> {
+        let waited_secs = self.lock_wait.as_secs();
+        self.conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| match StoreError::from(e) {
+                StoreError::Busy { .. } => StoreError::Busy { waited_secs },
+                other => other,
+            })
     }
 
     /// Store objects built in memory (derived objects, tests): their raw text is their
@@ -500,11 +356,12 @@ impl Store {
             raw: r.get(7)?,
             seq: r.get(8)?,
             recipients: r.get(9)?,
+            author: r.get(10)?,
         })
     }
 
     pub(crate) const COLS: &'static str =
-        "id, type, modified, created_by_ref, tlp, submitter, date_added, raw, seq, recipients";
+        "id, type, modified, created_by_ref, tlp, submitter, date_added, raw, seq, recipients, author";
 
     /// The latest version of an object.
     pub fn get(&self, id: &str) -> Result<Option<StoredObject>, StoreError> {
@@ -592,7 +449,7 @@ impl Store {
         }
         let marks = vec!["?"; types.len()].join(", ");
         let sql = format!(
-            "SELECT id, relationship_type, source_ref, target_ref, tlp FROM objects o
+            "SELECT id, relationship_type, source_ref, target_ref, tlp, submitter, recipients FROM objects o
               WHERE type = 'relationship' AND relationship_type IN ({marks}) AND revoked = 0
                 AND modified = (SELECT MAX(modified) FROM objects WHERE id = o.id) ORDER BY seq"
         );
@@ -605,6 +462,8 @@ impl Store {
                     source_ref: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
                     target_ref: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
                     tlp: r.get(4)?,
+                    submitter: r.get(5)?,
+                    recipients: r.get(6)?,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;

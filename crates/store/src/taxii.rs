@@ -7,6 +7,13 @@
 //! insertion sequence, so a page costs the same at any depth; visibility is applied while
 //! filling a page, so `limit` counts only what the reader may see and nothing is revealed
 //! by counts.
+//!
+//! Versions: the latest version of an object governs whether the object is visible at
+//! all. A reader that may not read the latest version sees no version of the object
+//! (objects, one object, `match[version]` first / all / timestamps, versions, manifest);
+//! a reader that may read it sees each version it may read. So re-marking an object red
+//! withdraws it whole, and `versions/` never lists an older version while hiding that a
+//! newer one exists.
 
 use crate::access::Principal;
 use crate::{Store, StoreError, StoredObject};
@@ -33,6 +40,7 @@ impl Collection {
         match p {
             Principal::Member(_) => self.members_write,
             Principal::Hub | Principal::Admin => self.hub_write,
+            Principal::Concord => false,
         }
     }
 }
@@ -105,7 +113,7 @@ impl Store {
     ) -> Result<String, StoreError> {
         let id = uuid::Uuid::new_v4().to_string();
         let now = concord_stix::timestamp::now();
-        let tx = self.conn.transaction()?;
+        let tx = self.begin_write()?;
         tx.execute(
             "INSERT INTO collections (id, title, description, members_write, hub_write, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![id, title, description, members_write, hub_write, now],
@@ -127,7 +135,7 @@ impl Store {
         if collection == DEFAULT_COLLECTION {
             return Ok(());
         }
-        let tx = self.conn.transaction()?;
+        let tx = self.begin_write()?;
         {
             let mut st = tx.prepare_cached(
                 "INSERT OR IGNORE INTO collection_objects (collection, seq)
@@ -188,6 +196,10 @@ impl Store {
         let mut objects = Vec::new();
         let mut cursor = q.after_seq.unwrap_or(0);
         let mut st = self.conn.prepare(&sql)?;
+        let mut latest = self.conn.prepare_cached(
+            "SELECT tlp, submitter, recipients FROM objects WHERE id = ?1 ORDER BY modified DESC LIMIT 1",
+        )?;
+        let mut latest_ok: std::collections::HashMap<String, bool> = Default::default();
         loop {
             args[0] = cursor.to_string();
             let mut all = args.clone();
@@ -198,7 +210,22 @@ impl Store {
             let n = rows.len();
             for o in rows {
                 cursor = o.seq;
-                if viewer.may_read(o.tlp.as_deref(), &o.submitter, o.recipients.as_deref()) {
+                let governed = match q.versions {
+                    Versions::Last => true,
+                    _ => match latest_ok.get(&o.id) {
+                        Some(b) => *b,
+                        None => {
+                            let (t, s, r): (Option<String>, String, Option<String>) = latest
+                                .query_row(params![o.id], |r| {
+                                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                                })?;
+                            let b = viewer.may_read(t.as_deref(), &s, r.as_deref());
+                            latest_ok.insert(o.id.clone(), b);
+                            b
+                        }
+                    },
+                };
+                if governed && o.readable_by(viewer) {
                     if objects.len() == q.limit {
                         return Ok(Page {
                             objects,
@@ -251,7 +278,7 @@ impl Store {
         by: &Principal,
     ) -> Result<usize, StoreError> {
         let now = concord_stix::timestamp::now();
-        let tx = self.conn.transaction()?;
+        let tx = self.begin_write()?;
         let mut seqs: Vec<i64> = Vec::new();
         {
             let mut st =

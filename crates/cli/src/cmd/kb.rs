@@ -110,7 +110,6 @@ pub fn run(ctx: &Ctx, cmd: Command) -> anyhow::Result<i32> {
             let (changed, same) = concord_server::views::upsert_derived(
                 &mut store,
                 objects,
-                &ctx.submitter,
                 &format!("kb import-galaxy {name}"),
             )?;
             if json {

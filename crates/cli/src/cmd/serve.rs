@@ -22,9 +22,17 @@ pub struct Args {
     /// TLS private key (PEM).
     #[arg(long, requires = "tls_cert", value_name = "FILE")]
     tls_key: Option<std::path::PathBuf>,
-    /// Largest request body in bytes.
+    /// Largest request body in bytes (a larger claimed Content-Length is refused at once).
     #[arg(long, default_value_t = 16 * 1024 * 1024)]
     max_body: usize,
+    /// The URL clients reach this server at (e.g. https://taxii.example.org); TAXII
+    /// discovery names it. Without it discovery gives paths (never the request's Host).
+    #[arg(long, value_name = "URL")]
+    public_url: Option<String>,
+    /// How long a write waits for another process that holds the database before the
+    /// request is answered 503 (seconds).
+    #[arg(long, default_value_t = 60)]
+    lock_wait: u64,
 }
 
 /// The starting policy texts: the built-in set, or the files of `--policies DIR`.
@@ -59,11 +67,13 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
             return Ok(exit::INVALID);
         }
     };
-    let store = ctx.store(args.demo)?;
+    let mut store = ctx.store(args.demo)?;
+    store.set_lock_wait(std::time::Duration::from_secs(args.lock_wait))?;
     let texts = policy_texts(&args.policy)?;
     let mut state = concord_server::AppState::new(store, alliance, texts, args.demo)
         .map_err(|e| anyhow::anyhow!("the policies do not check: {e}"))?;
     state.max_body = args.max_body;
+    state.public_url = args.public_url.clone();
     if !args.demo {
         // readers beside the writer: WAL lets them read while it writes
         for _ in 0..4 {
