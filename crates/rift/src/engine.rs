@@ -7,11 +7,12 @@
 //! thread scheduling.
 
 use crate::space::{
-    Base, Weights, ATTRIBUTION_N, BASE_CELLS, EFFECTS_N, MEMBERS_AFFECTED, SEVERITY_N,
+    Base, Weights, ACTOR_N, ATTRIBUTION_N, BASE_CELLS, EFFECTS_N, MA_N, MEMBERS_AFFECTED,
+    SECTOR_N, SEVERITY_N,
 };
 use concord_policy::decide::{missing_bit, missing_bits, stance_of, RungCounts};
 use concord_policy::doctrine::legal_class_rule;
-use concord_policy::lang::Facts;
+use concord_policy::lang::{Cond, Facts};
 use concord_policy::vocab::{ATTRIBUTION, REASONS, SECTOR, SEVERITY};
 use concord_policy::{Alliance, PolicySet, Reasons, Rule, Stance};
 use rayon::prelude::*;
@@ -160,6 +161,57 @@ impl Partial {
         }
     }
 
+    /// Zero the parts of the rungs in `eval` (bits), overall and heat.
+    fn clear(&mut self, eval: u64, n: usize) {
+        let rungs = self.rift.len();
+        for r in (0..rungs).filter(|r| eval & (1 << r) != 0) {
+            self.rift[r] = 0.0;
+            self.veto[r] = 0.0;
+            self.adopted[r] = 0.0;
+            self.unmet[r] = 0.0;
+            self.blocked_by[r * REASON_N..(r + 1) * REASON_N].fill(0.0);
+            let k = MISSING_KINDS.len();
+            self.missing[r * k..(r + 1) * k].fill(0.0);
+            self.pivotal[r * n..(r + 1) * n].fill(0);
+            let c = ATTRIBUTION_N * SEVERITY_N;
+            self.ceiling[r * c..(r + 1) * c].fill(0);
+        }
+        self.overall_rift = 0.0;
+        self.overall_veto = 0.0;
+        self.heat.fill(0.0);
+    }
+
+    /// `self += sign * other` on the rungs in `eval` (bits), overall and heat only.
+    fn add_rungs(&mut self, other: &Partial, sign: i8, eval: u64, n: usize) {
+        let (fs, is) = (f64::from(sign), i64::from(sign));
+        let rungs = self.rift.len();
+        for r in (0..rungs).filter(|r| eval & (1 << r) != 0) {
+            self.rift[r] += fs * other.rift[r];
+            self.veto[r] += fs * other.veto[r];
+            self.adopted[r] += fs * other.adopted[r];
+            self.unmet[r] += fs * other.unmet[r];
+            for k in r * REASON_N..(r + 1) * REASON_N {
+                self.blocked_by[k] += fs * other.blocked_by[k];
+            }
+            let km = MISSING_KINDS.len();
+            for k in r * km..(r + 1) * km {
+                self.missing[k] += fs * other.missing[k];
+            }
+            for k in r * n..(r + 1) * n {
+                self.pivotal[k] += is * other.pivotal[k];
+            }
+            let c = ATTRIBUTION_N * SEVERITY_N;
+            for k in r * c..(r + 1) * c {
+                self.ceiling[k] += is * other.ceiling[k];
+            }
+        }
+        self.overall_rift += fs * other.overall_rift;
+        self.overall_veto += fs * other.overall_veto;
+        for (x, y) in self.heat.iter_mut().zip(&other.heat) {
+            *x += fs * y;
+        }
+    }
+
     /// `self += sign * other` (sign is 1 or -1).
     fn add(&mut self, other: &Partial, sign: i8) {
         let fs = f64::from(sign);
@@ -275,12 +327,7 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// The stance code of member `m` on rung `r` in base cell `b` under `policies`.
-    pub(crate) fn code(&self, policies: &PolicySet, m: usize, r: usize, b: Base) -> Code {
-        self.code_with(policies, &self.alliance.ladder[r], m, r, b)
-    }
-
-    /// The code under a (possibly edited) rung.
+    /// The stance code of member `m` on rung `r` (as `rung`) in base cell `b`.
     pub(crate) fn code_with(
         &self,
         policies: &PolicySet,
@@ -296,25 +343,105 @@ impl<'a> Engine<'a> {
         code_of(out, stance_of(p, rung, r, &f))
     }
 
+    /// Member `m`'s stance codes on rung `r` (as `rung`) in every base cell, in base order.
+    /// The stance reads only some facts (its conditions' dimensions, and the legal class's
+    /// when the member's conditions or the rung's legal basis need it), so it is evaluated
+    /// once per combination of those and broadcast to the base cells that share it.
+    pub(crate) fn column(
+        &self,
+        policies: &PolicySet,
+        rung: &concord_policy::Rung,
+        m: usize,
+        r: usize,
+    ) -> Vec<Code> {
+        use concord_policy::lang::uses::*;
+        let Some(p) = policies.get(m) else {
+            return vec![0; BASE_CELLS];
+        };
+        let mut used = p.stances.get(r).map_or(0, |s| {
+            s.support.as_ref().map_or(0, Cond::uses)
+                | s.block.iter().fold(0, |a, (_, c)| a | c.uses())
+        });
+        if rung.legal_basis.is_some() {
+            used |= LEGAL;
+        }
+        if used & LEGAL != 0 {
+            used |= SEVERITY | EFFECTS | SECTOR;
+        }
+        // the base dimensions, in `Base::from_index` order (most significant first)
+        let dims = [
+            (SEVERITY, SEVERITY_N),
+            (ATTRIBUTION, ATTRIBUTION_N),
+            (ACTOR, ACTOR_N),
+            (EFFECTS, EFFECTS_N),
+            (SECTOR, SECTOR_N),
+            (MEMBERS_AFFECTED, MA_N),
+        ];
+        let mut strides = [0usize; 6];
+        let mut size = 1;
+        for (k, (bit, len)) in dims.iter().enumerate() {
+            if used & bit != 0 {
+                strides[k] = size;
+                size *= len;
+            }
+        }
+        let coords = |b: &Base| {
+            [
+                usize::from(b.severity),
+                usize::from(b.attribution),
+                usize::from(b.actor),
+                usize::from(b.effects),
+                usize::from(b.sector),
+                usize::from(b.ma),
+            ]
+        };
+        let proj: Vec<Code> = (0..size)
+            .map(|i| {
+                let mut c = [0u8; 6];
+                for (k, (bit, len)) in dims.iter().enumerate() {
+                    if used & bit != 0 {
+                        c[k] = u8::try_from((i / strides[k]) % len).unwrap_or(0);
+                    }
+                }
+                let b = Base {
+                    severity: c[0],
+                    attribution: c[1],
+                    actor: c[2],
+                    effects: c[3],
+                    sector: c[4],
+                    ma: c[5],
+                };
+                self.code_with(policies, rung, m, r, b)
+            })
+            .collect();
+        (0..BASE_CELLS)
+            .map(|bi| {
+                let c = coords(&Base::from_index(bi));
+                proj[(0..6).map(|k| c[k] * strides[k]).sum::<usize>()]
+            })
+            .collect()
+    }
+
     /// Evaluate every member on every rung in every base cell.
     pub fn table(&self) -> StanceTable {
         let (n, rungs) = (self.n(), self.rungs());
-        let per: Vec<Vec<Code>> = (0..BASE_CELLS)
+        let columns: Vec<Vec<Code>> = (0..rungs * n)
             .into_par_iter()
-            .map(|bi| {
-                let b = Base::from_index(bi);
-                let mut out = vec![0; rungs * n];
-                for r in 0..rungs {
-                    for m in 0..n {
-                        out[r * n + m] = self.code(self.policies, m, r, b);
-                    }
-                }
-                out
+            .map(|i| {
+                let (r, m) = (i / n, i % n);
+                self.column(self.policies, &self.alliance.ladder[r], m, r)
             })
             .collect();
-        StanceTable {
-            codes: per.concat(),
-        }
+        let mut codes = vec![0; BASE_CELLS * rungs * n];
+        codes
+            .par_chunks_mut(rungs * n)
+            .enumerate()
+            .for_each(|(bi, out)| {
+                for (i, col) in columns.iter().enumerate() {
+                    out[i] = col[bi];
+                }
+            });
+        StanceTable { codes }
     }
 
     /// Compute the metrics over the whole space.
@@ -373,19 +500,19 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// The metrics if rung `r` were `rung` and its stance codes those `column` gives
-    /// (`column(base, codes_of_rung_r)` rewrites one base cell's codes, member by
-    /// member). Only base cells whose codes change are re-evaluated, and in them only rung
-    /// `r` and the rungs that require it (directly or not): the baseline's sums minus their
-    /// old part plus their new one. Exact whenever the weights' sums are (uniform weights,
-    /// or weights that are multiples of a power of two); charts' heat is not computed.
+    /// The metrics if rung `r` were `rung` and the members in `columns` had these stance
+    /// codes on it (member, codes in base order; the others keep theirs). Only base cells
+    /// whose codes change are re-evaluated, and in them only rung `r` and the rungs that
+    /// require it (directly or not): the baseline's sums minus their old part plus their
+    /// new one. Exact whenever the weights' sums are (uniform weights, or weights that are
+    /// multiples of a power of two); charts' heat is not computed.
     pub(crate) fn trial(
         &self,
         base: &Baseline,
         w: &Weights,
         r: usize,
         rung: &concord_policy::Rung,
-        column: &(dyn Fn(Base, &mut [Code]) + Sync),
+        columns: &[(usize, Vec<Code>)],
     ) -> Metrics {
         let (n, rungs) = (self.n(), self.rungs());
         let mut ladder = self.alliance.ladder.clone();
@@ -397,27 +524,45 @@ impl<'a> Engine<'a> {
                 eval |= 1 << q;
             }
         }
-        let deltas: Vec<Option<(Partial, Partial)>> = (0..BASE_CELLS)
+        let scratch = || {
+            (
+                Partial::new(rungs, n),
+                Partial::new(rungs, n),
+                Partial::new(rungs, n),
+                Vec::<Code>::new(),
+            )
+        };
+        let delta = (0..BASE_CELLS)
             .into_par_iter()
-            .map(|bi| {
+            .fold(scratch, |(mut acc, mut before, mut after, mut codes), bi| {
                 let old = &base.table.codes[bi * rungs * n..(bi + 1) * rungs * n];
-                let mut codes = old.to_vec();
-                column(Base::from_index(bi), &mut codes[r * n..(r + 1) * n]);
-                if same_rung && codes[r * n..(r + 1) * n] == old[r * n..(r + 1) * n] {
-                    return None;
+                let changed =
+                    !same_rung || columns.iter().any(|(m, col)| col[bi] != old[r * n + m]);
+                if changed {
+                    codes.clear();
+                    codes.extend_from_slice(old);
+                    for (m, col) in columns {
+                        codes[r * n + m] = col[bi];
+                    }
+                    let known = &base.masks[bi * n..(bi + 1) * n];
+                    let orig = &self.alliance.ladder;
+                    self.base_partial_into(&mut before, bi, old, orig, w, eval, Some(known), None);
+                    self.base_partial_into(&mut after, bi, &codes, &ladder, w, eval, Some(known), None);
+                    acc.add_rungs(&before, -1, eval, n);
+                    acc.add_rungs(&after, 1, eval, n);
                 }
-                let known = &base.masks[bi * n..(bi + 1) * n];
-                let before =
-                    self.base_partial(bi, old, &self.alliance.ladder, w, eval, Some(known), None);
-                let after = self.base_partial(bi, &codes, &ladder, w, eval, Some(known), None);
-                Some((before, after))
+                (acc, before, after, codes)
             })
-            .collect();
+            .map(|(acc, ..)| acc)
+            .reduce(
+                || Partial::new(rungs, n),
+                |mut a, b| {
+                    a.add_rungs(&b, 1, eval, n);
+                    a
+                },
+            );
         let mut sum = base.sum.clone();
-        for (before, after) in deltas.iter().flatten() {
-            sum.add(before, -1);
-            sum.add(after, 1);
-        }
+        sum.add_rungs(&delta, 1, eval, n);
         let mut m = self.finish_with(&sum, Vec::new(), w, &ladder);
         for (q, o) in m.options.iter_mut().enumerate() {
             if eval & (1 << q) == 0 {
@@ -439,9 +584,29 @@ impl<'a> Engine<'a> {
         w: &Weights,
         eval: u64,
         known: Option<&[CellMasks]>,
-        mut record: Option<&mut [CellMasks]>,
+        record: Option<&mut [CellMasks]>,
     ) -> Partial {
+        let mut p = Partial::new(self.rungs(), self.n());
+        self.base_partial_into(&mut p, bi, codes, ladder, w, eval, known, record);
+        p
+    }
+
+    /// [`Engine::base_partial`] into `p`, whose parts for the rungs in `eval` (and overall
+    /// and heat) are overwritten; the other rungs' parts are left as they are.
+    #[allow(clippy::too_many_arguments)]
+    fn base_partial_into(
+        &self,
+        p: &mut Partial,
+        bi: usize,
+        codes: &[Code],
+        ladder: &[concord_policy::Rung],
+        w: &Weights,
+        eval: u64,
+        known: Option<&[CellMasks]>,
+        mut record: Option<&mut [CellMasks]>,
+    ) {
         let (n, rungs) = (self.n(), self.rungs());
+        p.clear(eval, n);
         let b = Base::from_index(bi);
         let wb = b.weight(w);
         let evaluated = |r: usize| eval & (1 << r) != 0;
@@ -468,7 +633,6 @@ impl<'a> Engine<'a> {
                 }
             }
         }
-        let mut p = Partial::new(rungs, n);
         let mut adopted = vec![false; rungs];
         for v in 0..n {
             let victims = &self.victims[usize::from(b.ma)][v];
@@ -580,7 +744,6 @@ impl<'a> Engine<'a> {
                 rec[v] = masks;
             }
         }
-        p
     }
 
     /// The one blocker of rung `r` in a cell with these victims (when there is one).

@@ -9,13 +9,15 @@
 //!   victims (constructive abstention; in NATO, choosing not to break silence).
 //!
 //! Candidates are scored by the cut in overall rift index plus overall veto index plus the
-//! mean over rungs of `victim_unmet`, each computed incrementally (only base cells whose
+//! mean over rungs of `victim_unmet`, and kept only when none of the three gets worse (a
+//! rule change that ends vetoes by making adoption harder is no proposal); each is computed
+//! incrementally (only base cells whose
 //! stance codes change are re-evaluated, and in them only the edited rung and the rungs that
 //! require it). `--harmonise K` applies the best K greedily; each applied edit is verified by
 //! recomputing the whole space, and the figures before and after are those recomputations.
 
 use crate::engine::{Baseline, Engine};
-use crate::space::{Base, Weights};
+use crate::space::Weights;
 use crate::Metrics;
 use concord_policy::cases::{self, Case};
 use concord_policy::lang::{CmpOp, Cond};
@@ -318,22 +320,13 @@ fn trial_metrics(
     let (a2, p2) = edit.apply(alliance, set);
     let r = edit.rung();
     let rung = &a2.ladder[r];
-    match edit.member() {
-        Some(m) => {
-            let column = |b: Base, codes: &mut [u16]| {
-                codes[m] = engine.code_with(&p2, rung, m, r, b);
-            };
-            engine.trial(base, w, r, rung, &column)
-        }
-        None => {
-            let column = |b: Base, codes: &mut [u16]| {
-                for (m, c) in codes.iter_mut().enumerate() {
-                    *c = engine.code_with(&p2, rung, m, r, b);
-                }
-            };
-            engine.trial(base, w, r, rung, &column)
-        }
-    }
+    let columns: Vec<(usize, Vec<u16>)> = match edit.member() {
+        Some(m) => vec![(m, engine.column(&p2, rung, m, r))],
+        None => (0..alliance.members.len())
+            .map(|m| (m, engine.column(&p2, rung, m, r)))
+            .collect(),
+    };
+    engine.trial(base, w, r, rung, &columns)
 }
 
 /// Every candidate with its figures (incremental, exact for uniform weights), best first;
@@ -347,8 +340,12 @@ pub fn rank(alliance: &Alliance, set: &PolicySet, w: &Weights) -> Vec<(Edit, Met
         .into_iter()
         .map(|e| {
             let m = trial_metrics(&engine, &base, w, &e, alliance, set);
-            let cut =
-                Figures::of(&before, e.rung()).objective() - Figures::of(&m, e.rung()).objective();
+            let (x, y) = (Figures::of(&before, e.rung()), Figures::of(&m, e.rung()));
+            // a proposal may not make any of the three figures worse
+            let worse = y.rift_index > x.rift_index + 1e-12
+                || y.veto_index > x.veto_index + 1e-12
+                || y.victim_unmet > x.victim_unmet + 1e-12;
+            let cut = if worse { 0.0 } else { x.objective() - y.objective() };
             (cut, e, m)
         })
         .filter(|(cut, _, _)| *cut > 1e-12)
@@ -600,10 +597,8 @@ pub fn trial_metrics_for(
 ) -> Metrics {
     let engine = Engine::new(alliance, policies);
     let base = engine.baseline(engine.table(), w);
-    let column = |b: Base, codes: &mut [u16]| {
-        for (m, c) in codes.iter_mut().enumerate() {
-            *c = engine.code_with(edited, rung, m, r, b);
-        }
-    };
-    engine.trial(&base, w, r, rung, &column)
+    let columns: Vec<(usize, Vec<u16>)> = (0..alliance.members.len())
+        .map(|m| (m, engine.column(edited, rung, m, r)))
+        .collect();
+    engine.trial(&base, w, r, rung, &columns)
 }

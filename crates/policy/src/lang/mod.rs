@@ -136,7 +136,41 @@ pub fn compile(src: &str) -> Result<Cond, Vec<CondError>> {
     check(&syn)
 }
 
+/// Which facts a condition reads (a bit set; see the constants).
+pub mod uses {
+    pub const SEVERITY: u8 = 1;
+    pub const ATTRIBUTION: u8 = 2;
+    pub const EFFECTS: u8 = 4;
+    pub const LEGAL: u8 = 8;
+    pub const ACTOR: u8 = 16;
+    pub const SECTOR: u8 = 32;
+    pub const MEMBERS_AFFECTED: u8 = 64;
+    pub const AFFECTED_SELF: u8 = 128;
+}
+
 impl Cond {
+    /// The facts this condition reads ([`uses`] bits): an evaluator may evaluate it once per
+    /// combination of those and reuse the result wherever only other facts differ.
+    pub fn uses(&self) -> u8 {
+        match self {
+            Cond::True | Cond::False => 0,
+            Cond::AffectedSelf => uses::AFFECTED_SELF,
+            Cond::Ord { dim, .. } => match dim {
+                Ordinal::Severity => uses::SEVERITY,
+                Ordinal::Attribution => uses::ATTRIBUTION,
+                Ordinal::Effects => uses::EFFECTS,
+                Ordinal::Legal => uses::LEGAL,
+            },
+            Cond::MembersAffected { .. } => uses::MEMBERS_AFFECTED,
+            Cond::Nom { dim, .. } => match dim {
+                Nominal::Actor => uses::ACTOR,
+                Nominal::Sector => uses::SECTOR,
+            },
+            Cond::Not(a) => a.uses(),
+            Cond::And(xs) | Cond::Or(xs) => xs.iter().fold(0, |acc, x| acc | x.uses()),
+        }
+    }
+
     /// The conjunction of `parts`, flattened (an operand that is itself an `And` gives its
     /// operands); a single operand is returned as is, none gives `true`.
     pub fn and(parts: impl IntoIterator<Item = Cond>) -> Cond {
