@@ -69,6 +69,7 @@ fn reference_validator_agreement() {
             // the manifest's "test/v21/test_schemas" is ../test_schemas here
             schema_dir: o.get("schema_dir").map(|_| dir.join("../test_schemas")),
             version: o.get("version").and_then(Value::as_str).map(String::from),
+            interop: o["interop"].as_bool().unwrap_or(false),
         };
         n += 1;
         let (got, errs) = verdict(&text, &opts);
