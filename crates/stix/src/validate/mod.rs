@@ -225,8 +225,15 @@ impl Options {
             .collect()
     }
 
+    /// Whether each SHOULD check runs, indexed by its code's number (see [`code_number`]).
     fn running_table(&self) -> Vec<bool> {
-        SHOULD_CHECKS.iter().map(|(c, _)| self.runs(c)).collect()
+        let mut t = vec![false; 1000];
+        for (c, _) in SHOULD_CHECKS {
+            if let Some(slot) = code_number(c).and_then(|n| t.get_mut(n)) {
+                *slot = self.runs(c);
+            }
+        }
+        t
     }
 
     /// Whether every name in `disabled` and `enabled` is a known check.
@@ -244,6 +251,17 @@ impl Options {
     }
 }
 
+/// The number of a three-digit SHOULD check code (`"401"` is 401), so that finding out
+/// whether a check runs is an index, not a search (it is asked for every finding).
+fn code_number(code: &str) -> Option<usize> {
+    match code.as_bytes() {
+        [a, b, c] if [a, b, c].iter().all(|d| d.is_ascii_digit()) => {
+            Some(usize::from(a - b'0') * 100 + usize::from(b - b'0') * 10 + usize::from(c - b'0'))
+        }
+        _ => None,
+    }
+}
+
 /// Raw findings before options sort them into errors and warnings.
 ///
 /// SHOULD findings of checks the options switch off are never formatted.
@@ -253,7 +271,7 @@ pub(crate) struct Sink {
     pub should: Vec<Finding>,
     /// Always warnings, whatever the options.
     pub notes: Vec<Finding>,
-    /// Codes of the SHOULD checks that run (from [`Options::running`]).
+    /// Whether each SHOULD check runs, by code number ([`Options::running_table`]).
     running: std::sync::Arc<Vec<bool>>,
 }
 
@@ -304,10 +322,7 @@ impl Sink {
         path: impl std::fmt::Display,
         message: impl std::fmt::Display,
     ) {
-        let on = SHOULD_CHECKS
-            .iter()
-            .position(|(c, _)| *c == code)
-            .is_some_and(|i| self.running.get(i).copied().unwrap_or(false));
+        let on = code_number(code).is_some_and(|n| self.running.get(n).copied().unwrap_or(false));
         if on {
             self.should.push(Finding {
                 code: code.into(),
@@ -630,5 +645,36 @@ fn bundle_checks(bundle_id: Option<&str>, infos: &[ObjInfo], opts: &Options, sin
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `Sink::should` keeps a finding exactly when `Options::runs` says its check runs.
+    #[test]
+    fn sink_keeps_the_findings_of_running_checks() {
+        for opts in [
+            Options::default(),
+            Options {
+                disabled: vec!["format-checks".into(), "401".into()],
+                ..Options::default()
+            },
+            Options {
+                enabled: vec!["approved-values".into(), "custom-prefix".into()],
+                ..Options::default()
+            },
+        ] {
+            let mut sink = Sink::new(&opts);
+            for (code, _) in SHOULD_CHECKS {
+                assert!(code_number(code).is_some(), "{code}");
+                sink.should(code, None, "$", "m");
+            }
+            let kept: Vec<&str> = sink.should.iter().map(|f| f.code.as_str()).collect();
+            assert_eq!(kept, opts.running(), "{opts:?}");
+        }
+        assert_eq!(code_number("40"), None);
+        assert_eq!(code_number("4x1"), None);
     }
 }
