@@ -8,6 +8,11 @@
 #   takes about 150 s on it; pass the 5-group subset for a quick comparison).
 # Peers are installed outside the workspace: the Python venv under target/peers-venv
 # (../shared/peers/setup.sh) and a scratch cargo project for rstix in $BENCH_DIR.
+#
+#   BASELINE=/path/to/older/concord bench/compare-validators.sh [FILE]
+# also times this build against an older concord binary in one hyperfine invocation
+# (`hyperfine -w 2 -r 10`, both under the same machine load), e.g. one built from
+# another commit in a `git worktree`. SKIP_PEERS=1 leaves out rstix and stix2-validator.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -23,6 +28,14 @@ esac
 bytes=$(stat -c %s "$plain")
 
 cargo build --release -q -p concord-cli
+
+if [ -n "${BASELINE:-}" ]; then
+  hyperfine -w 2 -r 10 -n baseline "$BASELINE validate $plain" \
+    -n this "$root/target/release/concord validate $plain"
+fi
+if [ -n "${SKIP_PEERS:-}" ]; then
+  exit 0
+fi
 
 # rstix: newest release that builds with this toolchain (0.23; 0.24+ need rustc 1.96)
 rs="$BENCH_DIR/rstix"
