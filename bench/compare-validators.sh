@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # Compares `concord validate` with the OASIS reference validator (stix2-validator, Python)
 # and the Rust crate rstix (its full validator, Validator::consumer_strict) on one file,
-# and prints the throughput ratios of one run each.
+# and prints the throughput ratios (concord and rstix: the fastest of three runs;
+# stix2-validator: one run).
 #
 # usage: bench/compare-validators.sh [FILE]
 #   default FILE: ../shared/data/attack/enterprise-attack-18.1.json.gz (stix2-validator
 #   takes about 150 s on it; pass the 5-group subset for a quick comparison).
 # Peers are installed outside the workspace: the Python venv under target/peers-venv
 # (../shared/peers/setup.sh) and a scratch cargo project for rstix in $BENCH_DIR.
+#
+#   BASELINE=/path/to/older/concord bench/compare-validators.sh [FILE]
+# also times this build against an older concord binary in one hyperfine invocation
+# (`hyperfine -w 2 -r 10`, both under the same machine load), e.g. one built from
+# another commit in a `git worktree`. SKIP_PEERS=1 leaves out rstix and stix2-validator.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -23,6 +29,14 @@ esac
 bytes=$(stat -c %s "$plain")
 
 cargo build --release -q -p concord-cli
+
+if [ -n "${BASELINE:-}" ]; then
+  hyperfine -w 2 -r 10 -n baseline "$BASELINE validate $plain" \
+    -n this "$root/target/release/concord validate $plain"
+fi
+if [ -n "${SKIP_PEERS:-}" ]; then
+  exit 0
+fi
 
 # rstix: newest release that builds with this toolchain (0.23; 0.24+ need rustc 1.96)
 rs="$BENCH_DIR/rstix"
@@ -56,8 +70,14 @@ secs() { # runs "$@", prints elapsed seconds
   echo "$t1 - $t0" | bc -l
 }
 
-c=$(secs "$root/target/release/concord" validate "$plain")
-r=$(secs "$rs/target/release/rstix-harness" "$plain")
+best3() { # the fastest of three runs of "$@" (one run is at the mercy of the machine load)
+  local a b c
+  a=$(secs "$@"); b=$(secs "$@"); c=$(secs "$@")
+  printf '%s\n%s\n%s\n' "$a" "$b" "$c" | sort -g | head -1
+}
+
+c=$(best3 "$root/target/release/concord" validate "$plain")
+r=$(best3 "$rs/target/release/rstix-harness" "$plain")
 p=$(secs "$venv/bin/stix2_validator" "$plain")
 
 mb=$(echo "$bytes / 1048576" | bc -l)

@@ -47,6 +47,8 @@ fn concord_valid(instance: &Value, o: &Value, strict: bool) -> bool {
         enforce_refs: o["enforce_refs"].as_bool().unwrap_or(false),
         disabled: strings(o.get("disabled")),
         enabled: strings(o.get("enabled")),
+        interop: o["interop"].as_bool().unwrap_or(false),
+        version: o["version"].as_str().map(String::from),
         ..Options::default()
     };
     let text = instance.to_string();
@@ -126,4 +128,65 @@ fn reference_validator_agrees_on_the_generated_corpus() {
         );
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// `concord validate --interop` end to end (no venv needed): the same bundle is valid by
+/// default and invalid in interoperability mode, with the profile's codes and paths; the
+/// live reference, when installed, agrees on both verdicts.
+#[test]
+fn validate_interop_flag() {
+    let d = tempfile::tempdir().unwrap();
+    let t = "2016-04-06T20:03:48.000Z";
+    let bundle = serde_json::json!({"type": "bundle", "id": "bundle--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "objects": [
+        {"type": "identity", "spec_version": "2.1", "id": "identity--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+         "created": t, "modified": t, "name": "ACME", "identity_class": "organization"},
+        {"type": "campaign", "spec_version": "2.1", "id": "campaign--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061",
+         "created": t, "modified": t, "name": "c", "created_by_ref": "identity--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+         "object_marking_refs": ["marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9",
+                                 "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed"]}]});
+    let f = d.path().join("b.json");
+    std::fs::write(&f, bundle.to_string()).unwrap();
+    let run = |extra: &[&str]| {
+        let out = assert_cmd::Command::cargo_bin("concord")
+            .unwrap()
+            .current_dir(d.path())
+            .env_remove("RUST_LOG")
+            .args(["validate", "--json"])
+            .args(extra)
+            .arg(&f)
+            .output()
+            .unwrap();
+        let line: Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code(), line)
+    };
+    let (code, line) = run(&[]);
+    assert_eq!(code, Some(0), "{line}");
+    let (code, line) = run(&["--interop"]);
+    assert_eq!(code, Some(1));
+    let errors: Vec<(&str, &str)> = line["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["code"].as_str().unwrap(), e["path"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            ("interop-marking", "$.objects[1].object_marking_refs"),
+            ("interop-producer", "$.objects[1].created_by_ref")
+        ],
+        "{line}"
+    );
+    if let Some(py) = venv_python() {
+        let script = "import json,sys\nfrom stix2validator import validate_instance, ValidationOptions\n\
+            b=json.load(open(sys.argv[1]))\n\
+            print(json.dumps([validate_instance(b, ValidationOptions(interop=i)).is_valid for i in (False, True)]))";
+        let out = std::process::Command::new(py)
+            .args(["-c", script])
+            .arg(&f)
+            .output()
+            .unwrap();
+        let verdicts: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(verdicts, serde_json::json!([true, false]));
+    }
 }

@@ -69,6 +69,7 @@ fn reference_validator_agreement() {
             // the manifest's "test/v21/test_schemas" is ../test_schemas here
             schema_dir: o.get("schema_dir").map(|_| dir.join("../test_schemas")),
             version: o.get("version").and_then(Value::as_str).map(String::from),
+            interop: o["interop"].as_bool().unwrap_or(false),
         };
         n += 1;
         let (got, errs) = verdict(&text, &opts);
@@ -110,8 +111,8 @@ fn reference_validator_agreement() {
     eprintln!("{report}");
     eprintln!("cases {n}: agreement with options {a:.4} ({agree_opts}), default mode {b:.4} ({agree_default})");
     assert!(
-        a >= 0.97 && b >= 0.97,
-        "agreement below 97%: {a:.4} / {b:.4}"
+        a >= 0.99 && b >= 0.99,
+        "agreement below 99% (issue 19): {a:.4} / {b:.4}"
     );
 }
 
@@ -121,20 +122,31 @@ fn pattern_verdicts_match_reference() {
         eprintln!("skipped: ../shared/data not present");
         return;
     };
-    let cases: Value = serde_json::from_str(
-        &std::fs::read_to_string(data.join("stix-conformance/stix2-patterns/patterns-v21.json"))
-            .unwrap(),
-    )
-    .unwrap();
+    // CONCORD_PATTERN_CASES: another file of pattern cases, `{"cases": [{"pattern",
+    // "reference_valid"}]}` or a list of `{"pattern", "valid"}`.
+    let file = std::env::var_os("CONCORD_PATTERN_CASES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| data.join("stix-conformance/stix2-patterns/patterns-v21.json"));
+    let cases: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    let list = cases.get("cases").unwrap_or(&cases).as_array().unwrap();
     let mut bad = Vec::new();
-    for c in cases["cases"].as_array().unwrap() {
+    for c in list {
         let p = c["pattern"].as_str().unwrap();
-        let want = c["reference_valid"].as_bool().unwrap();
-        let got = pattern::parse(p);
+        let want = c
+            .get("reference_valid")
+            .unwrap_or(&c["valid"])
+            .as_bool()
+            .unwrap();
+        let got = pattern::validate(p);
         if got.is_ok() != want {
             bad.push(format!("{p:?}: reference {want}, ours {got:?}"));
         }
     }
+    eprintln!(
+        "patterns {}: {} with the reference's verdict",
+        list.len(),
+        list.len() - bad.len()
+    );
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
 

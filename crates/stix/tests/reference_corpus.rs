@@ -40,6 +40,8 @@ pub fn options(o: &Value, strict: bool) -> Options {
         enforce_refs: o["enforce_refs"].as_bool().unwrap_or(false),
         disabled: strings(o.get("disabled")),
         enabled: strings(o.get("enabled")),
+        interop: o["interop"].as_bool().unwrap_or(false),
+        version: o["version"].as_str().map(String::from),
         ..Options::default()
     }
 }

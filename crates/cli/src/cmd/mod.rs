@@ -72,6 +72,11 @@ pub struct CheckArgs {
     /// Directory of custom JSON schemas applied on top: `<type>.json`, `extension-definition--<uuid>.json`.
     #[arg(long, value_name = "DIR")]
     pub schema_dir: Option<std::path::PathBuf>,
+    /// The reference validator's interoperability mode: the STIX 2.1 Interoperability
+    /// profile (required properties per type, at most one TLP marking, a producer
+    /// identity named by every object's created_by_ref).
+    #[arg(long)]
+    pub interop: bool,
     /// STIX version to check against: 2.1 (default) or 2.0 (checks a 2.0 bundle envelope only).
     #[arg(long, value_parser = ["2.0", "2.1"])]
     pub version: Option<String>,
@@ -91,6 +96,7 @@ impl CheckArgs {
             enabled: self.enable.clone(),
             schema_dir: self.schema_dir.clone(),
             version: self.version.clone(),
+            interop: self.interop,
         };
         let unknown = o.unknown_check_names();
         if !unknown.is_empty() {

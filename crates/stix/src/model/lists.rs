@@ -1,8 +1,63 @@
-//! Name lists the OASIS reference validator (stix2-validator 3.2.1, BSD-3-Clause) checks
-//! values against: RFC 5646 language tags it accepts, ISO 639-2 codes for software,
-//! ISO 3166-1 alpha-2 country codes (with reserved ones), socket option names and HTTP
-//! request header names. They are facts of those standards; concord uses the same lists
-//! so that its verdicts agree (docs/validator-checks.md).
+// The five lists in this file are copied from the OASIS reference validator,
+// stix2-validator 3.2.1, `stix2validator/v21/enums.py` (LANG_CODES, SOFTWARE_LANG_CODES,
+// COUNTRY_CODES, SOCKET_OPTIONS, HTTP_REQUEST_HEADERS) of the repository
+// https://github.com/oasis-open/cti-stix-validator at commit
+// 9e4a1ea0b6e743b7db6e7cb1399ec5bd81ceb17a, under the BSD 3-Clause licence of that
+// repository, whose LICENSE file reads:
+//
+//   Copyright (c) [2016], OASIS Open
+//   All rights reserved.
+//
+//   Redistribution and use in source and binary forms, with or without
+//   modification, are permitted provided that the following conditions are met:
+//
+//   * Redistributions of source code must retain the above copyright notice, this
+//     list of conditions and the following disclaimer.
+//
+//   * Redistributions in binary form must reproduce the above copyright notice,
+//     this list of conditions and the following disclaimer in the documentation
+//     and/or other materials provided with the distribution.
+//
+//   * Neither the name of the copyright holder nor the names of its
+//     contributors may be used to endorse or promote products derived from
+//     this software without specific prior written permission.
+//
+//   THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS"
+//   AND ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+//   IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+//   DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+//   FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+//   DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+//   SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+//   CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+//   OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+//   OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+//
+// The same notice covers the other material concord takes from the OASIS repositories
+// (see docs/decisions/0008-reference-validator-conformance.md): the regular expressions
+// of the STIX 2.1 JSON schemas in `validate/formats.rs` and the interoperability
+// profile's required properties in `validate/interop.rs` (cti-stix2-json-schemas, same
+// licence and copyright notice), and the reference's check tables mirrored in
+// `validate/`.
+
+//! Name lists the OASIS reference validator checks values against, kept verbatim so that
+//! concord's verdicts agree with it (docs/validator-checks.md). What each list is:
+//! - [`LANG_CODES`]: language tags in RFC 5646 (BCP 47) form, a fixed selection of
+//!   language and language-region tags (with a few legacy locale names that are not
+//!   registered subtags, e.g. `en-CB`, `sr-SP`), not the whole IANA Language Subtag
+//!   Registry;
+//! - [`SOFTWARE_LANG_CODES`]: ISO 639-2 three-letter language codes (bibliographic and
+//!   terminology forms), i.e. the ISO 639-2 code list;
+//! - [`COUNTRY_CODES`]: ISO 3166-1 alpha-2 country codes, with the codes ISO 3166 keeps
+//!   exceptionally, transitionally or indeterminately reserved (`AC`, `EU`, `UK`, `YU`, ...);
+//! - [`SOCKET_OPTIONS`]: socket option constant names of the operating systems' socket
+//!   APIs (`SO_*`, `IP_*`, `IPV6_*`, `TCP_*`, `MCAST_*`, `ICMP*`, `IRLMP_*`), as compiled by
+//!   the reference;
+//! - [`HTTP_REQUEST_HEADERS`]: HTTP request header field names, the standard ones (HTTP
+//!   RFCs, IANA HTTP Field Name Registry) and common non-standard ones (`DNT`,
+//!   `X-Forwarded-For`, `X-Request-ID`, ...), as compiled by the reference.
+//!
+//! Licence: BSD-3-Clause, Copyright (c) [2016], OASIS Open (full notice above).
 
 /// Language tags accepted for `lang` and language-content `contents` keys.
 pub const LANG_CODES: &[&str] = &[

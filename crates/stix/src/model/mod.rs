@@ -568,6 +568,7 @@ pub fn meta_props(ty: &str) -> Option<&'static [Prop]> {
             r!("id", Ref(&[])),
             p!("created_by_ref", Ref(&[])),
             r!("created", Timestamp),
+            p!("lang", Str),
             p!("external_references", ExternalReferences),
             p!("object_marking_refs", RefList(&["marking-definition"])),
             p!("granular_markings", GranularMarkings),

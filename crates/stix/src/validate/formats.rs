@@ -1,6 +1,13 @@
 //! Value formats of the STIX 2.1 JSON schemas (`pattern` and `format` keywords) as the
 //! reference validator applies them: Python's `re.search`, so a pattern without `^` or
 //! `$` matches anywhere in the value. The expressions are those of the schemas.
+//!
+//! The regular expressions are copied from the OASIS STIX 2.1 JSON schemas
+//! (https://github.com/oasis-open/cti-stix2-json-schemas, as shipped in stix2-validator
+//! 3.2.1 / cti-stix-validator 9e4a1ea; `schemas/observables/*.json`,
+//! `schemas/common/*.json`) and the reference validator (`EMAIL_RE` of
+//! `stix2validator/validator.py`): BSD-3-Clause, Copyright (c) [2016], OASIS Open; the
+//! full licence notice is in `crates/stix/src/model/lists.rs`.
 
 use regex::Regex;
 use std::sync::LazyLock;

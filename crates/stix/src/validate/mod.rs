@@ -8,6 +8,7 @@ mod checks;
 mod custom;
 mod extensions;
 mod formats;
+mod interop;
 mod objects;
 mod observables;
 mod semantics;
@@ -38,6 +39,10 @@ pub struct Options {
     pub schema_dir: Option<std::path::PathBuf>,
     /// `Some("2.0")`: check a STIX 2.0 bundle envelope (its objects are not validated).
     pub version: Option<String>,
+    /// The reference validator's interoperability mode: the STIX 2.1 Interoperability
+    /// profile's required properties, at most one TLP marking, and in a bundle a
+    /// producer identity (`created_by_ref`) for every object.
+    pub interop: bool,
 }
 
 /// One finding.
@@ -220,8 +225,15 @@ impl Options {
             .collect()
     }
 
+    /// Whether each SHOULD check runs, indexed by its code's number (see [`code_number`]).
     fn running_table(&self) -> Vec<bool> {
-        SHOULD_CHECKS.iter().map(|(c, _)| self.runs(c)).collect()
+        let mut t = vec![false; 1000];
+        for (c, _) in SHOULD_CHECKS {
+            if let Some(slot) = code_number(c).and_then(|n| t.get_mut(n)) {
+                *slot = self.runs(c);
+            }
+        }
+        t
     }
 
     /// Whether every name in `disabled` and `enabled` is a known check.
@@ -239,6 +251,17 @@ impl Options {
     }
 }
 
+/// The number of a three-digit SHOULD check code (`"401"` is 401), so that finding out
+/// whether a check runs is an index, not a search (it is asked for every finding).
+fn code_number(code: &str) -> Option<usize> {
+    match code.as_bytes() {
+        [a, b, c] if [a, b, c].iter().all(|d| d.is_ascii_digit()) => {
+            Some(usize::from(a - b'0') * 100 + usize::from(b - b'0') * 10 + usize::from(c - b'0'))
+        }
+        _ => None,
+    }
+}
+
 /// Raw findings before options sort them into errors and warnings.
 ///
 /// SHOULD findings of checks the options switch off are never formatted.
@@ -248,7 +271,7 @@ pub(crate) struct Sink {
     pub should: Vec<Finding>,
     /// Always warnings, whatever the options.
     pub notes: Vec<Finding>,
-    /// Codes of the SHOULD checks that run (from [`Options::running`]).
+    /// Whether each SHOULD check runs, by code number ([`Options::running_table`]).
     running: std::sync::Arc<Vec<bool>>,
 }
 
@@ -299,10 +322,7 @@ impl Sink {
         path: impl std::fmt::Display,
         message: impl std::fmt::Display,
     ) {
-        let on = SHOULD_CHECKS
-            .iter()
-            .position(|(c, _)| *c == code)
-            .is_some_and(|i| self.running.get(i).copied().unwrap_or(false));
+        let on = code_number(code).is_some_and(|n| self.running.get(n).copied().unwrap_or(false));
         if on {
             self.should.push(Finding {
                 code: code.into(),
@@ -332,7 +352,7 @@ fn finish(sink: Sink, opts: &Options) -> Report {
 /// Validate one object (a JSON value), with `path` its JSON path in its document.
 pub fn validate_object(value: &Value, path: &str, opts: &Options) -> Report {
     let mut sink = Sink::new(opts);
-    objects::check_object(value, path, opts, &mut sink, false);
+    objects::check_object(value, path, opts, &mut sink, false, opts.interop);
     finish(sink, opts)
 }
 
@@ -344,18 +364,26 @@ struct ObjInfo {
     path: String,
     /// (property, referenced id), only collected when `enforce_refs` is on.
     refs: Vec<(String, String)>,
+    /// Type and `created_by_ref`, only collected when `interop` is on.
+    producer: Option<interop::Producer>,
 }
 
 fn check_one(
     value: &Value,
     path: &str,
     opts: &Options,
-    legacy_bundle: bool,
+    env: &Envelope,
     in_bundle: bool,
     sink: &mut Sink,
 ) -> ObjInfo {
+    let legacy_bundle = env.legacy;
     let sv = value.get("spec_version").and_then(Value::as_str);
     let id = value.get("id").and_then(Value::as_str).map(String::from);
+    if let (Some(expect), Some(v)) = (env.expect.as_deref(), value.get("spec_version")) {
+        if v.as_str() != Some(expect) {
+            spec_version_mismatch(sink, id.as_deref(), path, expect);
+        }
+    }
     if sv == Some("2.0") || (legacy_bundle && sv.is_none()) {
         sink.notes.push(Finding {
             code: "stix-2.0".into(),
@@ -366,7 +394,9 @@ fn check_one(
                     .into(),
         });
     } else {
-        objects::check_object(value, path, opts, sink, in_bundle);
+        // a STIX 2.0 bundle makes its objects 2.0 for the reference: no interop profile
+        let interop = opts.interop && !legacy_bundle;
+        objects::check_object(value, path, opts, sink, in_bundle, interop);
         let mut ext = Vec::new();
         crate::concord_ext::check_object(value, path, &mut ext);
         sink.must.extend(ext);
@@ -397,6 +427,11 @@ fn check_one(
             .map(String::from),
         path: path.to_string(),
         refs,
+        producer: if opts.interop {
+            interop::Producer::of(value)
+        } else {
+            None
+        },
     }
 }
 
@@ -404,7 +439,7 @@ fn check_one(
 pub fn validate_document(doc: &Document<'_>, opts: &Options) -> Report {
     use rayon::prelude::*;
     let mut sink = Sink::new(opts);
-    let legacy = envelope(doc.bundle.as_ref(), opts, &mut sink);
+    let env = envelope(doc.bundle.as_ref(), opts, &mut sink);
     let schemas = custom_schemas(opts, &mut sink);
     let in_bundle = doc.bundle.is_some();
     let table = sink.running.clone();
@@ -413,7 +448,7 @@ pub fn validate_document(doc: &Document<'_>, opts: &Options) -> Report {
         .par_iter()
         .map(|o: &RawObject<'_>| {
             let mut s = Sink::with(table.clone());
-            let info = check_one(&o.value, &o.path, opts, legacy, in_bundle, &mut s);
+            let info = check_one(&o.value, &o.path, opts, &env, in_bundle, &mut s);
             if let Some(c) = &schemas {
                 c.check(&o.value, &o.path, &mut s);
             }
@@ -433,7 +468,7 @@ pub fn validate_stream<T: Send>(
 ) -> Result<(Report, Vec<T>), InputError> {
     use rayon::prelude::*;
     let mut sink = Sink::new(opts);
-    let legacy = envelope(doc.bundle.as_ref(), opts, &mut sink);
+    let env = envelope(doc.bundle.as_ref(), opts, &mut sink);
     let schemas = custom_schemas(opts, &mut sink);
     let in_bundle = doc.bundle.is_some();
     let table = sink.running.clone();
@@ -443,7 +478,7 @@ pub fn validate_stream<T: Send>(
         .map(|p| {
             let value = doc.parse_part(p)?;
             let mut s = Sink::with(table.clone());
-            let info = check_one(&value, &p.path, opts, legacy, in_bundle, &mut s);
+            let info = check_one(&value, &p.path, opts, &env, in_bundle, &mut s);
             if let Some(c) = &schemas {
                 c.check(&value, &p.path, &mut s);
             }
@@ -462,17 +497,57 @@ pub fn validate_stream<T: Send>(
     Ok((finish_all(sink, per, doc.bundle.as_ref(), opts).0, results))
 }
 
+/// What the objects of a document need to know of its bundle envelope.
+struct Envelope {
+    /// The objects are STIX 2.0 (a 2.0 bundle, or `--version 2.0`).
+    legacy: bool,
+    /// The version objects declaring another `spec_version` are warned about: the
+    /// `version` option, else the bundle's `spec_version` (the reference's
+    /// `_schema_validate_bundle`).
+    expect: Option<String>,
+}
+
+/// The reference's "spec_version mismatch" warning: a warning, an error under `strict`.
+fn spec_version_mismatch(sink: &mut Sink, id: Option<&str>, path: &str, expect: &str) {
+    sink.soft(
+        "spec-version-mismatch",
+        id,
+        format_args!("{path}.spec_version"),
+        format_args!("spec_version mismatch with supplied option. Treating as {expect} content."),
+    );
+}
+
 fn envelope(
     bundle: Option<&serde_json::Map<String, Value>>,
     opts: &Options,
     sink: &mut Sink,
-) -> bool {
+) -> Envelope {
     if let Some(env) = bundle {
         objects::check_bundle_envelope(env, opts, sink);
     }
     let declared = bundle
         .and_then(|b| b.get("spec_version"))
         .and_then(Value::as_str);
+    let expect = bundle.and_then(|_| opts.version.as_deref().or(declared));
+    if let (Some(b), Some(expect)) = (bundle, expect) {
+        if b.get("spec_version")
+            .is_some_and(|v| v.as_str() != Some(expect))
+        {
+            spec_version_mismatch(sink, b.get("id").and_then(Value::as_str), "$", expect);
+        }
+    }
+    Envelope {
+        legacy: envelope_legacy(bundle, declared, opts, sink),
+        expect: expect.map(String::from),
+    }
+}
+
+fn envelope_legacy(
+    bundle: Option<&serde_json::Map<String, Value>>,
+    declared: Option<&str>,
+    opts: &Options,
+    sink: &mut Sink,
+) -> bool {
     if opts.version.as_deref() == Some("2.0") {
         if let Some(env) = bundle {
             let id = env.get("id").and_then(Value::as_str);
@@ -519,6 +594,22 @@ fn finish_all(
     }
     if let Some(b) = bundle {
         bundle_checks(b.get("id").and_then(Value::as_str), &infos, opts, &mut sink);
+        // the reference's `find_version` of the bundle: the option, else its spec_version
+        let version = opts
+            .version
+            .as_deref()
+            .or_else(|| b.get("spec_version").and_then(Value::as_str));
+        if opts.interop && version != Some("2.0") {
+            let objects: Vec<_> = infos
+                .iter()
+                .filter_map(|o| {
+                    o.producer
+                        .as_ref()
+                        .map(|p| (o.id.as_deref(), o.path.as_str(), p))
+                })
+                .collect();
+            interop::producers(&objects, &mut sink);
+        }
     }
     (finish(sink, opts), ())
 }
@@ -554,5 +645,36 @@ fn bundle_checks(bundle_id: Option<&str>, infos: &[ObjInfo], opts: &Options, sin
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `Sink::should` keeps a finding exactly when `Options::runs` says its check runs.
+    #[test]
+    fn sink_keeps_the_findings_of_running_checks() {
+        for opts in [
+            Options::default(),
+            Options {
+                disabled: vec!["format-checks".into(), "401".into()],
+                ..Options::default()
+            },
+            Options {
+                enabled: vec!["approved-values".into(), "custom-prefix".into()],
+                ..Options::default()
+            },
+        ] {
+            let mut sink = Sink::new(&opts);
+            for (code, _) in SHOULD_CHECKS {
+                assert!(code_number(code).is_some(), "{code}");
+                sink.should(code, None, "$", "m");
+            }
+            let kept: Vec<&str> = sink.should.iter().map(|f| f.code.as_str()).collect();
+            assert_eq!(kept, opts.running(), "{opts:?}");
+        }
+        assert_eq!(code_number("40"), None);
+        assert_eq!(code_number("4x1"), None);
     }
 }

@@ -129,7 +129,10 @@ pub(crate) fn check_bundle_envelope(env: &Map<String, Value>, opts: &Options, si
         ),
     }
     for (k, _) in env {
-        if !matches!(k.as_str(), "type" | "id" | "objects" | "spec_version") {
+        // a STIX 2.1 bundle has no spec_version (the reference's 2.1 checks call it a
+        // custom property); a 2.0 bundle has one
+        let v20 = opts.version.as_deref() == Some("2.0");
+        if !(matches!(k.as_str(), "type" | "id" | "objects") || v20 && k == "spec_version") {
             if opts.strict_properties {
                 sink.soft(
                     "custom-property",
@@ -203,13 +206,15 @@ pub(super) fn declared_extension_types(obj: &Map<String, Value>) -> Vec<&str> {
 /// Check one STIX object.
 ///
 /// `in_bundle`: the object sits in a bundle, so a missing `spec_version` is taken as 2.1
-/// (as the reference validator does) with a warning instead of an error.
+/// (as the reference validator does) with a warning instead of an error. `interop`: apply
+/// the interoperability profile (`--interop`, unless the object is STIX 2.0 to the reference).
 pub(crate) fn check_object(
     value: &Value,
     path: &str,
     opts: &Options,
     sink: &mut Sink,
     in_bundle: bool,
+    interop: bool,
 ) {
     let Some(obj) = value.as_object() else {
         sink.must(
@@ -410,12 +415,12 @@ pub(crate) fn check_object(
                 ),
             );
         }
-        if ty == "marking-definition" {
-            continue;
-        }
         custom_property_should(&o, k, !toplevel_ext, sink);
     }
     semantics(&o, obj, cat, sink);
+    if interop && super::interop::applies(obj, in_bundle) {
+        super::interop::object_rules(&o, obj, cat, &[common, specific], sink);
+    }
 }
 
 pub(super) fn is_predefined_tlp(id: &str) -> bool {

@@ -67,7 +67,7 @@ fn embedded_timestamp(o: &Obj<'_>, v: &Value, p: &str, what: &str, sink: &mut Si
     }
 }
 
-fn dict_keys(o: &Obj<'_>, m: &Map<String, Value>, p: &str, sink: &mut Sink, depth: usize) {
+fn dict_keys(o: &Obj<'_>, m: &Map<String, Value>, p: &str, sink: &mut Sink) {
     for (k, v) in m {
         if k.is_empty() || k.chars().any(|c| c.is_ascii_uppercase()) {
             sink.should(
@@ -77,10 +77,10 @@ fn dict_keys(o: &Obj<'_>, m: &Map<String, Value>, p: &str, sink: &mut Sink, dept
                 format_args!("As a dictionary key, '{k}' should be lowercase."),
             );
         }
-        // JSON nesting is capped by the reader, so `depth` stays small.
+        // JSON nesting is capped by the reader, so the recursion stays shallow.
         if let Value::Object(sub) = v {
             if !DICT_KEY_EXCEPTIONS.contains(&k.as_str()) {
-                dict_keys(o, sub, &format!("{p}.{k}"), sink, depth + 1);
+                dict_keys(o, sub, &format!("{p}.{k}"), sink);
             }
         }
     }
@@ -290,7 +290,7 @@ pub(super) fn sco_rules(o: &Obj<'_>, obj: &Map<String, Value>, sink: &mut Sink) 
             }
         }
     }
-    dict_keys(o, obj, o.path, sink, 0);
+    dict_keys(o, obj, o.path, sink);
     // The reference's {150} check returns instead of yielding under its observable
     // decorator, so it never reports; concord keeps it for documentation only.
     let _ = hash_length;

@@ -133,7 +133,7 @@ pub(super) fn semantics(o: &Obj<'_>, obj: &Map<String, Value>, cat: Category, si
             }
             if let Some(Value::Object(objs)) = obj.get("objects") {
                 for (k, v) in objs {
-                    if !(!k.is_empty() && k.bytes().all(|c| c.is_ascii_digit())) {
+                    if k.is_empty() || !k.bytes().all(|c| c.is_ascii_digit()) {
                         sink.should("141", id, format_args!("{path}.objects.{k}"), format_args!("'{k}' is not a good key value. Observable Objects should use non-negative integers for their keys."));
                     }
                     for req in ["type", "id"] {
@@ -222,9 +222,10 @@ pub(super) fn semantics(o: &Obj<'_>, obj: &Map<String, Value>, cat: Category, si
                 );
             }
             if let Some(p) = obj.get("product").and_then(Value::as_str) {
-                if !(!p.is_empty()
-                    && p.bytes()
-                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-'))
+                if p.is_empty()
+                    || !p
+                        .bytes()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
                 {
                     sink.should("143", id, at("product"), format_args!("The 'product' property '{p}' should be all lowercase with words separated by dash."));
                 }

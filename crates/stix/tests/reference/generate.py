@@ -378,6 +378,77 @@ def od_objects(objs):
 add("observed-data.objects-ok", "{304} with observable objects", od_objects({"0": {"type": "file", "id": f"file--{U5}", "name": "x"}}))
 add("observed-data.objects-key", "{141} observable-object-keys", od_objects({"a": {"type": "file", "id": f"file--{U5}", "name": "x"}}), {"disabled": ["deprecated-properties"]})
 
+# spec_version on a bundle (a custom property of a STIX 2.1 bundle), 2.0 and 2.1 mixes
+C20 = {k: v for k, v in BASE["campaign"].items() if k != "spec_version"}
+for bname, b in [("sv21", {"type": "bundle", "id": f"bundle--{U4}", "spec_version": "2.1", "objects": [copy.deepcopy(BASE["campaign"])]}),
+                 ("sv20-obj20", {"type": "bundle", "id": f"bundle--{U4}", "spec_version": "2.0", "objects": [copy.deepcopy(C20)]}),
+                 ("sv20-obj21", {"type": "bundle", "id": f"bundle--{U4}", "spec_version": "2.0", "objects": [copy.deepcopy(BASE["campaign"])]})]:
+    add(f"bundle.{bname}", "{401} on a bundle's spec_version; spec_version mismatch", b)
+    for v in ["2.0", "2.1"]:
+        add(f"bundle.{bname}-version-{v}", "version option; spec_version mismatch", b, {"version": v})
+
+# --interop: the STIX 2.1 Interoperability profile (interop schemas, interop_created_by_ref)
+IOP = {"interop": True}
+TLP_W, TLP_G = "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9", "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da"
+TLP_R = "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed"
+MD_OTHER = f"marking-definition--{U4}"
+def with_producer(o):
+    o = copy.deepcopy(o)
+    if o["type"] != "identity" and "created" in o: o["created_by_ref"] = IDENT
+    return o
+for t, o in BASE.items():  # every base object as it is, and with a producer
+    add(f"{t}.interop-base", "interop schema (as the base object is)", copy.deepcopy(o), IOP)
+    if "created" in o and t != "identity":
+        add(f"{t}.interop-producer", f"interop schema interop/{t}.json", with_producer(o), IOP)
+def iop(t, name, f, rule):
+    o = with_producer(BASE[t]); r = f(o)
+    add(f"{t}.interop-{name}", rule, o if r is None else r, IOP)
+iop("attack-pattern", "complete", setp(external_references=[{"source_name": "capec", "external_id": "CAPEC-163"}], kill_chain_phases=[{"kill_chain_name": "lockheed-martin-cyber-kill-chain", "phase_name": "delivery"}]), "interop attack-pattern (valid)")
+iop("attack-pattern", "no-kill-chain", setp(external_references=[{"source_name": "capec", "external_id": "CAPEC-163"}]), "interop attack-pattern kill_chain_phases required")
+iop("indicator", "no-name", delp("name"), "interop indicator name required")
+iop("intrusion-set", "no-motivation", delp("primary_motivation"), "interop intrusion-set primary_motivation required")
+iop("location", "no-region", delp("region"), "interop location region required")
+iop("threat-actor", "complete", setp(roles=["agent"], resource_level="government", primary_motivation="ideology"), "interop threat-actor (valid)")
+iop("malware", "spec-names", setp(first_seen=T, last_seen=T, architecture_execution_envs=["x86"], implementation_languages=["c"], capabilities=["exfiltrates-data"]), "interop malware: the schema's misspelt required names")
+iop("sighting", "complete", setp(first_seen=T, last_seen=T), "interop sighting (valid)")
+iop("observed-data", "objects", lambda o: (o.pop("object_refs"), o.update(objects={"0": {"type": "file", "id": f"file--{U5}", "name": "x"}}))[-1], "interop observed-data object_refs required")
+iop("campaign", "one-tlp", setp(object_marking_refs=[TLP_W, MD_OTHER]), "interop core: one TLP marking (valid)")
+iop("campaign", "two-tlp", setp(object_marking_refs=[TLP_W, TLP_G]), "interop core: maxContains 1 TLP marking")
+iop("campaign", "same-tlp-twice", setp(object_marking_refs=[TLP_R, TLP_R]), "interop core: maxContains 1 TLP marking")
+iop("identity", "two-tlp", setp(object_marking_refs=[TLP_W, TLP_R]), "interop core (fallback schema): maxContains 1")
+md = dict(copy.deepcopy(BASE["marking-definition"]), modified=T)
+add("marking-definition.interop-modified", "interop core on marking-definition (valid)", md, IOP)
+add("marking-definition.interop-created-seconds", "interop core: created to the millisecond", dict(md, created="2016-04-06T20:03:48Z"), IOP)
+add("marking-definition.interop-modified-seconds", "interop core: modified to the millisecond", dict(md, modified="2016-04-06T20:03:48Z"), IOP)
+add("marking-definition.interop-modified-before", "MUST timestamp_compare on a marking definition", dict(md, modified="2016-04-05T20:03:48.000Z"), IOP)
+add("marking-definition.interop-confidence", "interop core: confidence range", dict(md, confidence=200), IOP)
+add("marking-definition.interop-labels", "interop core: labels type", dict(md, labels="x"), IOP)
+add("marking-definition.interop-revoked", "interop core: revoked type", dict(md, revoked="yes"), IOP)
+add("marking-definition.interop-severity", "interop core: reserved property", dict(md, severity="high"), IOP)
+add("marking-definition.interop-two-tlp", "interop core: maxContains 1", dict(md, object_marking_refs=[TLP_W, TLP_G]), IOP)
+add("file.interop-created", "interop core on an observable with created", dict(copy.deepcopy(BASE["file"]), created=T), IOP)
+add("file.interop-created-modified", "interop core on an observable with created and modified", dict(copy.deepcopy(BASE["file"]), created=T, modified=T), IOP)
+add("custom.interop-object", "interop core on a custom object", sdo("x-acme-thing", name="n"), IOP)
+add("custom.interop-object-two-tlp", "interop core on a custom object: maxContains 1", sdo("x-acme-thing", name="n", object_marking_refs=[TLP_W, TLP_G]), IOP)
+PRODUCER = sdo("identity", id="identity--11111111-17d4-4cbf-938f-98ee46b3cd3f", name="root", identity_class="organization")
+AUTHOR = sdo("identity", name="ACME", identity_class="organization", created_by_ref=PRODUCER["id"])
+def bundle(*objs, **kw):
+    b = {"type": "bundle", "id": f"bundle--{U4}", "objects": [copy.deepcopy(o) for o in objs]}; b.update(kw); return b
+CAMP = with_producer(BASE["campaign"])
+add("bundle.interop-producer", "interop_created_by_ref (valid)", bundle(PRODUCER, AUTHOR, CAMP), IOP)
+add("bundle.interop-producer-without-own", "interop_created_by_ref: the producer has no created_by_ref", bundle(PRODUCER, dict(CAMP, created_by_ref=PRODUCER["id"])), IOP)
+add("bundle.interop-producer-absent", "interop_created_by_ref: the producer is not in the bundle", bundle(PRODUCER, CAMP), IOP)
+add("bundle.interop-sco", "interop_created_by_ref: an observable without created_by_ref", bundle(AUTHOR, CAMP, BASE["file"]), IOP)
+add("bundle.interop-sco-producer", "interop_created_by_ref: an observable with a producer", bundle(AUTHOR, CAMP, dict(BASE["file"], created_by_ref=IDENT)), IOP)
+add("bundle.interop-marking", "interop_created_by_ref: a marking definition needs a producer too", bundle(AUTHOR, CAMP, md), IOP)
+add("bundle.interop-marking-producer", "interop_created_by_ref and core on a marking definition", bundle(AUTHOR, CAMP, dict(md, created_by_ref=IDENT)), IOP)
+add("bundle.interop-relationship", "interop: relationship with a producer", bundle(AUTHOR, CAMP, with_producer(BASE["relationship"])), IOP)
+add("bundle.interop-all", "interop: every base object with a producer", bundle(AUTHOR, *[with_producer(o) for t, o in BASE.items() if t != "identity"]), IOP)
+add("bundle.interop-2.0", "interop: not applied to a STIX 2.0 bundle", bundle(BASE["campaign"], spec_version="2.0"), IOP)
+add("bundle.interop-no-spec-version", "interop: an object without spec_version but with created is STIX 2.0 to the reference", bundle(AUTHOR, {k: v for k, v in CAMP.items() if k != "spec_version"}), IOP)
+add("bundle.interop-no-spec-version-no-producer", "interop_created_by_ref applies to it all the same", bundle(AUTHOR, {k: v for k, v in BASE["campaign"].items() if k != "spec_version"}), IOP)
+add("bundle.interop-off", "no interop: the same bundle without producers is valid", bundle(PRODUCER, BASE["campaign"], BASE["file"]))
+
 # STIX patterns for the reference pattern validator
 P_OK = ["[file:name = 'x']", "[file:hashes.MD5 = '79054025255fb1a26e4bc422aef54eb4']", "[file:hashes.'SHA-1' = 'e6a80b4cbb2e6b1dc6d7d3b3ee1e4cba5d5a0d6c']",
         "[file:hashes.SSDEEP = '3:AXGBicFlgVNhBGcL6wCrFQEv:AXGHsNhxLsr2C']", "[file:hashes.TLSH = 'anything']", "[file:hashes.MD6 = '79054025255fb1a26e4bc422aef54eb4ffff']",
