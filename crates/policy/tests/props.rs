@@ -125,6 +125,24 @@ proptest! {
         }
     }
 
+    /// Simplification keeps meaning; fixing affected_self is evaluation with that value.
+    #[test]
+    fn simplified_means_the_same(c in cond(), f in prop::collection::vec(facts(), 8)) {
+        let s = c.simplified();
+        let (t, u) = (c.assume_affected(true), c.assume_affected(false));
+        for fact in &f {
+            prop_assert_eq!(s.eval(fact), c.eval(fact), "{} vs {}", c.to_text(), s.to_text());
+            let mut x = *fact;
+            x.affected_self = true;
+            prop_assert_eq!(t.eval(fact), c.eval(&x));
+            x.affected_self = false;
+            prop_assert_eq!(u.eval(fact), c.eval(&x));
+        }
+        // what simplification gives still prints and parses back
+        let text = s.to_text();
+        prop_assert_eq!(lang::compile(&text).unwrap(), s);
+    }
+
     #[test]
     fn parser_never_panics(s in "[a-z_ ()\\[\\],<>=!0-9\\t\\n]{0,80}") {
         let _ = lang::compile(&s);

@@ -88,16 +88,28 @@ impl Edit {
             Edit::Rule { r, rule } => a.ladder[*r].rule = *rule,
             Edit::Abstain { m, r } => {
                 if let Some(Some(x)) = p.by_member.get_mut(*m) {
+                    // block' = affected_self and block; support' = support and
+                    // (affected_self or not block), with affected_self fixed where it is
+                    // known, so the edit reads as a person would write it
                     let s = &mut x.stances[*r];
-                    let any_block = Cond::or(s.block.iter().map(|(_, c)| c.clone()));
-                    for (_, c) in s.block.iter_mut() {
-                        *c = Cond::and([Cond::AffectedSelf, c.clone()]);
-                    }
+                    let unaffected_block =
+                        Cond::or(s.block.iter().map(|(_, c)| c.clone())).assume_affected(false);
+                    let block: Vec<(Reason, Cond)> = s
+                        .block
+                        .iter()
+                        .filter_map(|(reason, c)| {
+                            let c = Cond::and([Cond::AffectedSelf, c.assume_affected(true)])
+                                .simplified();
+                            (c != Cond::False).then_some((*reason, c))
+                        })
+                        .collect();
+                    s.block = block;
                     s.support = s.support.take().map(|sup| {
                         Cond::and([
                             sup,
-                            Cond::or([Cond::AffectedSelf, Cond::Not(Box::new(any_block))]),
+                            Cond::or([Cond::AffectedSelf, Cond::Not(Box::new(unaffected_block))]),
                         ])
+                        .simplified()
                     });
                 }
             }

@@ -6,6 +6,7 @@ mod check;
 mod eval;
 mod parse;
 mod print;
+mod simplify;
 
 pub use check::check;
 pub use eval::{naive_eval, Facts};
