@@ -9,15 +9,24 @@
 //! Missing facts take a stated default (reported in the output), never a silent guess;
 //! missing victims are an error.
 
+mod ach;
 pub mod assess;
 pub mod attribution;
+mod attribution_model;
 pub mod correlate;
+pub mod estimative;
+pub mod eval;
 pub mod country;
 pub mod facts;
 pub mod galaxy;
 pub mod gen;
 pub mod kb;
+mod kb_links;
+mod kb_merge;
+pub mod sensitivity;
 pub mod severity;
+pub mod sponsor_text;
+mod ttp;
 pub mod warninglist;
 
 pub use assess::{assess_campaign, assess_incident, Assessment};
