@@ -352,6 +352,7 @@ pub fn attribute_guarded(
     };
     // the kind of the leading hypothesis: within the leading state when one is attributed
     let top = (0..space.len())
+        .filter(|_| !evidence.is_empty())
         .filter(|&h| level == "none" || lead.is_some_and(|s| space.weight(h, s) > 0.0))
         .max_by(|a, b| post[*a].total_cmp(&post[*b]).then(b.cmp(a)));
     let actor = match top.map(|h| space.kind(h)) {

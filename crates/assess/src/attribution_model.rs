@@ -64,10 +64,12 @@ impl Space<'_> {
     pub(crate) fn top_state(&self, h: usize) -> Option<usize> {
         self.pooled[h].first().map(|(s, _)| *s)
     }
+    /// DESIGN 3.2 `actor` of a hypothesis: "another group of S" is a state's; "a state
+    /// not named" and "an unknown actor" name no sponsor, so their kind is unknown.
     pub(crate) fn kind(&self, h: usize) -> ActorKind {
         if h < self.groups() {
             self.kb.groups[h].kind
-        } else if h < self.unknown() {
+        } else if h < self.groups() + self.states.len() {
             ActorKind::State
         } else {
             ActorKind::Unknown
