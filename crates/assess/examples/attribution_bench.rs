@@ -46,7 +46,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut params = Params::default();
     if let Ok(x) = std::env::var("PARAMS") {
         for kv in x.split(',') {
-            let Some((k, v)) = kv.split_once('=') else { continue };
+            let Some((k, v)) = kv.split_once('=') else {
+                continue;
+            };
             let v: f64 = v.parse()?;
             match k {
                 "mu" => params.mu = v,
@@ -60,7 +62,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     println!(
         "technique model: {} (epsilon {}, size weight {}), mu {} backoff {} software weight {}",
-        if params.presence_epsilon > 0.0 { "presence" } else { "multinomial" },
+        if params.presence_epsilon > 0.0 {
+            "presence"
+        } else {
+            "multinomial"
+        },
         params.presence_epsilon,
         params.size_weight,
         params.mu,

@@ -13,8 +13,14 @@ use std::time::Instant;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let a: Vec<String> = std::env::args().collect();
-    let attack = a.get(1).cloned().unwrap_or_else(|| "../shared/data/attack/enterprise-attack-18.1.json.gz".into());
-    let galaxy = a.get(2).cloned().unwrap_or_else(|| "../shared/data/incidents/misp-galaxy/threat-actor.json".into());
+    let attack = a
+        .get(1)
+        .cloned()
+        .unwrap_or_else(|| "../shared/data/attack/enterprise-attack-18.1.json.gz".into());
+    let galaxy = a
+        .get(2)
+        .cloned()
+        .unwrap_or_else(|| "../shared/data/incidents/misp-galaxy/threat-actor.json".into());
     let seeds: u64 = a.get(3).and_then(|s| s.parse().ok()).unwrap_or(3);
     let bytes = concord_stix::json::read_file(std::path::Path::new(&attack), 1 << 30)?;
     let doc: serde_json::Value = serde_json::from_slice(&bytes)?;
@@ -27,7 +33,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut p = Params::default();
     if let Ok(x) = std::env::var("PARAMS") {
         for kv in x.split(',') {
-            let Some((k, v)) = kv.split_once('=') else { continue };
+            let Some((k, v)) = kv.split_once('=') else {
+                continue;
+            };
             let v: f64 = v.parse()?;
             match k {
                 "prior_unknown" => p.prior_unknown = v,
@@ -71,7 +79,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     ] {
         let mut all = Vec::new();
         for seed in 0..seeds {
-            all.extend(cases(&kb, &Draw { techniques: k, software: sw, per_group: 1, seed, claim }));
+            all.extend(cases(
+                &kb,
+                &Draw {
+                    techniques: k,
+                    software: sw,
+                    per_group: 1,
+                    seed,
+                    claim,
+                },
+            ));
         }
         let t = Instant::now();
         let s = score(&kb, &ttp, &p, allies, &all);
@@ -88,7 +105,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             s.levels
         );
         if std::env::var("WRONG").is_ok() {
-            let mut w: Vec<String> = s.wrong.iter().map(|(g, t, l)| format!("{} ({t}) -> {}", kb.groups[*g].name, l.as_deref().unwrap_or("-"))).collect();
+            let mut w: Vec<String> = s
+                .wrong
+                .iter()
+                .map(|(g, t, l)| {
+                    format!(
+                        "{} ({t}) -> {}",
+                        kb.groups[*g].name,
+                        l.as_deref().unwrap_or("-")
+                    )
+                })
+                .collect();
             w.sort();
             w.dedup();
             println!("    wrong: {}", w.join("; "));

@@ -12,9 +12,7 @@
 //!
 //! usage: cargo run --release -p concord-assess --example attribution_temporal -- [BUNDLE]
 
-use concord_assess::attribution::{
-    attribute_guarded, rank_jaccard, Observation, Params, TtpIndex,
-};
+use concord_assess::attribution::{attribute_guarded, rank_jaccard, Observation, Params, TtpIndex};
 use concord_assess::KnowledgeBase;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -90,7 +88,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut p = Params::default();
     if let Ok(x) = std::env::var("PARAMS") {
         for kv in x.split(',') {
-            let Some((k, v)) = kv.split_once('=') else { continue };
+            let Some((k, v)) = kv.split_once('=') else {
+                continue;
+            };
             let v: f64 = v.parse()?;
             match k {
                 "eps" => p.presence_epsilon = v,
@@ -117,13 +117,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         kb.techniques.len(),
         new_kb.groups.len()
     );
-    println!("{:<44} |   n | concord top-1/3/10 | Jaccard top-1/3/10", "hold-out");
+    println!(
+        "{:<44} |   n | concord top-1/3/10 | Jaccard top-1/3/10",
+        "hold-out"
+    );
     let none = BTreeSet::new();
     // 1. campaigns added after v15.1, attributed to groups that existed then
     let mut camp_ttp = Tally::default();
     let mut camp_all = Tally::default();
     for c in all.iter().filter(|o| {
-        s(o, "type") == "campaign" && s(o, "created") >= CUTOFF && o.get("revoked") != Some(&Value::Bool(true))
+        s(o, "type") == "campaign"
+            && s(o, "created") >= CUTOFF
+            && o.get("revoked") != Some(&Value::Bool(true))
     }) {
         let cid = s(c, "id");
         let truth: BTreeSet<usize> = rels
@@ -141,8 +146,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         {
             let t = s(r, "target_ref");
             if let Some(tid) = kb.technique_of(t).or_else(|| new_kb.technique_of(t)) {
-                obs.techniques.push((tid.to_string(), s(r, "created").into(), s(r, "id").into()));
-            } else if by_id.get(t).is_some_and(|o| matches!(s(o, "type"), "malware" | "tool")) {
+                obs.techniques
+                    .push((tid.to_string(), s(r, "created").into(), s(r, "id").into()));
+            } else if by_id
+                .get(t)
+                .is_some_and(|o| matches!(s(o, "type"), "malware" | "tool"))
+            {
                 obs.software.push((t.to_string(), s(r, "created").into()));
             }
         }
@@ -163,16 +172,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             s(c, "name"),
             techs.len(),
             obs.software.len(),
-            truth.iter().map(|g| kb.groups[*g].name.as_str()).collect::<Vec<_>>().join(", "),
+            truth
+                .iter()
+                .map(|g| kb.groups[*g].name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
             a.groups.first().map_or("-", |g| g.name.as_str())
         );
     }
     println!("{}", camp_ttp.line("new campaigns, techniques only"));
-    println!("{}", camp_all.line("new campaigns, techniques and software"));
+    println!(
+        "{}",
+        camp_all.line("new campaigns, techniques and software")
+    );
     // 2. techniques added after v15.1 to groups that existed then
     let mut later = Tally::default();
     for (g, grp) in kb.groups.iter().enumerate() {
-        let Some(ng) = new_kb.group_index(&grp.stix_id) else { continue };
+        let Some(ng) = new_kb.group_index(&grp.stix_id) else {
+            continue;
+        };
         let added: Vec<&str> = rels
             .iter()
             .filter(|r| {
@@ -194,18 +212,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             position(&rank_jaccard(&kb, &obs), &truth),
         );
     }
-    println!("{}", later.line("techniques added later to old groups, k = 5"));
+    println!(
+        "{}",
+        later.line("techniques added later to old groups, k = 5")
+    );
     // 3. groups added after v15.1 with a sponsor in 18.1: is their state named?
     let (mut n, mut right, mut base_right, mut ally) = (0, 0, 0, 0);
     let allies = concord_assess::attribution::default_protected();
-    for grp in new_kb.groups.iter().filter(|g| kb.group_index(&g.stix_id).is_none()) {
+    for grp in new_kb
+        .groups
+        .iter()
+        .filter(|g| kb.group_index(&g.stix_id).is_none())
+    {
         let Some(truth) = grp.sponsor() else { continue };
         let mut obs = Observation::default();
         for t in &grp.techniques {
-            obs.techniques.push((t.clone(), "2025-01-01T00:00:00Z".into(), "r".into()));
+            obs.techniques
+                .push((t.clone(), "2025-01-01T00:00:00Z".into(), "r".into()));
         }
         for sw in &grp.software {
-            obs.software.push((sw.clone(), "2025-01-01T00:00:00Z".into()));
+            obs.software
+                .push((sw.clone(), "2025-01-01T00:00:00Z".into()));
         }
         if obs.techniques.is_empty() {
             continue;
@@ -215,7 +242,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if a.state.as_deref() == Some(truth) {
             right += 1;
         }
-        if a.state.as_ref().is_some_and(|s| allies.contains(s) && !allies.contains(truth)) {
+        if a.state
+            .as_ref()
+            .is_some_and(|s| allies.contains(s) && !allies.contains(truth))
+        {
             ally += 1;
         }
         let techs: Vec<&str> = grp.techniques.iter().map(String::as_str).collect();

@@ -3,7 +3,7 @@
 //! each, inconsistency scores, diagnostic items, and which single items decide the
 //! leading state (docs/attribution.md, "ACH matrix").
 
-use crate::attribution_model::{pool, posterior, Evidence, Space};
+use crate::attribution_model::{infer, Evidence, Space};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -60,7 +60,7 @@ pub(crate) fn ach(
             .map(|h| {
                 (0..space.len())
                     .filter(|&x| space.top_state(x) == *h)
-                    .map(|x| e.factors[x])
+                    .map(|x| e.effective(space, x))
                     .fold(1.0_f64, f64::max)
             })
             .collect();
@@ -112,8 +112,7 @@ pub(crate) fn ach(
             .filter(|(j, _)| *j != k)
             .map(|(_, x)| x)
             .collect();
-        let (st, _) = pool(space, &posterior(space, &rest));
-        if lead(&st) != now {
+        if lead(&infer(space, &rest).states) != now {
             out.sensitive_to.push(e.id.clone());
         }
     }

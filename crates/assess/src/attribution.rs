@@ -18,9 +18,7 @@
 //!
 //! Invariant: pure; the result names, for every figure, the evidence that moved it.
 
-use crate::attribution_model::{
-    before, build_space, claimed_states, evidence_items, pool, posterior, Space,
-};
+use crate::attribution_model::{before, build_space, claimed_states, evidence_items, infer, Space};
 use crate::estimative::{self, floor4, Estimate};
 use crate::kb::{ActorKind, KnowledgeBase};
 use serde::Serialize;
@@ -203,6 +201,8 @@ pub struct GroupScore {
     pub kind: &'static str,
     /// The evidence that supports it: `techniques`, `malware`, `infrastructure`, `claim`.
     pub evidence: Vec<String>,
+    /// The score as shown: "very likely (80-95 %): 79 %".
+    pub statement: String,
 }
 
 /// A state in the ranking, with its ICD 203 words.
@@ -213,6 +213,8 @@ pub struct StateScore {
     pub p: f64,
     pub words: &'static str,
     pub range: &'static str,
+    /// As shown: "very likely (80-95 %): 86 %".
+    pub statement: String,
 }
 
 /// The result of attribution (`concord attribute ID --json`).
@@ -228,6 +230,8 @@ pub struct Attribution {
     pub ranked_states: Vec<StateScore>,
     /// Posterior of hypotheses with no state (unknown actor, unsponsored groups).
     pub no_state: f64,
+    /// `no_state` as shown.
+    pub no_state_statement: String,
     /// Alliance members' share that no rated claim supports: never a leading state.
     pub withheld: BTreeMap<String, f64>,
     pub level: &'static str,
@@ -305,9 +309,9 @@ pub fn attribute_guarded(
     let space = build_space(kb, &claims, p);
     let evidence = evidence_items(&space, ttp, obs, as_of, p);
     let all: Vec<&Evidence> = evidence.iter().collect();
-    let post = posterior(&space, &all);
-    let (mass, no_state) = pool(&space, &post);
-    let (prior_mass, _) = pool(&space, &space.prior);
+    let inferred = infer(&space, &all);
+    let (post, mass, no_state) = (&inferred.hyp, &inferred.states, inferred.none);
+    let prior_mass = infer(&space, &[]).states;
     // an alliance member may lead only on a rated claim naming it or a group it sponsors
     let allowed: Vec<bool> = space
         .states
@@ -327,7 +331,7 @@ pub fn attribute_guarded(
             .filter(|&i| allowed[i] && m[i] > 0.0)
             .max_by(|a, b| m[*a].total_cmp(&m[*b]).then(b.cmp(a)))
     };
-    let lead = lead_of(&mass).filter(|&i| !evidence.is_empty() && mass[i] > prior_mass[i]);
+    let lead = lead_of(mass).filter(|&i| !evidence.is_empty() && mass[i] > prior_mass[i]);
     let pl = lead.map_or(0.0, |i| mass[i]);
     let state = lead.map(|i| space.states[i].clone());
     // the kinds rated B2 or better that support the leading state
@@ -336,10 +340,7 @@ pub fn attribute_guarded(
             .iter()
             .filter(|e| e.rated_b2)
             .filter(|e| {
-                e.factors
-                    .iter()
-                    .enumerate()
-                    .any(|(h, f)| *f > 1.0 && space.weight(h, s) > 0.0)
+                (0..space.len()).any(|h| space.weight(h, s) > 0.0 && e.effective(&space, h) > 1.0)
             })
             .map(|e| e.kind.as_str())
             .collect(),
@@ -369,11 +370,11 @@ pub fn attribute_guarded(
         obs,
         (state.as_deref(), pl, no_state, level, &support),
         top,
-        (&mass, &allowed),
+        (mass, &allowed),
     );
-    let groups = rank_groups(&space, &evidence, &post);
+    let groups = rank_groups(&space, &evidence, post);
     let lead_fn = |m: &[f64]| lead_of(m);
-    let ach = crate::ach::ach(&space, &evidence, &mass, &lead_fn);
+    let ach = crate::ach::ach(&space, &evidence, mass, &lead_fn);
     let mut states = BTreeMap::new();
     let mut withheld = BTreeMap::new();
     for (i, s) in space.states.iter().enumerate() {
@@ -396,6 +397,7 @@ pub fn attribute_guarded(
                 p: *x,
                 words: e.words,
                 range: e.range,
+                statement: estimative::statement(*x),
             }
         })
         .collect();
@@ -414,6 +416,7 @@ pub fn attribute_guarded(
         states,
         ranked_states,
         no_state: floor4(no_state),
+        no_state_statement: estimative::statement(no_state),
         withheld,
         level,
         level_words: estimative::level_words(level),
@@ -437,7 +440,7 @@ fn rank_groups(space: &Space<'_>, evidence: &[Evidence], post: &[f64]) -> Vec<Gr
     let support = |g: usize| -> Vec<String> {
         let mut v: Vec<String> = evidence
             .iter()
-            .filter(|e| e.factors[g] > 1.0 + 1e-9)
+            .filter(|e| e.support[g])
             .map(|e| {
                 if e.claim {
                     "claim".to_string()
@@ -453,10 +456,7 @@ fn rank_groups(space: &Space<'_>, evidence: &[Evidence], post: &[f64]) -> Vec<Gr
     };
     let mut order: Vec<(bool, f64, usize)> = (0..space.groups())
         .map(|g| {
-            let observed_support = observed
-                && evidence
-                    .iter()
-                    .any(|e| !e.claim && e.factors[g] > 1.0 + 1e-9);
+            let observed_support = observed && evidence.iter().any(|e| !e.claim && e.support[g]);
             (observed_support, post[g], g)
         })
         .collect();
@@ -476,6 +476,7 @@ fn rank_groups(space: &Space<'_>, evidence: &[Evidence], post: &[f64]) -> Vec<Gr
                 sponsor: gr.sponsor().map(String::from),
                 kind: gr.kind.as_str(),
                 evidence: support(g),
+                statement: estimative::statement(p),
             }
         })
         .collect()

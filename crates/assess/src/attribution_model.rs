@@ -23,9 +23,42 @@ pub struct Evidence {
     pub weight: f64,
     /// Whether it is a claim (named by a member) rather than an observation.
     pub claim: bool,
-    /// Likelihood ratio per hypothesis.
+    /// Likelihood ratio per hypothesis, whatever its sponsor.
     #[serde(skip)]
     pub(crate) factors: Vec<f64>,
+    /// Multipliers of the branch "the sponsor is state s" of every hypothesis (claims
+    /// naming a state): (state index, multiplier).
+    #[serde(skip)]
+    pub(crate) branch: Vec<(usize, f64)>,
+    /// A hypothesis the branch multipliers skip (the group a claim names, when the claim
+    /// does not name its state).
+    #[serde(skip)]
+    pub(crate) exempt: Option<usize>,
+    /// Per hypothesis: whether the item is about it (a technique in its profile, its
+    /// software or infrastructure, a claim that names it or its state).
+    #[serde(skip)]
+    pub(crate) support: Vec<bool>,
+}
+
+impl Evidence {
+    /// The item's likelihood ratio for hypothesis `h`, its sponsor summed out.
+    pub(crate) fn effective(&self, space: &Space<'_>, h: usize) -> f64 {
+        if self.branch.is_empty() || self.exempt == Some(h) {
+            return self.factors[h];
+        }
+        let mut left = 1.0;
+        let mut sum = 0.0;
+        for (s, w) in &space.pooled[h] {
+            let m = self
+                .branch
+                .iter()
+                .find(|(b, _)| b == s)
+                .map_or(1.0, |(_, m)| *m);
+            sum += w * m;
+            left -= w;
+        }
+        self.factors[h] * (sum + left.max(0.0))
+    }
 }
 
 /// The hypotheses, their prior and the states they pool into.
@@ -94,7 +127,10 @@ pub(crate) fn claimed_states(kb: &KnowledgeBase, c: &Claim) -> Vec<(String, f64)
     match (&c.target, &c.sponsor) {
         (ClaimTarget::State(s), _) => vec![(s.clone(), 1.0)],
         (ClaimTarget::Group(_), Some(s)) => vec![(s.clone(), 1.0)],
-        (ClaimTarget::Group(g), None) => kb.groups.get(*g).map_or_else(Vec::new, |g| g.pooled.clone()),
+        (ClaimTarget::Group(g), None) => kb
+            .groups
+            .get(*g)
+            .map_or_else(Vec::new, |g| g.pooled.clone()),
     }
 }
 
@@ -128,9 +164,9 @@ pub(crate) fn build_space<'a>(kb: &'a KnowledgeBase, claims: &[&Claim], p: &Para
     }
     pooled.push(Vec::new()); // a state not named
     pooled.push(Vec::new()); // an unknown actor
-    // units of prior mass: a profiled group weighs 1 (scaled by state balance), each state's
-    // "other" share `other_group_mass`, split between "another group of S" and S's groups
-    // without a profile; groups without profile or state share one more such share
+                             // units of prior mass: a profiled group weighs 1 (scaled by state balance), each state's
+                             // "other" share `other_group_mass`, split between "another group of S" and S's groups
+                             // without a profile; groups without profile or state share one more such share
     let profiled: Vec<bool> = kb.groups.iter().map(|g| g.has_profile()).collect();
     let mut per_state: BTreeMap<Option<usize>, usize> = BTreeMap::new();
     for (i, &pr) in profiled.iter().enumerate() {
@@ -217,10 +253,7 @@ fn technique_factors(space: &Space<'_>, ttp: &TtpIndex, observed: &[&str], p: &P
         .filter(|&g| ttp.has_profile(g))
         .map(|g| (g, p.ttp_temperature * ttp.llr(g, observed)))
         .collect();
-    let best = scored
-        .iter()
-        .map(|x| x.1)
-        .fold(f64::NEG_INFINITY, f64::max);
+    let best = scored.iter().map(|x| x.1).fold(f64::NEG_INFINITY, f64::max);
     for (g, l) in scored {
         f[g] = if p.ttp_relative {
             // the best group bounded against the unknown actor, the others as far below it
@@ -258,6 +291,9 @@ pub(crate) fn evidence_items(
             .map(|(_, at, _)| at.as_str())
             .max()
             .unwrap_or("");
+        let support = (0..space.len())
+            .map(|h| h < space.groups() && h < ttp.len() && ttp.overlaps(h, &distinct))
+            .collect();
         items.push(Evidence {
             id: "techniques".into(),
             kind: "ttp".into(),
@@ -271,6 +307,9 @@ pub(crate) fn evidence_items(
             weight: 1.0,
             claim: false,
             factors: technique_factors(space, ttp, &distinct, p),
+            branch: Vec::new(),
+            exempt: None,
+            support,
         });
     }
     let shared = |ids: &[(String, String)], kind: &str, lr1: f64, items: &mut Vec<Evidence>| {
@@ -293,8 +332,10 @@ pub(crate) fn evidence_items(
             names.truncate(8);
             let label = kb.software.get(id).map_or(id.as_str(), |s| s.name.as_str());
             let mut factors = vec![1.0; space.len()];
+            let mut support = vec![false; space.len()];
             for g in groups {
                 factors[g] = lr;
+                support[g] = true;
             }
             items.push(Evidence {
                 id: id.clone(),
@@ -303,12 +344,19 @@ pub(crate) fn evidence_items(
                 summary: format!(
                     "{label} is known from {}{} (likelihood ratio {lr:.1})",
                     names.join(", "),
-                    if more > 0 { format!(" and {more} more") } else { String::new() }
+                    if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    }
                 ),
                 rated_b2: false,
                 weight: 1.0,
                 claim: false,
                 factors,
+                branch: Vec::new(),
+                exempt: None,
+                support,
             });
         }
     };
@@ -319,7 +367,7 @@ pub(crate) fn evidence_items(
         p.infrastructure_lr,
         &mut items,
     );
-    let (state_prior, _) = pool(space, &space.prior);
+    let state_prior = infer(space, &[]).states;
     for c in &obs.claims {
         if before(&c.at, as_of) {
             items.push(claim_item(space, c, p, &state_prior));
@@ -356,37 +404,59 @@ fn claim_item(space: &Space<'_>, c: &Claim, p: &Params, state_prior: &[f64]) -> 
         let prior = space.state_index(s).map_or(0.0, |i| state_prior[i]);
         specific_lr(table, prior, p)
     };
-    let (named, group, exponent) = match &c.target {
+    let (named, group) = match &c.target {
         ClaimTarget::Group(g) => {
             let name = kb.groups.get(*g).map_or("?", |x| x.name.as_str());
             let with = match &c.sponsor {
                 Some(s) => format!("{name} ({s})"),
                 None => name.to_string(),
             };
-            (with, Some(*g), p.claim_state_exponent)
+            (with, Some(*g))
         }
-        ClaimTarget::State(s) => (s.clone(), None, 1.0),
-    };
-    let lr = match group {
-        Some(g) => specific_lr(table, space.prior.get(g).copied().unwrap_or(0.0), p),
-        None => named_states.first().map_or(table, |(s, _)| state_lr(s)),
+        ClaimTarget::State(s) => (s.clone(), None),
     };
     let mut factors = vec![1.0; space.len()];
-    for (h, f) in factors.iter_mut().enumerate() {
-        if Some(h) == group {
-            *f = lr;
-            continue;
+    let mut branch: Vec<(usize, f64)> = Vec::new();
+    let mut exempt = None;
+    let lr = match group {
+        Some(g) => {
+            let lr = specific_lr(table, space.prior.get(g).copied().unwrap_or(0.0), p);
+            // the other hypotheses of the state: the source may have confused groups of one
+            // state, seldom the state
+            for (s, w) in &named_states {
+                if let Some(i) = space.state_index(s) {
+                    let m = 1.0 + (state_lr(s).powf(p.claim_state_exponent) - 1.0) * w;
+                    branch.push((i, m));
+                }
+            }
+            match (&c.sponsor, branch.first()) {
+                // it names the state too: the group's branch of that state gets the full
+                // ratio, its other branches less (the claim speaks to its sponsor as well)
+                (Some(_), Some((_, m))) => factors[g] = lr / m,
+                _ => {
+                    factors[g] = lr;
+                    exempt = Some(g);
+                }
+            }
+            lr
         }
-        *f = named_states
-            .iter()
-            .filter_map(|(s, ws)| {
-                space
-                    .state_index(s)
-                    .map(|i| (state_lr(s).powf(exponent) - 1.0) * ws * space.weight(h, i))
-            })
-            .sum::<f64>()
-            + 1.0;
-    }
+        None => {
+            for (s, w) in &named_states {
+                if let Some(i) = space.state_index(s) {
+                    branch.push((i, 1.0 + (state_lr(s) - 1.0) * w));
+                }
+            }
+            named_states.first().map_or(table, |(s, _)| state_lr(s))
+        }
+    };
+    let support = (0..space.len())
+        .map(|h| {
+            Some(h) == group
+                || branch
+                    .iter()
+                    .any(|(s, m)| *m > 1.0 && space.weight(h, *s) > 0.0)
+        })
+        .collect();
     let weight = match c.credibility {
         Some(1 | 2) => 1.0,
         Some(3 | 4) => 0.5,
@@ -404,10 +474,17 @@ fn claim_item(space: &Space<'_>, c: &Claim, p: &Params, state_prior: &[f64]) -> 
             c.by,
             c.evidence_kind.as_deref().unwrap_or("kind not stated"),
             if (lr - table).abs() > 1e-9 {
-                format!(", the table's {table:.1} made specific to a hypothesis of prior {:.4}",
-                    group.and_then(|g| space.prior.get(g).copied()).unwrap_or_else(|| {
-                        named_states.first().and_then(|(s, _)| space.state_index(s)).map_or(0.0, |i| state_prior[i])
-                    }))
+                format!(
+                    ", the table's {table:.1} made specific to a hypothesis of prior {:.4}",
+                    group
+                        .and_then(|g| space.prior.get(g).copied())
+                        .unwrap_or_else(|| {
+                            named_states
+                                .first()
+                                .and_then(|(s, _)| space.state_index(s))
+                                .map_or(0.0, |i| state_prior[i])
+                        })
+                )
             } else {
                 String::new()
             }
@@ -416,43 +493,79 @@ fn claim_item(space: &Space<'_>, c: &Claim, p: &Params, state_prior: &[f64]) -> 
         weight,
         claim: true,
         factors,
+        branch,
+        exempt,
+        support,
     }
 }
 
-/// Posterior over hypotheses from prior and evidence.
-pub(crate) fn posterior(space: &Space<'_>, items: &[&Evidence]) -> Vec<f64> {
-    let mut w: Vec<f64> = space
+/// The posterior: per hypothesis, per state (groups pooled by their sponsors, each group's
+/// sponsor a latent variable that claims naming a state update), and of no state.
+#[derive(Debug, Clone)]
+pub(crate) struct Posterior {
+    pub(crate) hyp: Vec<f64>,
+    pub(crate) states: Vec<f64>,
+    pub(crate) none: f64,
+}
+
+/// Posterior from prior and evidence.
+pub(crate) fn infer(space: &Space<'_>, items: &[&Evidence]) -> Posterior {
+    let n = space.len();
+    let mut log: Vec<f64> = space
         .prior
         .iter()
         .map(|p| if *p > 0.0 { p.ln() } else { f64::NEG_INFINITY })
         .collect();
     for e in items {
-        for (x, f) in w.iter_mut().zip(&e.factors) {
+        for (x, f) in log.iter_mut().zip(&e.factors) {
             *x += f.max(1e-300).ln();
         }
     }
-    let m = w.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    if !m.is_finite() {
-        return vec![0.0; w.len()];
-    }
-    let z: f64 = w.iter().map(|x| (x - m).exp()).sum();
-    for x in &mut w {
-        *x = (*x - m).exp() / z;
-    }
-    w
-}
-
-/// Posterior pooled by state (index into `space.states`), and the mass of no state.
-pub(crate) fn pool(space: &Space<'_>, post: &[f64]) -> (Vec<f64>, f64) {
-    let mut states = vec![0.0; space.states.len()];
-    let mut none = 0.0;
-    for (h, p) in post.iter().enumerate() {
+    // per hypothesis: the weight of each of its sponsor branches after the claims
+    let branched: Vec<&&Evidence> = items.iter().filter(|e| !e.branch.is_empty()).collect();
+    let mut branches: Vec<Vec<(Option<usize>, f64)>> = Vec::with_capacity(n);
+    for h in 0..n {
+        let mut b: Vec<(Option<usize>, f64)> = Vec::with_capacity(space.pooled[h].len() + 1);
         let mut left = 1.0;
         for (s, w) in &space.pooled[h] {
-            states[*s] += p * w;
+            let mut m = *w;
+            for e in &branched {
+                if e.exempt != Some(h) {
+                    if let Some((_, x)) = e.branch.iter().find(|(x, _)| x == s) {
+                        m *= x;
+                    }
+                }
+            }
+            b.push((Some(*s), m));
             left -= w;
         }
-        none += p * left.max(0.0);
+        b.push((None, left.max(0.0)));
+        let total: f64 = b.iter().map(|x| x.1).sum();
+        log[h] += total.max(1e-300).ln();
+        for x in &mut b {
+            x.1 /= total.max(1e-300);
+        }
+        branches.push(b);
     }
-    (states, none)
+    let m = log.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if !m.is_finite() {
+        return Posterior {
+            hyp: vec![0.0; n],
+            states: vec![0.0; space.states.len()],
+            none: 0.0,
+        };
+    }
+    let z: f64 = log.iter().map(|x| (x - m).exp()).sum();
+    let hyp: Vec<f64> = log.iter().map(|x| (x - m).exp() / z).collect();
+    let mut states = vec![0.0; space.states.len()];
+    let mut none = 0.0;
+    for (h, b) in branches.iter().enumerate() {
+        for (s, w) in b {
+            match s {
+                Some(s) => states[*s] += hyp[h] * w,
+                None => none += hyp[h] * w,
+            }
+        }
+    }
+    Posterior { hyp, states, none }
 }

@@ -274,7 +274,10 @@ mod tests {
         assert_eq!(rep.hacktivist, 1, "a DDoS collective is an activist group");
         assert_eq!(rep.warnings.len(), 1);
         assert_eq!(rep.warnings[0].0, "$.values[2].meta.country");
-        let rels: Vec<&Value> = objs.iter().filter(|o| o["type"] == "relationship").collect();
+        let rels: Vec<&Value> = objs
+            .iter()
+            .filter(|o| o["type"] == "relationship")
+            .collect();
         let sponsor: Vec<&&Value> = rels
             .iter()
             .filter(|r| r["relationship_type"] == "attributed-to")
@@ -296,7 +299,8 @@ mod tests {
         assert_eq!(killnet["primary_motivation"], "ideology");
         // every object is valid STIX
         for o in &objs {
-            let r = concord_stix::validate::validate_object(o, "$", &concord_stix::Options::default());
+            let r =
+                concord_stix::validate::validate_object(o, "$", &concord_stix::Options::default());
             assert!(r.is_valid(), "{o}: {:?}", r.errors);
         }
         // ids are stable

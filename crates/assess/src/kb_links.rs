@@ -168,8 +168,9 @@ fn origin_of(v: &Value) -> String {
     }
 }
 
-static PRO_SLUG: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"(?i)\bpro-(russian|chinese|iranian|ukrainian|palestinian|turkish|israeli|indian|pakistani|belarusian|korean)\b").ok());
+static PRO_SLUG: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bpro-(russian|chinese|iranian|ukrainian|palestinian|turkish|israeli|indian|pakistani|belarusian|korean)\b").ok()
+});
 static ALLY_PHRASE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:such as|like|including|under the command of|joined forces with|allegiance to|associated with|alongside|collaborat\w+ with|coordinat\w+ with|member of|affiliated with)\b").ok()
 });
@@ -216,7 +217,9 @@ pub(crate) fn resolve(
             let motivation = s(v, "primary_motivation");
             let types = strings(v, "threat_actor_types");
             if motivation == Some("personal-gain")
-                || types.iter().any(|t| t == "crime-syndicate" || t == "criminal")
+                || types
+                    .iter()
+                    .any(|t| t == "crime-syndicate" || t == "criminal")
             {
                 typings[g].push((
                     1,
@@ -258,7 +261,13 @@ pub(crate) fn resolve(
                 continue;
             };
             let mut names: Vec<&str> = vec![s(v, "name").unwrap_or("")];
-            names.extend(v.get("aliases").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str));
+            names.extend(
+                v.get("aliases")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str),
+            );
             names.extend(group_names.iter().map(String::as_str));
             let f = sponsor_text::extract(desc, &names);
             if let Some(q) = &f.criminal {
@@ -409,7 +418,12 @@ fn contains_word(hay: &str, needle: &str) -> bool {
 }
 
 /// The group's kind, its links in order, and its pooled states.
-fn decide(kb: &mut KnowledgeBase, g: usize, mut links: Vec<SponsorLink>, typings: &[(u8, Typing, String)]) {
+fn decide(
+    kb: &mut KnowledgeBase,
+    g: usize,
+    mut links: Vec<SponsorLink>,
+    typings: &[(u8, Typing, String)],
+) {
     links.sort_by(|a, b| {
         (a.relation == Relation::Origin)
             .cmp(&(b.relation == Relation::Origin))
@@ -472,9 +486,7 @@ fn decide(kb: &mut KnowledgeBase, g: usize, mut links: Vec<SponsorLink>, typings
             pool(&links, false, false),
         )
     } else if let Some(c) = decisive.filter(|t| t.1 == Typing::Criminal) {
-        let earlier_state = ordered
-            .iter()
-            .any(|t| t.1 == Typing::State && t.0 < c.0);
+        let earlier_state = ordered.iter().any(|t| t.1 == Typing::State && t.0 < c.0);
         if earlier_state {
             let p = pool(&links, false, false);
             let why = ordered
@@ -488,7 +500,11 @@ fn decide(kb: &mut KnowledgeBase, g: usize, mut links: Vec<SponsorLink>, typings
     } else {
         let p = pool(&links, false, false);
         if p.is_empty() {
-            (ActorKind::Unknown, "no source links the group to a state".into(), p)
+            (
+                ActorKind::Unknown,
+                "no source links the group to a state".into(),
+                p,
+            )
         } else {
             let why = links
                 .iter()

@@ -76,7 +76,11 @@ fn sponsors_carry_source_and_reliability() {
     let best = &apt28.sponsors[0];
     assert_eq!((best.state.as_str(), best.reliability), ("RUS", 'A'));
     assert_eq!(best.source, "intrusion-set--7");
-    assert!(best.origin.starts_with("ATT&CK description (G0007)"), "{}", best.origin);
+    assert!(
+        best.origin.starts_with("ATT&CK description (G0007)"),
+        "{}",
+        best.origin
+    );
     assert!(best.note.contains("GRU"));
     // the galaxy's suspected sponsor is there too, rated C, and its country is an origin
     assert!(apt28
@@ -88,7 +92,11 @@ fn sponsors_carry_source_and_reliability() {
         .iter()
         .any(|l| l.relation == Relation::Origin && l.state == "RUS"));
     assert!(apt28.weight_of("RUS") > 0.98);
-    assert!(apt28.merged[0].contains("references ATT&CK group G0007"), "{:?}", apt28.merged);
+    assert!(
+        apt28.merged[0].contains("references ATT&CK group G0007"),
+        "{:?}",
+        apt28.merged
+    );
 }
 
 #[test]
@@ -96,11 +104,12 @@ fn country_is_never_a_sponsor_and_criminals_are_criminal() {
     let kb = kb();
     let fin4 = kb.group("FIN4").unwrap();
     assert_eq!(fin4.kind, ActorKind::Criminal);
-    assert_eq!(fin4.sponsor(), None, "Romania is FIN4's origin, not its sponsor");
-    assert!(fin4
-        .sponsors
-        .iter()
-        .all(|l| l.relation == Relation::Origin));
+    assert_eq!(
+        fin4.sponsor(),
+        None,
+        "Romania is FIN4's origin, not its sponsor"
+    );
+    assert!(fin4.sponsors.iter().all(|l| l.relation == Relation::Origin));
     // a criminal group keeps a suspected sponsor (CFR), and stays criminal
     let wizard = kb.group("Wizard Spider").unwrap();
     assert_eq!(wizard.kind, ActorKind::Criminal);
@@ -125,7 +134,10 @@ fn ddos_collectives_are_state_aligned() {
         .sponsors
         .iter()
         .any(|l| l.origin.contains("named as an associate by Zarya")));
-    assert!(killnet.sponsors.iter().any(|l| l.note.contains("pro-russian")));
+    assert!(killnet
+        .sponsors
+        .iter()
+        .any(|l| l.note.contains("pro-russian")));
     let zarya = kb.group("Zarya").unwrap();
     assert_eq!(zarya.kind, ActorKind::StateAligned);
     assert_eq!(zarya.sponsors[0].reliability, 'C');
@@ -145,5 +157,9 @@ fn campaigns_add_profile_and_claims() {
     assert_eq!(hexane.sponsors[0].reliability, 'B');
     let s = kb.summary();
     assert_eq!(s["attack_groups"], 4);
-    assert_eq!(s["groups"], 4 + 4, "three of seven galaxy entries merge into ATT&CK groups");
+    assert_eq!(
+        s["groups"],
+        4 + 4,
+        "three of seven galaxy entries merge into ATT&CK groups"
+    );
 }

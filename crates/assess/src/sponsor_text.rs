@@ -162,29 +162,43 @@ static LINK: LazyLock<Regex> = LazyLock::new(|| re(r"\[([^\]]*)\]\([^)]*\)"));
 static SPACE: LazyLock<Regex> = LazyLock::new(|| re(r"\s+"));
 /// Words that, between the entity and a state mention, introduce another actor or a victim.
 static BLOCKER: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?:other|overlap\w*|similar\w*|alongside|such as|including|collaborat\w*|coordinat\w*|connections? (?:to|with)|resembl\w*|mimic\w*|imitat\w*|partner\w*|distinct|unlike|formerly|previously|customer of|target\w*|against|victims?|attacks? on|compromis\w*|intrusions? into|focus\w* on|shift\w* from|opposition)\b|, an? ")
+    re(
+        r"(?i)\b(?:other|overlap\w*|similar\w*|alongside|such as|including|collaborat\w*|coordinat\w*|connections? (?:to|with)|resembl\w*|mimic\w*|imitat\w*|partner\w*|distinct|unlike|formerly|previously|customer of|target\w*|against|victims?|attacks? on|compromis\w*|intrusions? into|focus\w* on|shift\w* from|opposition)\b|, an? ",
+    )
 });
 static HEDGE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?:suspected|likely|possibl[ey]|probabl[ey]|believed|may be|might|could|alleged\w*|reportedly|appears? to|thought to|circumstantial|potential\w*)\b")
+    re(
+        r"(?i)\b(?:suspected|likely|possibl[ey]|probabl[ey]|believed|may be|might|could|alleged\w*|reportedly|appears? to|thought to|circumstantial|potential\w*)\b",
+    )
 });
 static NEGATION: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?:no direct evidence|not been directly linked|not definite|not been definitively|no evidence|unaffiliated|unattributed|not attributed|is not linked)\b")
+    re(
+        r"(?i)\b(?:no direct evidence|not been directly linked|not definite|not been definitively|no evidence|unaffiliated|unattributed|not attributed|is not linked)\b",
+    )
 });
 static ORGAN_TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?:attributed|linked|link|tied|ties|subordinate|within|part of|behalf of|association with|associated with|sponsored by|directed by|operated by|conducted by|run by|works? for|working for|affiliated with|element of|unit of)\b")
+    re(
+        r"(?i)\b(?:attributed|linked|link|tied|ties|subordinate|within|part of|behalf of|association with|associated with|sponsored by|directed by|operated by|conducted by|run by|works? for|working for|affiliated with|element of|unit of)\b",
+    )
 });
 static LANGUAGE: LazyLock<Regex> =
     LazyLock::new(|| re(r"^(?:-speaking|-speaker|-language| speakers?\b| speaking\b| language\b)"));
 static SPONSORED_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^(?:\s*\(\w+\))?\s*(?:-|\s)(?:state[- ](?:sponsored|backed|directed|affiliated)|state (?:cyber )?actors?|government[- ](?:sponsored|backed|directed)|sponsored|backed)\b")
+    re(
+        r"(?i)^(?:\s*\(\w+\))?\s*(?:-|\s)(?:state[- ](?:sponsored|backed|directed|affiliated)|state (?:cyber )?actors?|government[- ](?:sponsored|backed|directed)|sponsored|backed)\b",
+    )
 });
 static GOVERNMENT_AFTER: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)^(?:'s)?(?:\s*\(\w+\))?\s+government\b"));
 static GOVERNMENT_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?:nexus|ties|tied|link|links|linked|connection|associated|association|behalf of|sponsored by|backed by|directed by)\s+(?:to|with|of|by)?\s*the\s*$|link between (?:this|the) group and the\s*$")
+    re(
+        r"(?i)\b(?:nexus|ties|tied|link|links|linked|connection|associated|association|behalf of|sponsored by|backed by|directed by)\s+(?:to|with|of|by)?\s*the\s*$|link between (?:this|the) group and the\s*$",
+    )
 });
 static STATE_SPONSORED_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\bstate[- ](?:sponsored|backed)\b[^.]{0,60}\b(?:operating out of|operating from|out of|from|based in)\s*$")
+    re(
+        r"(?i)\bstate[- ](?:sponsored|backed)\b[^.]{0,60}\b(?:operating out of|operating from|out of|from|based in)\s*$",
+    )
 });
 static ATTRIBUTED_BEFORE: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)\battributed to\s*(?:the\s*)?$"));
@@ -194,7 +208,9 @@ static NEXUS_AFTER: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^ nexus\b"));
 static INTERESTS_AFTER: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)^(?: and \w+)?(?: state)? interests\b"));
 static INTERESTS_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?:linked to|support of|aligned? (?:closely )?with|align closely with|serv\w+)\s+(?:\w+ and\s+)?$")
+    re(
+        r"(?i)\b(?:linked to|support of|aligned? (?:closely )?with|align closely with|serv\w+)\s+(?:\w+ and\s+)?$",
+    )
 });
 static REGIME_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i)\b(?:interests of|on behalf of|in support of|serv\w+|support\w*) the\s*$")
@@ -206,24 +222,37 @@ static PATRIOTIC_AFTER: LazyLock<Regex> =
 static ALIGNED_BEFORE: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)\b(?:ideologically )?aligned with\s*$"));
 static ORIGIN_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?:operat(?:es|ed|ing|e) (?:out of|from|in)|based (?:in|out of)|originat\w* (?:in|from)|located in|emanat\w* from)\b[^.,]{0,40}$")
+    re(
+        r"(?i)\b(?:operat(?:es|ed|ing|e) (?:out of|from|in)|based (?:in|out of)|originat\w* (?:in|from)|located in|emanat\w* from)\b[^.,]{0,40}$",
+    )
 });
 static BASED_AFTER: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^\s*-\s*based\b"));
 static ORIGINS_AFTER: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^ origins?\b"));
 static GROUP_NOUN_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^(?:\s*\(\w+\))?\s+(?:(?:cyber[ -]?)?espionage |cyberespionage |threat |hacking |hacker |APT |cyber threat |advanced persistent threat |intrusion |activity |cyber )*(?:group|actors?|threat actors?|entity|cluster|team|collective|organi[sz]ation|adversary|operators?)\b")
+    re(
+        r"(?i)^(?:\s*\(\w+\))?\s+(?:(?:cyber[ -]?)?espionage |cyberespionage |threat |hacking |hacker |APT |cyber threat |advanced persistent threat |intrusion |activity |cyber )*(?:group|actors?|threat actors?|entity|cluster|team|collective|organi[sz]ation|adversary|operators?)\b",
+    )
 });
-static ESPIONAGE: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)\b(?:espionage|cyberespionage|spying|intelligence collection|intelligence gathering|APT)\b"));
+static ESPIONAGE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:espionage|cyberespionage|spying|intelligence collection|intelligence gathering|APT)\b",
+    )
+});
 static CRIMINAL: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?:cyber ?criminal\w*|cyber ?crime|financially[- ]motivated|ransomware[- ]as[- ]a[- ]service|RaaS|ransomware (?:group|gang|operators?|threat actor|deployment entity|variant|affiliates?|and data extortion)|(?:data )?extortion (?:group|gang)|initial access broker|cryptojacking|(?:cryptocurrency|monero)[ -]min\w+|banking trojan|spam botnet|business email compromise|payment card data)\b")
+    re(
+        r"(?i)\b(?:cyber ?criminal\w*|cyber ?crime|financially[- ]motivated|ransomware[- ]as[- ]a[- ]service|RaaS|ransomware (?:group|gang|operators?|threat actor|deployment entity|variant|affiliates?|and data extortion)|(?:data )?extortion (?:group|gang)|initial access broker|cryptojacking|(?:cryptocurrency|monero)[ -]min\w+|banking trojan|spam botnet|business email compromise|payment card data)\b",
+    )
 });
 static ACTIVIST: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?:hacktivis\w+|activist (?:group|collective)|hack(?:ing|er) collective|ddos collective|nationalist hack\w+|patriotic (?:hackers?|volunteers))\b")
+    re(
+        r"(?i)\b(?:hacktivis\w+|activist (?:group|collective)|hack(?:ing|er) collective|ddos collective|nationalist hack\w+|patriotic (?:hackers?|volunteers))\b",
+    )
 });
 static GROUP_REFERENCE: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b(?:this|the) group\b"));
 static PRONOUN_START: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^(?:The|This|These) (?:group|threat group|threat actors?|actors?|operators?|collective|adversary)\b|^(?:They|It|Its|Members of the group)\b")
+    re(
+        r"^(?:The|This|These) (?:group|threat group|threat actors?|actors?|operators?|collective|adversary)\b|^(?:They|It|Its|Members of the group)\b",
+    )
 });
 
 /// Description text without ATT&CK citations and markdown links, spaces collapsed,
@@ -253,8 +282,7 @@ pub fn sentences(text: &str) -> Vec<&str> {
             continue;
         }
         let next_is_start = b.get(i + 1) == Some(&b' ')
-            && b
-                .get(i + 2)
+            && b.get(i + 2)
                 .is_some_and(|c| c.is_ascii_uppercase() || *c == b'[' || *c == b'"');
         if !next_is_start {
             continue;
@@ -390,8 +418,7 @@ pub fn extract(description: &str, names: &[&str]) -> TextFindings {
             }
         }
         for m in MENTION.find_iter(s) {
-            let Some(&(_, state, adjective)) =
-                STATES.iter().find(|(f, _, _)| *f == m.as_str())
+            let Some(&(_, state, adjective)) = STATES.iter().find(|(f, _, _)| *f == m.as_str())
             else {
                 continue;
             };
@@ -419,10 +446,17 @@ pub fn extract(description: &str, names: &[&str]) -> TextFindings {
                 }
             } else if ATTRIBUTED_BEFORE.is_match(before) && !adjective {
                 if !negated {
-                    push(state, Relation::Sponsor, hedge('B'), "attributed to the state");
+                    push(
+                        state,
+                        Relation::Sponsor,
+                        hedge('B'),
+                        "attributed to the state",
+                    );
                 }
             } else if let Some(c) = LINKED_AFTER.captures(after) {
-                if c.get(1).is_some_and(|x| x.as_str().eq_ignore_ascii_case("aligned")) {
+                if c.get(1)
+                    .is_some_and(|x| x.as_str().eq_ignore_ascii_case("aligned"))
+                {
                     push(state, Relation::Aligned, hedge('C'), "aligned");
                 } else {
                     push(state, Relation::Sponsor, hedge('C'), "link");

@@ -18,7 +18,10 @@ fn one(state: &str, relation: Relation, r: char) -> Vec<(String, Relation, char)
 #[test]
 fn state_organs_are_reliability_a() {
     let apt28 = "[APT28](https://attack.mitre.org/groups/G0007) is a threat group that has been attributed to Russia's General Staff Main Intelligence Directorate (GRU) 85th Main Special Service Center (GTsSS) military unit 26165.(Citation: NSA/FBI Drovorub August 2020) This group has been active since at least 2004.";
-    assert_eq!(claims(apt28, &["APT28"]), one("RUS", Relation::Sponsor, 'A'));
+    assert_eq!(
+        claims(apt28, &["APT28"]),
+        one("RUS", Relation::Sponsor, 'A')
+    );
     let lazarus = "Lazarus Group is a North Korean state-sponsored cyber threat group attributed to the Reconnaissance General Bureau (RGB).";
     assert_eq!(
         claims(lazarus, &["Lazarus Group"]),
@@ -28,7 +31,10 @@ fn state_organs_are_reliability_a() {
     assert_eq!(claims(apt1, &["APT1"]), one("CHN", Relation::Sponsor, 'A'));
     // the organ named in a later sentence that names the group
     let agrius = "Agrius is an Iranian threat actor active since 2020. Public reporting has linked Agrius to Iran's Ministry of Intelligence and Security (MOIS).";
-    assert_eq!(claims(agrius, &["Agrius"]), one("IRN", Relation::Sponsor, 'A'));
+    assert_eq!(
+        claims(agrius, &["Agrius"]),
+        one("IRN", Relation::Sponsor, 'A')
+    );
     let menupass = "menuPass is a threat group that has been active since at least 2006. Individual members of menuPass are known to have acted in association with the Chinese Ministry of State Security's (MSS) Tianjin State Security Bureau.";
     assert_eq!(
         claims(menupass, &["menuPass"]),
@@ -50,7 +56,10 @@ fn state_sponsored_links_and_national_actors() {
         one("CHN", Relation::Sponsor, 'B')
     );
     let apt12 = "APT12 is a threat group that has been attributed to China.";
-    assert_eq!(claims(apt12, &["APT12"]), one("CHN", Relation::Sponsor, 'B'));
+    assert_eq!(
+        claims(apt12, &["APT12"]),
+        one("CHN", Relation::Sponsor, 'B')
+    );
     let hafnium = "HAFNIUM is a likely state-sponsored cyber espionage group operating out of China that has been active since at least January 2021.";
     assert_eq!(
         claims(hafnium, &["HAFNIUM"]),
@@ -75,7 +84,10 @@ fn state_sponsored_links_and_national_actors() {
         ]
     );
     let axiom = "Axiom is a suspected Chinese cyber espionage group that has targeted the aerospace, defense, government, manufacturing, and media sectors since at least 2008.";
-    assert_eq!(claims(axiom, &["Axiom"]), one("CHN", Relation::Sponsor, 'D'));
+    assert_eq!(
+        claims(axiom, &["Axiom"]),
+        one("CHN", Relation::Sponsor, 'D')
+    );
     let kimsuky = "Kimsuky is a North Korea-based cyber espionage group that has been active since at least 2012.";
     assert_eq!(
         claims(kimsuky, &["Kimsuky"]),
@@ -126,13 +138,16 @@ fn criminal_and_activist_typing() {
     let zarya = "Zarya is a pro-Russian hacktivist group that emerged in March 2022.";
     let f = extract(zarya, &["Zarya"]);
     assert!(f.activist.is_some());
-    assert_eq!(f.claims, vec![TextClaim {
-        state: "RUS".into(),
-        relation: Relation::Aligned,
-        reliability: 'C',
-        basis: "aligned",
-        quote: zarya.into(),
-    }]);
+    assert_eq!(
+        f.claims,
+        vec![TextClaim {
+            state: "RUS".into(),
+            relation: Relation::Aligned,
+            reliability: 'C',
+            basis: "aligned",
+            quote: zarya.into(),
+        }]
+    );
 }
 
 #[test]
@@ -144,7 +159,16 @@ fn cleaning_and_sentences() {
     );
     assert_eq!(sentences(&t).len(), 3);
     // nothing panics on odd text
-    for s in ["", ".", "é. É", "pro-", "Russia's", "attributed to", "’–—", "a. b. c"] {
+    for s in [
+        "",
+        ".",
+        "é. É",
+        "pro-",
+        "Russia's",
+        "attributed to",
+        "’–—",
+        "a. b. c",
+    ] {
         let _ = extract(s, &["x", "é", ""]);
     }
 }

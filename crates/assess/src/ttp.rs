@@ -127,6 +127,15 @@ impl TtpIndex {
             .sum()
     }
 
+    /// Whether group `g`'s profile has one of the observed techniques (or its parent).
+    pub fn overlaps(&self, g: usize, observed: &[&str]) -> bool {
+        self.profiles.get(g).is_some_and(|(w, _, parents)| {
+            observed
+                .iter()
+                .any(|o| w.contains_key(*o) || parents.contains(parent(o)))
+        })
+    }
+
     /// Whether group `g` has a technique profile.
     pub fn has_profile(&self, g: usize) -> bool {
         self.profiles.get(g).is_some_and(|p| !p.0.is_empty())

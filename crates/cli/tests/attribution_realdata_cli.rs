@@ -76,7 +76,12 @@ fn claim(n: u32, from: &str, to: &str, sponsor: &str) -> (String, Value) {
 
 fn text(dir: &Path, args: &[&str]) -> String {
     let out = concord(dir).args(args).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -105,7 +110,14 @@ fn attack_and_galaxy_attribution_as_an_analyst_runs_it() {
     // an APT28-style phishing incident against a foreign ministry, with a B2 intelligence
     // claim naming APT28 and Russia; the same incident without the claim; an incident with
     // FIN4's tradecraft (FIN4's galaxy country is Romania); a DDoS named as Killnet's
-    let phishing = ["T1566.001", "T1566.002", "T1204.002", "T1598.003", "T1221", "T1071.001"];
+    let phishing = [
+        "T1566.001",
+        "T1566.002",
+        "T1204.002",
+        "T1598.003",
+        "T1221",
+        "T1071.001",
+    ];
     let (inc, i1) = incident(1, "spearphishing against the foreign ministry");
     let (plain, i2) = incident(2, "the same, no claim");
     let (fin, i3) = incident(3, "payment data theft");
@@ -128,7 +140,11 @@ fn attack_and_galaxy_attribution_as_an_analyst_runs_it() {
     let r = run_json(d.path(), &["attribute", "--json", &inc]);
     assert_eq!(r["state"], "RUS", "{}", r["reasons"]);
     let level = r["level"].as_str().unwrap();
-    assert!(level == "moderate" || level == "high", "{level}: {}", r["reasons"]);
+    assert!(
+        level == "moderate" || level == "high",
+        "{level}: {}",
+        r["reasons"]
+    );
     assert_eq!(r["groups"][0]["group_id"], "G0007", "{}", r["groups"]);
     assert_eq!(r["groups"][0]["name"], "APT28");
     assert_eq!(r["actor"], "state");
@@ -136,7 +152,10 @@ fn attack_and_galaxy_attribution_as_an_analyst_runs_it() {
     let p = r["p"].as_f64().unwrap();
     assert!(p >= 0.80, "{p}");
     let words = r["estimate"]["words"].as_str().unwrap();
-    assert!(words == "very likely" || words == "almost certain", "{words}");
+    assert!(
+        words == "very likely" || words == "almost certain",
+        "{words}"
+    );
     assert!(r["ranked_states"][0]["words"].is_string());
     assert!(r["groups"][0]["range"].as_str().unwrap().ends_with('%'));
     assert!(r["statement"]
@@ -148,10 +167,16 @@ fn attack_and_galaxy_attribution_as_an_analyst_runs_it() {
     assert_eq!(s["level"]["evidence"], claim_id, "{s}");
     assert_ne!(s["level"]["level"], level);
     assert!(s["level"]["rungs"].is_array());
-    assert!(s["tried"].as_array().unwrap().len() >= 3, "removed and downgraded: {s}");
+    assert!(
+        s["tried"].as_array().unwrap().len() >= 3,
+        "removed and downgraded: {s}"
+    );
     let out = text(d.path(), &["attribute", &inc]);
     assert!(!out.contains("1.000"), "{out}");
-    assert!(out.contains(&format!("{level}: Russian Federation (RUS), {words} (")), "{out}");
+    assert!(
+        out.contains(&format!("{level}: Russian Federation (RUS), {words} (")),
+        "{out}"
+    );
     assert!(out.contains("sensitivity:"), "{out}");
     // the assessment carries the level and actor into the vector
     let a = run_json(d.path(), &["assess", "--json", &inc]);

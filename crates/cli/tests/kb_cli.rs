@@ -57,7 +57,10 @@ fn kb_from_attack_and_galaxy() {
     assert_eq!(apt28["kind"], "state");
     assert_eq!(apt28["sponsors"][0]["state"], "RUS");
     assert_eq!(apt28["sponsors"][0]["reliability"], "A");
-    assert!(apt28["sponsors"][0]["note"].as_str().unwrap().contains("GRU"));
+    assert!(apt28["sponsors"][0]["note"]
+        .as_str()
+        .unwrap()
+        .contains("GRU"));
 
     let galaxy = data.join("incidents/misp-galaxy/threat-actor.json");
     let r = json(

@@ -131,7 +131,11 @@ fn print_text(
             statement(s.p)
         )?;
     }
-    writeln!(out, "  no state                          {}", statement(r.no_state))?;
+    writeln!(
+        out,
+        "  no state                          {}",
+        statement(r.no_state)
+    )?;
     if !r.withheld.is_empty() {
         writeln!(
             out,

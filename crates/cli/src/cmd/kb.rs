@@ -83,11 +83,12 @@ pub fn run(ctx: &Ctx, cmd: Command) -> anyhow::Result<i32> {
                                 concord_assess::sponsor_text::Relation::Aligned => "aligned",
                                 concord_assess::sponsor_text::Relation::Origin => "origin",
                             };
-                            let rel = if l.relation == concord_assess::sponsor_text::Relation::Origin {
-                                "-".to_string()
-                            } else {
-                                l.reliability.to_string()
-                            };
+                            let rel =
+                                if l.relation == concord_assess::sponsor_text::Relation::Origin {
+                                    "-".to_string()
+                                } else {
+                                    l.reliability.to_string()
+                                };
                             writeln!(
                                 out,
                                 "    {} {relation:<7} reliability {rel}  {}  [{}]",
