@@ -8,6 +8,7 @@
 //! (default ../shared/data/attack/enterprise-attack-18.1.json.gz, 5 seeds)
 
 use concord_assess::attribution::{rank_jaccard, Params, TtpIndex};
+use concord_assess::eval::Rng;
 use concord_assess::KnowledgeBase;
 use std::time::Instant;
 
@@ -15,22 +16,6 @@ fn load(path: &str) -> Result<Vec<serde_json::Value>, Box<dyn std::error::Error>
     let bytes = concord_stix::json::read_file(std::path::Path::new(path), 1 << 30)?;
     let doc: serde_json::Value = serde_json::from_slice(&bytes)?;
     Ok(doc["objects"].as_array().cloned().unwrap_or_default())
-}
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn shuffle<T>(&mut self, v: &mut [T]) {
-        for i in (1..v.len()).rev() {
-            let j = (self.next() % (i as u64 + 1)) as usize;
-            v.swap(i, j);
-        }
-    }
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -95,8 +80,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     ] {
         let (mut n, mut c, mut j) = (0u32, [0u32; 3], [0u32; 3]);
         for seed in 0..seeds {
-            let mut rng =
-                Rng(0x9E37_79B9_7F4A_7C15 ^ (seed + 1).wrapping_mul(0x2545_F491_4F6C_DD1D));
+            let mut rng = Rng::new(seed);
             for &g in &eligible {
                 let mut techs: Vec<String> = kb.groups[g].techniques.iter().cloned().collect();
                 rng.shuffle(&mut techs);

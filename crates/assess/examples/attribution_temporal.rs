@@ -8,6 +8,7 @@
 //!   the old profile): rank by 5 of them;
 //! - groups added later whose 18.1 description names a sponsor: does attribution with the
 //!   old knowledge base name that state for all their techniques and software?
+//!
 //! Each against the Jaccard baseline (ties counted against the true group).
 //!
 //! usage: cargo run --release -p concord-assess --example attribution_temporal -- [BUNDLE]

@@ -524,7 +524,7 @@ pub(crate) fn infer(space: &Space<'_>, items: &[&Evidence]) -> Posterior {
     // per hypothesis: the weight of each of its sponsor branches after the claims
     let branched: Vec<&&Evidence> = items.iter().filter(|e| !e.branch.is_empty()).collect();
     let mut branches: Vec<Vec<(Option<usize>, f64)>> = Vec::with_capacity(n);
-    for h in 0..n {
+    for (h, lh) in log.iter_mut().enumerate() {
         let mut b: Vec<(Option<usize>, f64)> = Vec::with_capacity(space.pooled[h].len() + 1);
         let mut left = 1.0;
         for (s, w) in &space.pooled[h] {
@@ -541,7 +541,7 @@ pub(crate) fn infer(space: &Space<'_>, items: &[&Evidence]) -> Posterior {
         }
         b.push((None, left.max(0.0)));
         let total: f64 = b.iter().map(|x| x.1).sum();
-        log[h] += total.max(1e-300).ln();
+        *lh += total.max(1e-300).ln();
         for x in &mut b {
             x.1 /= total.max(1e-300);
         }

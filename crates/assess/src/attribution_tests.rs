@@ -160,7 +160,7 @@ fn an_alliance_member_leads_only_on_a_rated_claim() {
     let r = attribute(&kb, &idx, &obs, None, &p);
     assert_eq!(r.groups[0].name, "Beta");
     assert_ne!(r.state.as_deref(), Some("USA"));
-    assert!(r.states.get("USA").is_none());
+    assert!(!r.states.contains_key("USA"));
     assert!(r.withheld["USA"] > 0.1, "{:?}", r.withheld);
     assert!(r
         .reasons

@@ -63,6 +63,9 @@ fn downgrade(r: Option<char>, c: Option<u8>) -> Option<(char, u8)> {
     Some((r2, (c + 1).min(6)))
 }
 
+/// Each rung's adoption (id, adopted) for the assessment vector with a level and actor.
+pub type Decide<'a> = &'a dyn Fn(&str, &str) -> Vec<(String, bool)>;
+
 /// Try every evidence item of `base` removed and (claims) downgraded; `decide(level,
 /// actor)` gives each rung's adoption for the assessment vector with that level and actor.
 #[allow(clippy::too_many_arguments)]
@@ -74,7 +77,7 @@ pub fn decision_sensitivity(
     p: &Params,
     protected: &BTreeSet<String>,
     base: &Attribution,
-    decide: &dyn Fn(&str, &str) -> Vec<(String, bool)>,
+    decide: Decide<'_>,
 ) -> DecisionSensitivity {
     let before = decide(base.level, base.actor);
     let mut tried = Vec::new();

@@ -53,7 +53,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
         );
         return Ok(exit::INVALID);
     };
-    if !ids.iter().any(|x| *x == args.id) {
+    if !ids.contains(&args.id) {
         ids.insert(0, args.id.clone());
     }
     let obs = concord_server::views::observation(&store, &kb, &ids, &viewer)?;
