@@ -276,7 +276,12 @@ pub(crate) fn resolve(
             if let Some(q) = &f.activist {
                 typings[g].push((priority, Typing::Activist, format!("{origin}: \"{q}\"")));
             }
-            if let Some(c) = f.claims.iter().find(|c| c.relation != Relation::Origin) {
+            // a state's group by this text: a link of C or better, or an espionage actor (a
+            // bare "Nigerian threat group" does not type a group)
+            if let Some(c) = f.claims.iter().find(|c| {
+                c.relation != Relation::Origin
+                    && (c.reliability <= 'C' || sponsor_text::is_espionage(&c.quote))
+            }) {
                 typings[g].push((
                     priority,
                     Typing::State,

@@ -255,6 +255,11 @@ static PRONOUN_START: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// Whether a sentence speaks of espionage (a state-type mission).
+pub fn is_espionage(sentence: &str) -> bool {
+    ESPIONAGE.is_match(sentence)
+}
+
 /// Description text without ATT&CK citations and markdown links, spaces collapsed,
 /// typographic quotes and dashes made plain.
 pub fn clean(text: &str) -> String {
