@@ -319,12 +319,13 @@ fn subject_end(sentence: &str, names: &[&str]) -> Option<usize> {
     if let Some(m) = GROUP_REFERENCE.find(sentence) {
         return Some(m.end());
     }
-    let lower = sentence.to_lowercase();
+    // ASCII lower case keeps byte offsets, so they index the sentence itself
+    let lower = sentence.to_ascii_lowercase();
     names
         .iter()
         .filter(|n| n.chars().count() >= 3)
         .filter_map(|n| {
-            let ln = n.to_lowercase();
+            let ln = n.to_ascii_lowercase();
             let mut from = 0;
             while let Some(p) = lower[from..].find(&ln) {
                 let a = from + p;

@@ -172,3 +172,23 @@ fn cleaning_and_sentences() {
         let _ = extract(s, &["x", "é", ""]);
     }
 }
+
+proptest::proptest! {
+    #[test]
+    fn never_panics(text in ".{0,300}", name in ".{0,12}") {
+        let f = extract(&text, &[name.as_str(), "APT28"]);
+        for c in f.claims {
+            proptest::prop_assert!(('A'..='D').contains(&c.reliability));
+        }
+    }
+
+    #[test]
+    fn never_panics_on_sponsor_words(words in proptest::collection::vec(proptest::sample::select(vec![
+        "APT28", "is", "a", "Russian", "Chinese", "state-sponsored", "attributed", "to", "the",
+        "GRU", "İ", "ß", "pro-", "-based", "group", "suspected", ".", "(PRC)", "’s", "—", "U.S.",
+        "They", "targeting", "espionage", "MSS", "Türkiye", "-linked", "government",
+    ]), 0..40)) {
+        let text = words.join(" ");
+        let _ = extract(&text, &["APT28", "İİ"]);
+    }
+}

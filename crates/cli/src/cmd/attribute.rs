@@ -136,15 +136,17 @@ fn print_text(
         "  no state                          {}",
         statement(r.no_state)
     )?;
-    if !r.withheld.is_empty() {
+    let withheld: Vec<String> = r
+        .withheld
+        .iter()
+        .filter(|(_, p)| **p >= 0.01)
+        .map(|(s, p)| format!("{s} {}", percent(*p)))
+        .collect();
+    if !withheld.is_empty() {
         writeln!(
             out,
             "  withheld (alliance members no rated claim names): {}",
-            r.withheld
-                .iter()
-                .map(|(s, p)| format!("{s} {}", percent(*p)))
-                .collect::<Vec<_>>()
-                .join(", ")
+            withheld.join(", ")
         )?;
     }
     writeln!(out, "groups:")?;
