@@ -76,6 +76,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         (ClaimMode::GroupAndState, 5, 1),
         (ClaimMode::GroupOnly, 5, 1),
         (ClaimMode::GroupAndState, 3, 0),
+        (ClaimMode::StateOnly, 5, 1),
     ] {
         let mut all = Vec::new();
         for seed in 0..seeds {

@@ -22,6 +22,8 @@ pub enum ClaimMode {
     GroupAndState,
     /// A B2 `intelligence` claim naming the group only.
     GroupOnly,
+    /// A B2 `intelligence` claim naming the sponsor state only.
+    StateOnly,
 }
 
 /// How the incidents are drawn.
@@ -134,11 +136,15 @@ pub fn cases(kb: &KnowledgeBase, d: &Draw) -> Vec<Case> {
                     id: format!("relationship--claim-{g}-{n}"),
                     by: "EST".into(),
                     at: at.clone(),
-                    target: ClaimTarget::Group(g),
+                    target: if d.claim == ClaimMode::StateOnly {
+                        ClaimTarget::State(truth.clone())
+                    } else {
+                        ClaimTarget::Group(g)
+                    },
                     reliability: Some('B'),
                     credibility: Some(2),
                     evidence_kind: Some("intelligence".into()),
-                    sponsor: (d.claim == ClaimMode::GroupAndState).then(|| truth.clone()),
+                    sponsor: (d.claim != ClaimMode::GroupOnly).then(|| truth.clone()),
                 });
             }
             out.push(Case {

@@ -43,6 +43,7 @@ fn leading_state_floors_and_never_an_ally_for_a_non_member() {
         (ClaimMode::GroupAndState, 5, 1, 0.95),
         (ClaimMode::GroupAndState, 3, 0, 0.95),
         (ClaimMode::GroupOnly, 5, 1, 0.95),
+        (ClaimMode::StateOnly, 5, 1, 0.95),
         (ClaimMode::None, 5, 1, 0.85),
         (ClaimMode::None, 3, 0, 0.60),
     ] {
