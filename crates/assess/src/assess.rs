@@ -17,6 +17,9 @@ pub struct Attribution {
     pub level: &'static str,
     pub state: Option<String>,
     pub p: Option<f64>,
+    /// Level, state and p in ICD 203 words ("moderate: Russian Federation (RUS), very
+    /// likely (80-95 %): 86 %; actor state").
+    pub statement: String,
     pub reasons: Vec<String>,
 }
 
@@ -58,6 +61,7 @@ impl Assessment {
             level: r.level,
             state: r.state.clone(),
             p: Some(r.p),
+            statement: r.statement.clone(),
             reasons: r.reasons.clone(),
         };
         self.actor = r.actor;
@@ -76,6 +80,7 @@ fn no_attribution() -> Attribution {
         level: "none",
         state: None,
         p: None,
+        statement: "none: no attribution was made".into(),
         reasons: vec!["the attribution engine is not built yet (issue 6): attribution is none and the actor unknown until it is".into()],
     }
 }

@@ -1,25 +1,47 @@
-//! Attribution (DESIGN 3.2, issue 6): who is behind an incident or campaign, how sure, why.
+//! Attribution (DESIGN 3.2): who is behind an incident or campaign, how sure, why.
 //!
-//! Hypotheses: every known group of the knowledge base, "another group of state S" for
-//! every state that sponsors a known group or is named in a claim, and "an unknown actor".
-//! Evidence, each item with a timestamp so the result can be computed as of any instant:
+//! Hypotheses: every group of the knowledge base (one per actor, sources merged), "another
+//! group of state S" for every state that a group pools into or a claim names, and "an
+//! unknown actor". Evidence, each item with a timestamp so the result can be computed as
+//! of any instant:
 //! - the techniques observed (`uses` attack-patterns), scored against every group's
 //!   profile ([`TtpIndex`]) and turned into a bounded likelihood ratio;
-//! - Admiralty-rated `attributed-to` claims by members ([`claim_lr`]);
+//! - Admiralty-rated `attributed-to` claims ([`claim_lr`]): a claim naming a group is
+//!   evidence for that group and for its sponsor;
 //! - malware, tools and infrastructure shared with known groups.
 //!
-//! The posterior over hypotheses pools into states; the level follows DESIGN 3.2. Every
+//! The posterior pools into states through each group's sponsor links; the level follows
+//! DESIGN 3.2, and every probability carries its ICD 203 words ([`crate::estimative`]).
+//! An alliance member is named as the leading state only on a rated claim that names it
+//! (or a group it sponsors); otherwise its share is reported apart as `withheld`. Every
 //! parameter is in [`Params`] and documented in docs/attribution.md.
+//!
+//! Invariant: pure; the result names, for every figure, the evidence that moved it.
 
+use crate::attribution_model::{before, build_space, claimed_states, evidence_items, infer, Space};
+use crate::estimative::{self, floor4, Estimate};
 use crate::kb::{ActorKind, KnowledgeBase};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::LazyLock;
+
+pub use crate::ach::{Ach, AchRow};
+pub use crate::attribution_model::Evidence;
+pub use crate::sensitivity::{decision_sensitivity, DecisionSensitivity};
+pub use crate::ttp::{rank_jaccard, TtpIndex};
 
 /// The model's parameters (docs/attribution.md).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Params {
     /// Dirichlet smoothing of a group's technique profile towards the background.
     pub mu: f64,
+    /// The presence model of techniques when above 0 (the chance that a group shows a
+    /// technique outside its profile); 0 selects the multinomial query likelihood.
+    pub presence_epsilon: f64,
+    /// Presence model: weight of the profile-size term (per observed technique, the log of
+    /// the mean profile size over the group's): a technique shown by a group known for
+    /// few is more telling than one shown by a group known for many.
+    pub size_weight: f64,
     /// Credit for a technique the group is known to use only at the parent level (or a
     /// sibling sub-technique), relative to an exact match.
     pub backoff: f64,
@@ -30,10 +52,30 @@ pub struct Params {
     pub ttp_temperature: f64,
     /// Bound on the technique evidence's likelihood ratio against the unknown actor.
     pub ttp_max_lr: f64,
+    /// Technique evidence: the best-matching group is bounded against the unknown actor
+    /// and the others keep their (tempered) distance below it (true), or each group is
+    /// bounded on its own (false).
+    pub ttp_relative: bool,
     /// Prior mass of "an unknown actor".
     pub prior_unknown: f64,
-    /// States are given prior mass as if there were at least this many candidate sponsors.
+    /// Prior of "another group of S" (shared with S's groups that have no profile), in
+    /// units of one profiled group's prior.
+    pub other_group_mass: f64,
+    /// 0: every group with a profile has the same prior, so a state's prior grows with its
+    /// known groups; 1: every state has the same prior, split over its groups.
+    pub state_balance: f64,
+    /// The prior at which a claim's likelihood ratio is the Admiralty table's (a state
+    /// among ten). A claim naming a less probable hypothesis is more specific, and counts
+    /// more: ratio x (reference odds / the hypothesis's prior odds), never less than the
+    /// table.
+    pub claim_reference_prior: f64,
+    /// The prior treats at least this many states as candidates (unnamed ones as "another
+    /// state"), so that one state named in one claim does not start out as a near-certainty.
     pub min_states: usize,
+    /// A claim naming a group counts for the other hypotheses of the group's (or the
+    /// claimed) state with its likelihood ratio to this power (the source may confuse
+    /// groups of one state, seldom the state).
+    pub claim_state_exponent: f64,
     /// Likelihood ratio of malware or a tool used by exactly one known group.
     pub software_lr: f64,
     /// Likelihood ratio of infrastructure linked to exactly one known group.
@@ -44,11 +86,18 @@ impl Default for Params {
     fn default() -> Self {
         Params {
             mu: 1.0,
+            presence_epsilon: 0.1,
+            size_weight: 0.5,
             backoff: 0.3,
             software_weight: 0.3,
-            ttp_temperature: 0.5,
+            ttp_temperature: 0.6,
             ttp_max_lr: 20.0,
-            prior_unknown: 0.2,
+            ttp_relative: true,
+            prior_unknown: 0.1,
+            other_group_mass: 1.0,
+            state_balance: 0.5,
+            claim_state_exponent: 0.5,
+            claim_reference_prior: 0.1,
             min_states: 10,
             software_lr: 10.0,
             infrastructure_lr: 8.0,
@@ -90,6 +139,12 @@ pub fn b2_or_better(reliability: Option<char>, credibility: Option<u8>) -> bool 
     matches!(reliability, Some('A' | 'B')) && matches!(credibility, Some(1 | 2))
 }
 
+/// Whether a claim is rated well enough to name an alliance member: reliability A to C
+/// and credibility 1 to 3.
+pub fn rated(reliability: Option<char>, credibility: Option<u8>) -> bool {
+    matches!(reliability, Some('A'..='C')) && matches!(credibility, Some(1..=3))
+}
+
 /// What a claim names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -111,6 +166,9 @@ pub struct Claim {
     pub reliability: Option<char>,
     pub credibility: Option<u8>,
     pub evidence_kind: Option<String>,
+    /// The state the claim names (the concord extension's `sponsor`), also when it names a
+    /// group: "APT28, Russia".
+    pub sponsor: Option<String>,
 }
 
 /// What was observed about an incident or campaign, each with its timestamp and the object
@@ -128,466 +186,93 @@ pub struct Observation {
     pub unresolved: Vec<(String, String)>,
 }
 
-/// Technique profiles prepared for ranking: each group's own techniques (weight 1) and
-/// the techniques of the software it uses (weight `software_weight`).
-#[derive(Debug, Clone)]
-pub struct TtpIndex {
-    /// Per group: technique -> weight, the profile's total weight, and the parents of
-    /// everything in it.
-    profiles: Vec<(HashMap<String, f64>, f64, BTreeSet<String>)>,
-    /// Background probability of each technique, with add-one smoothing.
-    background: HashMap<String, f64>,
-    unseen: f64,
-    mu: f64,
-    backoff: f64,
-}
-
-fn parent(t: &str) -> &str {
-    t.split_once('.').map_or(t, |(p, _)| p)
-}
-
-impl TtpIndex {
-    pub fn new(kb: &KnowledgeBase, p: &Params) -> TtpIndex {
-        let mut df: HashMap<String, f64> = HashMap::new();
-        let profiles: Vec<(HashMap<String, f64>, f64, BTreeSet<String>)> = kb
-            .groups
-            .iter()
-            .map(|g| {
-                let mut w: HashMap<String, f64> = HashMap::new();
-                if p.software_weight > 0.0 {
-                    for s in &g.software {
-                        for t in kb
-                            .software
-                            .get(s)
-                            .map(|s| &s.techniques)
-                            .into_iter()
-                            .flatten()
-                        {
-                            w.insert(t.clone(), p.software_weight);
-                        }
-                    }
-                }
-                for t in &g.techniques {
-                    w.insert(t.clone(), 1.0);
-                }
-                for (t, x) in &w {
-                    *df.entry(t.clone()).or_default() += x;
-                }
-                let total = w.values().sum();
-                let parents = w.keys().map(|t| parent(t).to_string()).collect();
-                (w, total, parents)
-            })
-            .collect();
-        let vocab = kb.techniques.len().max(df.len()) as f64 + 1.0;
-        let total: f64 = df.values().sum::<f64>() + vocab;
-        let background = df
-            .into_iter()
-            .map(|(t, n)| (t, (n + 1.0) / total))
-            .collect();
-        TtpIndex {
-            profiles,
-            background,
-            unseen: 1.0 / total,
-            mu: p.mu,
-            backoff: p.backoff,
-        }
-    }
-
-    fn bg(&self, t: &str) -> f64 {
-        self.background.get(t).copied().unwrap_or(self.unseen)
-    }
-
-    /// Log-likelihood ratio of the observed techniques under group `g` against the
-    /// background (an actor about whom nothing is known).
-    pub fn llr(&self, g: usize, observed: &[&str]) -> f64 {
-        let (w, size, parents) = &self.profiles[g];
-        if w.is_empty() {
-            return 0.0;
-        }
-        observed
-            .iter()
-            .map(|o| {
-                let m = match w.get(*o) {
-                    Some(x) => *x,
-                    None if parents.contains(parent(o)) => self.backoff,
-                    None => 0.0,
-                };
-                let bg = self.bg(o);
-                ((m + self.mu * bg) / (size + self.mu)).ln() - bg.ln()
-            })
-            .sum()
-    }
-
-    /// Groups ranked by [`TtpIndex::llr`], best first (groups without a profile left out).
-    pub fn rank(&self, observed: &[&str]) -> Vec<(usize, f64)> {
-        let mut out: Vec<(usize, f64)> = (0..self.profiles.len())
-            .filter(|&g| !self.profiles[g].0.is_empty())
-            .map(|g| (g, self.llr(g, observed)))
-            .collect();
-        out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        out
-    }
-}
-
-/// The plain Jaccard baseline: |O ∩ profile| / |O ∪ profile|, best first.
-pub fn rank_jaccard(kb: &KnowledgeBase, observed: &[&str]) -> Vec<(usize, f64)> {
-    let o: BTreeSet<&str> = observed.iter().copied().collect();
-    let mut out: Vec<(usize, f64)> = kb
-        .groups
-        .iter()
-        .enumerate()
-        .filter(|(_, g)| !g.techniques.is_empty())
-        .map(|(i, g)| {
-            let inter = g
-                .techniques
-                .iter()
-                .filter(|t| o.contains(t.as_str()))
-                .count();
-            let union = g.techniques.len() + o.len() - inter;
-            (i, inter as f64 / union.max(1) as f64)
-        })
-        .collect();
-    out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    out
-}
-
-/// A hypothesis.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-enum Hyp {
-    Group(usize),
-    OtherOf(String),
-    Unknown,
-}
-
-/// One evidence item as it entered the posterior.
-#[derive(Debug, Clone, Serialize)]
-pub struct Evidence {
-    pub id: String,
-    pub kind: String,
-    pub at: String,
-    pub summary: String,
-    /// Rated B2 or better (claims only).
-    pub rated_b2: bool,
-    /// Weight of its inconsistencies in the ACH matrix.
-    pub weight: f64,
-    #[serde(skip)]
-    factors: HashMap<Hyp, f64>,
-}
-
 /// A group in the ranking.
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupScore {
     /// The ATT&CK id (G0007), or the STIX id of a group without one.
     pub group_id: String,
     pub name: String,
-    /// Posterior probability of this group.
+    /// Posterior probability of this group (rounded down to four decimals).
     pub score: f64,
+    /// ICD 203 words of the score and their range.
+    pub words: &'static str,
+    pub range: &'static str,
     pub sponsor: Option<String>,
+    pub kind: &'static str,
+    /// The evidence that supports it: `techniques`, `malware`, `infrastructure`, `claim`.
+    pub evidence: Vec<String>,
+    /// The score as shown: "very likely (80-95 %): 79 %".
+    pub statement: String,
 }
 
-/// The ACH matrix (Heuer): evidence x hypotheses.
-#[derive(Debug, Clone, Serialize, Default)]
-pub struct Ach {
-    pub hypotheses: Vec<String>,
-    /// One row per evidence item: id, summary, rating per hypothesis (CC C N I II),
-    /// whether it is diagnostic.
-    pub rows: Vec<AchRow>,
-    /// Weighted inconsistency per hypothesis (I = 1, II = 2, times the item's weight).
-    pub inconsistency: BTreeMap<String, f64>,
-    /// The hypothesis with the least inconsistency.
-    pub least_inconsistent: Option<String>,
-    /// Items whose removal alone changes the leading state hypothesis.
-    pub sensitive_to: Vec<String>,
-}
-
+/// A state in the ranking, with its ICD 203 words.
 #[derive(Debug, Clone, Serialize)]
-pub struct AchRow {
-    pub evidence: String,
-    pub summary: String,
-    pub ratings: Vec<&'static str>,
-    pub diagnostic: bool,
+pub struct StateScore {
+    pub state: String,
+    pub name: String,
+    pub p: f64,
+    pub words: &'static str,
+    pub range: &'static str,
+    /// As shown: "very likely (80-95 %): 86 %".
+    pub statement: String,
 }
 
 /// The result of attribution (`concord attribute ID --json`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Attribution {
+    /// Groups with technique, software or infrastructure support first, then by posterior;
+    /// the best ten.
     pub groups: Vec<GroupScore>,
-    /// Posterior per sponsor state, groups pooled by sponsor.
+    /// Posterior per sponsor state, groups pooled by sponsor (alliance members named by no
+    /// rated claim are in `withheld` instead).
     pub states: BTreeMap<String, f64>,
+    /// The states best first, with their words.
+    pub ranked_states: Vec<StateScore>,
     /// Posterior of hypotheses with no state (unknown actor, unsponsored groups).
     pub no_state: f64,
+    /// `no_state` as shown.
+    pub no_state_statement: String,
+    /// Alliance members' share that no rated claim supports: never a leading state.
+    pub withheld: BTreeMap<String, f64>,
     pub level: &'static str,
-    /// The leading state and its probability.
+    /// What the level means in ICD 203 words.
+    pub level_words: &'static str,
+    /// The leading state (null when no evidence made any state more likely).
     pub state: Option<String>,
+    /// The leading state's probability (rounded down to four decimals).
     pub p: f64,
+    /// `p` in ICD 203 words.
+    pub estimate: Estimate,
+    /// One line: level, state, words, figure, actor.
+    pub statement: String,
     /// DESIGN 3.2 `actor`: the kind of the leading hypothesis.
     pub actor: &'static str,
     pub reasons: Vec<String>,
     pub ach: Ach,
     pub evidence: Vec<Evidence>,
     pub as_of: Option<String>,
+    /// For the leading state and the level: the evidence whose removal or downgrade would
+    /// change them, and the ladder rungs that would change with them (when a decision was
+    /// at hand: `concord attribute`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<DecisionSensitivity>,
 }
 
-fn before(at: &str, as_of: Option<&str>) -> bool {
-    match as_of {
-        None => true,
-        Some(t) => matches!(
-            concord_stix::timestamp::Timestamp::cmp_str(at, t),
-            Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal) | None
-        ),
-    }
+/// The alliance members of the built-in alliance (NATO-32): states named as sponsors only
+/// on a rated claim.
+pub fn default_protected() -> &'static BTreeSet<String> {
+    static P: LazyLock<BTreeSet<String>> = LazyLock::new(|| {
+        concord_policy::Alliance::nato()
+            .members
+            .into_iter()
+            .map(|m| m.code)
+            .collect()
+    });
+    &P
 }
 
-struct Space<'a> {
-    kb: &'a KnowledgeBase,
-    hyps: Vec<Hyp>,
-    prior: Vec<f64>,
-}
-
-impl Space<'_> {
-    fn sponsor(&self, h: &Hyp) -> Option<String> {
-        match h {
-            Hyp::Group(g) => self.kb.groups[*g].sponsor().map(String::from),
-            Hyp::OtherOf(s) => Some(s.clone()),
-            Hyp::Unknown => None,
-        }
-    }
-    fn kind(&self, h: &Hyp) -> ActorKind {
-        match h {
-            Hyp::Group(g) => self.kb.groups[*g].kind,
-            Hyp::OtherOf(_) => ActorKind::State,
-            Hyp::Unknown => ActorKind::Unknown,
-        }
-    }
-}
-
-fn build_space<'a>(kb: &'a KnowledgeBase, claims: &[&Claim], p: &Params) -> Space<'a> {
-    let mut states: BTreeSet<String> = kb
-        .groups
-        .iter()
-        .filter_map(|g| g.sponsor().map(String::from))
-        .collect();
-    for c in claims {
-        if let ClaimTarget::State(s) = &c.target {
-            states.insert(s.clone());
-        }
-    }
-    let mut groups_of: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    let mut stateless = Vec::new();
-    for (i, g) in kb.groups.iter().enumerate() {
-        match g.sponsor() {
-            Some(s) => groups_of.entry(s.to_string()).or_default().push(i),
-            None => stateless.push(i),
-        }
-    }
-    let state_mass = (1.0 - p.prior_unknown) / (states.len().max(p.min_states)) as f64;
-    let mut hyps = Vec::new();
-    let mut prior = Vec::new();
-    for s in &states {
-        let gs = groups_of.get(s).map_or(&[][..], Vec::as_slice);
-        // a fifth of the state's mass to "another group of S", the rest split over its groups
-        let other = if gs.is_empty() { 1.0 } else { 0.2 };
-        hyps.push(Hyp::OtherOf(s.clone()));
-        prior.push(state_mass * other);
-        for &g in gs {
-            hyps.push(Hyp::Group(g));
-            prior.push(state_mass * (1.0 - other) / gs.len() as f64);
-        }
-    }
-    // the rest: half to the unknown actor, half over groups with no sponsor
-    let rest = 1.0 - prior.iter().sum::<f64>();
-    let unknown_share = if stateless.is_empty() { 1.0 } else { 0.5 };
-    hyps.push(Hyp::Unknown);
-    prior.push(rest * unknown_share);
-    for &g in &stateless {
-        hyps.push(Hyp::Group(g));
-        prior.push(rest * (1.0 - unknown_share) / stateless.len() as f64);
-    }
-    Space { kb, hyps, prior }
-}
-
-/// The evidence items of an observation as of an instant.
-fn evidence_items(
-    space: &Space<'_>,
-    ttp: &TtpIndex,
-    obs: &Observation,
-    as_of: Option<&str>,
-    p: &Params,
-) -> Vec<Evidence> {
-    let kb = space.kb;
-    let mut items = Vec::new();
-    // techniques: one item, at the time of the latest technique that counts
-    let techs: Vec<&(String, String, String)> = obs
-        .techniques
-        .iter()
-        .filter(|(_, at, _)| before(at, as_of))
-        .collect();
-    let mut distinct: Vec<&str> = techs.iter().map(|(t, _, _)| t.as_str()).collect();
-    distinct.sort_unstable();
-    distinct.dedup();
-    if !distinct.is_empty() {
-        let cap = p.ttp_max_lr.ln();
-        let mut factors = HashMap::new();
-        for h in &space.hyps {
-            if let Hyp::Group(g) = h {
-                let llr = p.ttp_temperature * ttp.llr(*g, &distinct);
-                // bounded smoothly: order kept, never beyond the cap either way
-                factors.insert(h.clone(), (cap * (llr / cap).tanh()).exp());
-            }
-        }
-        let at = techs
-            .iter()
-            .map(|(_, at, _)| at.as_str())
-            .max()
-            .unwrap_or("");
-        items.push(Evidence {
-            id: "techniques".into(),
-            kind: "ttp".into(),
-            at: at.to_string(),
-            summary: format!(
-                "{} technique(s) observed: {}",
-                distinct.len(),
-                distinct.join(", ")
-            ),
-            rated_b2: false,
-            weight: 1.0,
-            factors,
-        });
-    }
-    let shared = |ids: &[(String, String)], kind: &str, lr1: f64, items: &mut Vec<Evidence>| {
-        let mut seen = BTreeSet::new();
-        for (id, at) in ids {
-            if !before(at, as_of) || !seen.insert(id.clone()) {
-                continue;
-            }
-            let groups = if kind == "malware" {
-                kb.groups_using_software(id)
-            } else {
-                kb.groups_linked_to(id)
-            };
-            if groups.is_empty() {
-                continue;
-            }
-            let lr = 1.0 + (lr1 - 1.0) / groups.len() as f64;
-            let names: Vec<&str> = groups.iter().map(|g| kb.groups[*g].name.as_str()).collect();
-            let label = kb.software.get(id).map_or(id.as_str(), |s| s.name.as_str());
-            items.push(Evidence {
-                id: id.clone(),
-                kind: kind.into(),
-                at: at.clone(),
-                summary: format!(
-                    "{label} is known from {} (likelihood ratio {lr:.1})",
-                    names.join(", ")
-                ),
-                rated_b2: false,
-                weight: 1.0,
-                factors: groups.into_iter().map(|g| (Hyp::Group(g), lr)).collect(),
-            });
-        }
-    };
-    shared(&obs.software, "malware", p.software_lr, &mut items);
-    shared(
-        &obs.infrastructure,
-        "infrastructure",
-        p.infrastructure_lr,
-        &mut items,
-    );
-    for c in &obs.claims {
-        if !before(&c.at, as_of) {
-            continue;
-        }
-        let lr = claim_lr(c.reliability, c.credibility);
-        let rating = format!(
-            "{}{}",
-            c.reliability.map_or("unrated".to_string(), String::from),
-            c.credibility.map_or(String::new(), |x| x.to_string())
-        );
-        let (named, factors): (String, HashMap<Hyp, f64>) = match &c.target {
-            ClaimTarget::Group(g) => (
-                kb.groups[*g].name.clone(),
-                [(Hyp::Group(*g), lr)].into_iter().collect(),
-            ),
-            ClaimTarget::State(s) => (
-                s.clone(),
-                space
-                    .hyps
-                    .iter()
-                    .filter(|h| space.sponsor(h).as_deref() == Some(s))
-                    .map(|h| (h.clone(), lr))
-                    .collect(),
-            ),
-        };
-        let weight = match c.credibility {
-            Some(1 | 2) => 1.0,
-            Some(3 | 4) => 0.5,
-            _ => 0.25,
-        };
-        items.push(Evidence {
-            id: c.id.clone(),
-            kind: c
-                .evidence_kind
-                .clone()
-                .unwrap_or_else(|| "unspecified".into()),
-            at: c.at.clone(),
-            summary: format!(
-                "{} says {named} ({rating}, {}; likelihood ratio {lr:.1})",
-                c.by,
-                c.evidence_kind.as_deref().unwrap_or("kind not stated")
-            ),
-            rated_b2: b2_or_better(c.reliability, c.credibility),
-            weight,
-            factors,
-        });
-    }
-    items
-}
-
-/// Posterior over hypotheses from prior and evidence.
-fn posterior(space: &Space<'_>, items: &[&Evidence]) -> Vec<f64> {
-    let mut w: Vec<f64> = space
-        .hyps
-        .iter()
-        .zip(&space.prior)
-        .map(|(h, p)| {
-            p.ln()
-                + items
-                    .iter()
-                    .map(|e| e.factors.get(h).copied().unwrap_or(1.0).ln())
-                    .sum::<f64>()
-        })
-        .collect();
-    let m = w.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let z: f64 = w.iter().map(|x| (x - m).exp()).sum();
-    for x in &mut w {
-        *x = (*x - m).exp() / z;
-    }
-    w
-}
-
-fn pool(space: &Space<'_>, post: &[f64]) -> (BTreeMap<String, f64>, f64) {
-    let mut states: BTreeMap<String, f64> = BTreeMap::new();
-    let mut none = 0.0;
-    for (h, p) in space.hyps.iter().zip(post) {
-        match space.sponsor(h) {
-            Some(s) => *states.entry(s).or_default() += p,
-            None => none += p,
-        }
-    }
-    (states, none)
-}
-
-fn leading(states: &BTreeMap<String, f64>) -> Option<(&String, f64)> {
-    states
-        .iter()
-        .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))
-        .map(|(s, p)| (s, *p))
-}
-
-fn round(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
-}
-
-/// Attribute an observation as of an instant (`None`: all evidence).
+/// Attribute an observation as of an instant (`None`: all evidence), the built-in
+/// alliance's members protected.
 pub fn attribute(
     kb: &KnowledgeBase,
     ttp: &TtpIndex,
@@ -595,69 +280,281 @@ pub fn attribute(
     as_of: Option<&str>,
     p: &Params,
 ) -> Attribution {
+    attribute_guarded(kb, ttp, obs, as_of, p, default_protected())
+}
+
+fn level_of(p: f64, kinds: usize) -> &'static str {
+    if p >= 0.95 && kinds >= 2 {
+        "high"
+    } else if p >= 0.80 {
+        "moderate"
+    } else if p >= 0.55 {
+        "low"
+    } else {
+        "none"
+    }
+}
+
+/// [`attribute`] with the states that are named only on a rated claim (the alliance's
+/// members).
+pub fn attribute_guarded(
+    kb: &KnowledgeBase,
+    ttp: &TtpIndex,
+    obs: &Observation,
+    as_of: Option<&str>,
+    p: &Params,
+    protected: &BTreeSet<String>,
+) -> Attribution {
     let claims: Vec<&Claim> = obs.claims.iter().filter(|c| before(&c.at, as_of)).collect();
     let space = build_space(kb, &claims, p);
     let evidence = evidence_items(&space, ttp, obs, as_of, p);
     let all: Vec<&Evidence> = evidence.iter().collect();
-    let post = posterior(&space, &all);
-    let (states, no_state) = pool(&space, &post);
-    let mut reasons = Vec::new();
-    let lead = leading(&states);
-    let (state, pl) = lead.map_or((None, 0.0), |(s, p)| (Some(s.clone()), p));
-    // the kinds rated B2 or better that support the leading state
-    let support: BTreeSet<&str> = evidence
+    let inferred = infer(&space, &all);
+    let (post, mass, no_state) = (&inferred.hyp, &inferred.states, inferred.none);
+    let prior_mass = infer(&space, &[]).states;
+    // an alliance member may lead only on a rated claim naming it or a group it sponsors
+    let allowed: Vec<bool> = space
+        .states
         .iter()
-        .filter(|e| e.rated_b2)
-        .filter(|e| {
-            e.factors
-                .iter()
-                .any(|(h, f)| *f > 1.0 && space.sponsor(h).as_deref() == state.as_deref())
+        .map(|s| {
+            !protected.contains(s)
+                || claims.iter().any(|c| {
+                    rated(c.reliability, c.credibility)
+                        && claimed_states(kb, c)
+                            .iter()
+                            .any(|(x, w)| x == s && *w >= 0.5)
+                })
         })
-        .map(|e| e.kind.as_str())
         .collect();
-    let level = if state.is_some() && pl >= 0.95 && support.len() >= 2 {
-        "high"
-    } else if state.is_some() && pl >= 0.80 {
-        "moderate"
-    } else if state.is_some() && pl >= 0.55 {
-        "low"
+    let lead_of = |m: &[f64]| -> Option<usize> {
+        (0..m.len())
+            .filter(|&i| allowed[i] && m[i] > 0.0)
+            .max_by(|a, b| m[*a].total_cmp(&m[*b]).then(b.cmp(a)))
+    };
+    let lead = lead_of(mass).filter(|&i| !evidence.is_empty() && mass[i] > prior_mass[i]);
+    let pl = lead.map_or(0.0, |i| mass[i]);
+    let state = lead.map(|i| space.states[i].clone());
+    // the kinds rated B2 or better that support the leading state
+    let support: BTreeSet<&str> = match lead {
+        Some(s) => evidence
+            .iter()
+            .filter(|e| e.rated_b2)
+            .filter(|e| {
+                (0..space.len()).any(|h| space.weight(h, s) > 0.0 && e.effective(&space, h) > 1.0)
+            })
+            .map(|e| e.kind.as_str())
+            .collect(),
+        None => BTreeSet::new(),
+    };
+    let level = if lead.is_some() {
+        level_of(pl, support.len())
     } else {
         "none"
     };
+    // the kind of the leading hypothesis: within the leading state when one is attributed
+    let top = (0..space.len())
+        .filter(|_| !evidence.is_empty())
+        .filter(|&h| level == "none" || lead.is_some_and(|s| space.weight(h, s) > 0.0))
+        .max_by(|a, b| post[*a].total_cmp(&post[*b]).then(b.cmp(a)));
+    let actor = match top.map(|h| space.kind(h)) {
+        Some(ActorKind::State) => "state",
+        Some(ActorKind::StateAligned) => "state_aligned",
+        Some(ActorKind::Criminal) => "criminal",
+        _ => "unknown",
+    };
+    let estimate = estimative::estimate(pl);
+    let reasons = reasons(
+        &space,
+        &evidence,
+        &claims,
+        obs,
+        (state.as_deref(), pl, no_state, level, &support),
+        top,
+        (mass, &allowed),
+    );
+    let groups = rank_groups(&space, &evidence, post);
+    let lead_fn = |m: &[f64]| lead_of(m);
+    let ach = crate::ach::ach(&space, &evidence, mass, &lead_fn);
+    let mut states = BTreeMap::new();
+    let mut withheld = BTreeMap::new();
+    for (i, s) in space.states.iter().enumerate() {
+        let x = floor4(mass[i]);
+        if x > 0.0 {
+            if allowed[i] {
+                states.insert(s.clone(), x);
+            } else {
+                withheld.insert(s.clone(), x);
+            }
+        }
+    }
+    let mut ranked_states: Vec<StateScore> = states
+        .iter()
+        .map(|(s, x)| {
+            let e = estimative::estimate(*x);
+            StateScore {
+                state: s.clone(),
+                name: crate::country::name_of(s).unwrap_or(s).to_string(),
+                p: *x,
+                words: e.words,
+                range: e.range,
+                statement: estimative::statement(*x),
+            }
+        })
+        .collect();
+    ranked_states.sort_by(|a, b| b.p.total_cmp(&a.p).then(a.state.cmp(&b.state)));
+    ranked_states.truncate(10);
+    let statement = match &state {
+        Some(s) => format!(
+            "{level}: {} ({s}), {}; actor {actor}",
+            crate::country::name_of(s).unwrap_or(s),
+            estimative::statement(pl)
+        ),
+        None => format!("{level}: no state is indicated; actor {actor}"),
+    };
+    Attribution {
+        groups,
+        states,
+        ranked_states,
+        no_state: floor4(no_state),
+        no_state_statement: estimative::statement(no_state),
+        withheld,
+        level,
+        level_words: estimative::level_words(level),
+        state,
+        p: estimate.p,
+        estimate,
+        statement,
+        actor,
+        reasons,
+        ach,
+        evidence,
+        as_of: as_of.map(String::from),
+        sensitivity: None,
+    }
+}
+
+/// Groups with technique, software or infrastructure support first, then by posterior.
+fn rank_groups(space: &Space<'_>, evidence: &[Evidence], post: &[f64]) -> Vec<GroupScore> {
+    let kb = space.kb;
+    let observed = evidence.iter().any(|e| !e.claim);
+    let support = |g: usize| -> Vec<String> {
+        let mut v: Vec<String> = evidence
+            .iter()
+            .filter(|e| e.support[g])
+            .map(|e| {
+                if e.claim {
+                    "claim".to_string()
+                } else if e.kind == "ttp" {
+                    "techniques".to_string()
+                } else {
+                    e.kind.clone()
+                }
+            })
+            .collect();
+        v.dedup();
+        v
+    };
+    let mut order: Vec<(bool, f64, usize)> = (0..space.groups())
+        .map(|g| {
+            let observed_support = observed && evidence.iter().any(|e| !e.claim && e.support[g]);
+            (observed_support, post[g], g)
+        })
+        .collect();
+    order.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+    order
+        .into_iter()
+        .take(10)
+        .map(|(_, p, g)| {
+            let gr = &kb.groups[g];
+            let e = estimative::estimate(p);
+            GroupScore {
+                group_id: gr.attack_id.clone().unwrap_or_else(|| gr.stix_id.clone()),
+                name: gr.name.clone(),
+                score: e.p,
+                words: e.words,
+                range: e.range,
+                sponsor: gr.sponsor().map(String::from),
+                kind: gr.kind.as_str(),
+                evidence: support(g),
+                statement: estimative::statement(p),
+            }
+        })
+        .collect()
+}
+
+type Lead<'a> = (
+    Option<&'a str>,
+    f64,
+    f64,
+    &'static str,
+    &'a BTreeSet<&'a str>,
+);
+
+fn reasons(
+    space: &Space<'_>,
+    evidence: &[Evidence],
+    claims: &[&Claim],
+    obs: &Observation,
+    (state, pl, no_state, level, support): Lead<'_>,
+    top: Option<usize>,
+    (mass, allowed): (&[f64], &[bool]),
+) -> Vec<String> {
+    let kb = space.kb;
+    let mut reasons = Vec::new();
     if evidence.is_empty() {
         reasons.push(
             "no evidence: no techniques, no claims, nothing shared with a known group".into(),
         );
     }
-    if let Some(s) = &state {
-        reasons.push(format!(
-            "leading state {s} with p = {:.3} (groups pooled by sponsor; no state: {:.3})",
-            pl, no_state
-        ));
-        let kinds: Vec<&str> = support.iter().copied().collect();
-        match level {
-            "high" => reasons.push(format!(
-                "high: p >= 0.95 and {} independent evidence kinds rated B2 or better support it ({})",
-                kinds.len(),
-                kinds.join(", ")
-            )),
-            "moderate" if pl >= 0.95 => reasons.push(format!(
-                "moderate, not high: p >= 0.95 but only {} evidence kind(s) rated B2 or better support it ({}); high needs two",
-                kinds.len(),
-                if kinds.is_empty() { "none".to_string() } else { kinds.join(", ") }
-            )),
-            "moderate" => reasons.push("moderate: 0.80 <= p < 0.95".into()),
-            "low" => reasons.push("low: 0.55 <= p < 0.80".into()),
-            _ => reasons.push("none: p < 0.55".into()),
+    match state {
+        Some(s) => {
+            reasons.push(format!(
+                "leading state {s}: {} (groups pooled by their sponsors; no state: {})",
+                estimative::statement(pl),
+                estimative::statement(no_state)
+            ));
+            let kinds: Vec<&str> = support.iter().copied().collect();
+            match level {
+                "high" => reasons.push(format!(
+                    "high: p >= 0.95 and {} independent evidence kinds rated B2 or better support it ({})",
+                    kinds.len(),
+                    kinds.join(", ")
+                )),
+                "moderate" if pl >= 0.95 => reasons.push(format!(
+                    "moderate, not high: p >= 0.95 but only {} evidence kind(s) rated B2 or better support it ({}); high needs two",
+                    kinds.len(),
+                    if kinds.is_empty() { "none".to_string() } else { kinds.join(", ") }
+                )),
+                "moderate" => reasons.push("moderate: 0.80 <= p < 0.95 (very likely)".into()),
+                "low" => reasons.push("low: 0.55 <= p < 0.80 (likely)".into()),
+                _ => reasons.push("none: p < 0.55 (no state is likely)".into()),
+            }
         }
+        None if !evidence.is_empty() => reasons.push(format!(
+            "none: the evidence makes no state more likely than before (no state: {})",
+            estimative::statement(no_state)
+        )),
+        None => {}
+    }
+    for (i, s) in space.states.iter().enumerate() {
+        if !allowed[i] && mass[i] >= 0.05 {
+            reasons.push(format!(
+                "{s} is an alliance member: its share ({}) is withheld, since no rated claim (A-C, 1-3) names it or a group it sponsors",
+                estimative::statement(mass[i])
+            ));
+        }
+    }
+    if let Some(h) = top {
+        reasons.push(format!(
+            "actor {}: the leading hypothesis is {}",
+            space.kind(h).as_str(),
+            space.label(h)
+        ));
     }
     // contradictions: claims naming different states
     let named: BTreeSet<String> = claims
         .iter()
-        .filter_map(|c| match &c.target {
-            ClaimTarget::State(s) => Some(s.clone()),
-            ClaimTarget::Group(g) => kb.groups[*g].sponsor().map(String::from),
-        })
+        .filter_map(|c| claimed_states(kb, c).first().map(|(s, _)| s.clone()))
         .collect();
     if named.len() > 1 {
         reasons.push(format!(
@@ -668,161 +565,10 @@ pub fn attribute(
     for (id, why) in &obs.unresolved {
         reasons.push(format!("claim {id} not used: {why}"));
     }
-    for e in &evidence {
+    for e in evidence {
         reasons.push(format!("{} [{}]: {}", e.id, e.kind, e.summary));
     }
-    // the leading single hypothesis gives the actor kind
-    let top = post
-        .iter()
-        .enumerate()
-        .max_by(|a, b| a.1.total_cmp(b.1))
-        .map(|(i, _)| &space.hyps[i]);
-    let actor = match top.map(|h| space.kind(h)) {
-        Some(ActorKind::State) => "state",
-        Some(ActorKind::StateAligned) => "state_aligned",
-        Some(ActorKind::Criminal) => "criminal",
-        _ => "unknown",
-    };
-    let mut groups: Vec<GroupScore> = space
-        .hyps
-        .iter()
-        .zip(&post)
-        .filter_map(|(h, p)| match h {
-            Hyp::Group(g) => {
-                let gr = &kb.groups[*g];
-                Some(GroupScore {
-                    group_id: gr.attack_id.clone().unwrap_or_else(|| gr.stix_id.clone()),
-                    name: gr.name.clone(),
-                    score: *p,
-                    sponsor: gr.sponsor().map(String::from),
-                })
-            }
-            _ => None,
-        })
-        .collect();
-    groups.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then(a.group_id.cmp(&b.group_id))
-    });
-    groups.truncate(10);
-    for g in &mut groups {
-        g.score = round(g.score);
-    }
-    let ach = ach(&space, &evidence, &states, state.as_deref());
-    Attribution {
-        groups,
-        states: states
-            .iter()
-            .map(|(s, p)| (s.clone(), round(*p)))
-            .filter(|(_, p)| *p > 0.0)
-            .collect(),
-        no_state: round(no_state),
-        level,
-        state: if level == "none" { None } else { state },
-        p: round(pl),
-        actor,
-        reasons,
-        ach,
-        evidence,
-        as_of: as_of.map(String::from),
-    }
-}
-
-/// The ACH matrix over the four leading states and "no state".
-fn ach(
-    space: &Space<'_>,
-    evidence: &[Evidence],
-    states: &BTreeMap<String, f64>,
-    lead: Option<&str>,
-) -> Ach {
-    let mut ranked: Vec<(&String, &f64)> = states.iter().collect();
-    ranked.sort_by(|a, b| b.1.total_cmp(a.1).then(a.0.cmp(b.0)));
-    let mut hyps: Vec<Option<String>> = ranked
-        .iter()
-        .take(4)
-        .map(|(s, _)| Some((*s).clone()))
-        .collect();
-    hyps.push(None);
-    let names: Vec<String> = hyps
-        .iter()
-        .map(|h| h.clone().unwrap_or_else(|| "no state".into()))
-        .collect();
-    let mut out = Ach {
-        hypotheses: names.clone(),
-        ..Ach::default()
-    };
-    for n in &names {
-        out.inconsistency.insert(n.clone(), 0.0);
-    }
-    for e in evidence {
-        // the item's factor for a pooled hypothesis: the best of its members
-        let f: Vec<f64> = hyps
-            .iter()
-            .map(|h| {
-                space
-                    .hyps
-                    .iter()
-                    .filter(|x| space.sponsor(x) == *h)
-                    .map(|x| e.factors.get(x).copied().unwrap_or(1.0))
-                    .fold(1.0_f64, f64::max)
-            })
-            .collect();
-        let best = f.iter().copied().fold(1.0_f64, f64::max);
-        let ratings: Vec<&'static str> = f
-            .iter()
-            .map(|&x| {
-                let r = x / best;
-                if r < 0.25 {
-                    "II"
-                } else if r < 1.0 / 1.5 {
-                    "I"
-                } else if x >= 4.0 && r >= 0.999 {
-                    "CC"
-                } else if x >= 1.5 {
-                    "C"
-                } else {
-                    "N"
-                }
-            })
-            .collect();
-        for (n, r) in names.iter().zip(&ratings) {
-            let w = match *r {
-                "I" => 1.0,
-                "II" => 2.0,
-                _ => 0.0,
-            } * e.weight;
-            *out.inconsistency.entry(n.clone()).or_default() += w;
-        }
-        let diagnostic = ratings.iter().any(|r| *r != ratings[0]);
-        out.rows.push(AchRow {
-            evidence: e.id.clone(),
-            summary: e.summary.clone(),
-            ratings,
-            diagnostic,
-        });
-    }
-    out.least_inconsistent = out
-        .inconsistency
-        .iter()
-        .min_by(|a, b| a.1.total_cmp(b.1))
-        .map(|(n, _)| n.clone());
-    // sensitivity: drop one item at a time
-    for (k, e) in evidence.iter().enumerate() {
-        let rest: Vec<&Evidence> = evidence
-            .iter()
-            .enumerate()
-            .filter(|(j, _)| *j != k)
-            .map(|(_, x)| x)
-            .collect();
-        let post = posterior(space, &rest);
-        let (st, _) = pool(space, &post);
-        let new_lead = leading(&st).map(|(s, _)| s.as_str());
-        if new_lead != lead {
-            out.sensitive_to.push(e.id.clone());
-        }
-    }
-    out
+    reasons
 }
 
 #[cfg(test)]

@@ -1,15 +1,24 @@
 //! The MISP threat-actor galaxy as STIX: each galaxy actor becomes an `intrusion-set`
-//! (names, aliases, references to ATT&CK group pages); an actor with a sponsor state gets an
+//! (names, aliases, description, references); an actor with a named sponsor state gets an
 //! `attributed-to` relationship to a `threat-actor` standing for that state, carrying the
-//! concord extension's `sponsor` (alpha-3). Every object is created by concord's identity
-//! and has an id derived from the galaxy entry's uuid, so re-importing is idempotent.
+//! concord extension's `sponsor` (alpha-3) and the rating C3 (a suspected sponsor, possibly
+//! true); an actor's `country` becomes an `originates-from` relationship to a `location`.
+//! Every object is created by concord's identity and has an id derived from the galaxy
+//! entry's uuid, so re-importing is idempotent.
 //!
-//! Sponsor rule, stated in every relationship's description: `cfr-suspected-state-sponsor`
-//! when it names a state; otherwise `country` (the actor's origin, alpha-2) unless the
-//! entry is typed as crime (`motive` Cybercrime, or only financial incident types), in which
-//! case it has no sponsor and `primary_motivation` is `personal-gain`. Hacktivists
-//! (`motive` Hacktivists-Nationalists) get `primary_motivation` `ideology` (state-aligned
-//! when a state is named).
+//! Rules, stated in every relationship's description:
+//! - sponsor: `cfr-suspected-state-sponsor` when it names a state. `country` is where the
+//!   group operates or is reported from: an origin, never a sponsor (FIN4's "RO" does not
+//!   make Romania its sponsor).
+//! - crime: `motive` Cybercrime, or only financial `cfr-type-of-incident` values
+//!   (Financial Theft, Extortion, Business Email Compromise): `primary_motivation`
+//!   `personal-gain`.
+//! - activism: `motive` Hacktivists-Nationalists, or, with no named sponsor, only
+//!   `cfr-type-of-incident` values of protest (Denial of service, Defacement): the DDoS
+//!   collectives; `primary_motivation` `ideology`.
+//!
+//! What descriptions say (state-sponsored, pro-Russian, ...) is read when the knowledge
+//! base is built ([`crate::sponsor_text`]), like ATT&CK's.
 
 use crate::country;
 use concord_stix::concord_ext::{EXTENSION_ID, IDENTITY_ID};
@@ -36,6 +45,8 @@ pub struct GalaxyError {
 pub struct GalaxyReport {
     pub actors: usize,
     pub with_sponsor: usize,
+    /// Actors with a `country` (kept as their origin, not a sponsor).
+    pub with_origin: usize,
     pub criminal: usize,
     pub hacktivist: usize,
     /// (JSON path, message) of values that were skipped or not understood.
@@ -66,6 +77,11 @@ pub fn state_actor_id(alpha3: &str) -> String {
     derived("threat-actor", &format!("state:{alpha3}"))
 }
 
+/// The STIX id of the location standing for a country (alpha-2).
+pub fn location_id(alpha2: &str) -> String {
+    derived("location", &format!("country:{alpha2}"))
+}
+
 fn state_actor(alpha3: &str) -> Value {
     let name = country::name_of(alpha3).unwrap_or(alpha3);
     json!({
@@ -89,6 +105,7 @@ pub fn to_stix(galaxy: &Value) -> Result<(Vec<Value>, GalaxyReport), GalaxyError
     let mut report = GalaxyReport::default();
     let mut objects = Vec::new();
     let mut states = std::collections::BTreeSet::new();
+    let mut countries = std::collections::BTreeSet::new();
     for (i, v) in values.iter().enumerate() {
         let path = format!("$.values[{i}]");
         let Some(name) = v
@@ -111,12 +128,16 @@ pub fn to_stix(galaxy: &Value) -> Result<(Vec<Value>, GalaxyReport), GalaxyError
         let motive = strs(meta.get("motive")).join(" ").to_ascii_lowercase();
         let types = strs(meta.get("cfr-type-of-incident"));
         let financial = ["Financial Theft", "Extortion", "Business Email Compromise"];
-        let criminal = motive.contains("cybercrime")
-            || (!types.is_empty() && types.iter().all(|t| financial.contains(&t.as_str())));
-        let hacktivist = motive.contains("hacktivist");
+        let protest = ["Denial of service", "Defacement"];
         let named_sponsor = strs(meta.get("cfr-suspected-state-sponsor"))
             .into_iter()
-            .find(|x| x != "Unknown");
+            .find(|x| x != "Unknown" && !x.trim().is_empty());
+        let criminal = motive.contains("cybercrime")
+            || (!types.is_empty() && types.iter().all(|t| financial.contains(&t.as_str())));
+        let hacktivist = motive.contains("hacktivist")
+            || (named_sponsor.is_none()
+                && !types.is_empty()
+                && types.iter().all(|t| protest.contains(&t.as_str())));
         let mut sponsor = None;
         let mut basis = String::new();
         if let Some(n) = &named_sponsor {
@@ -131,21 +152,17 @@ pub fn to_stix(galaxy: &Value) -> Result<(Vec<Value>, GalaxyReport), GalaxyError
                 )),
             }
         }
-        if sponsor.is_none() && !criminal {
-            if let Some(c) = strs(meta.get("country"))
-                .iter()
-                .find(|c| !c.trim().is_empty())
-            {
-                match country::alpha3_of_alpha2(c) {
-                    Some(a3) => {
-                        sponsor = Some(a3);
-                        basis = format!("origin country \"{c}\" (no named sponsor)");
-                    }
-                    None => report.warnings.push((
-                        format!("{path}.meta.country"),
-                        format!("'{c}' is not an ISO 3166 alpha-2 code; no sponsor taken"),
-                    )),
-                }
+        let mut origin = None;
+        if let Some(c) = strs(meta.get("country"))
+            .iter()
+            .find(|c| !c.trim().is_empty())
+        {
+            match country::alpha3_of_alpha2(c) {
+                Some(a3) => origin = Some((c.to_ascii_uppercase(), a3)),
+                None => report.warnings.push((
+                    format!("{path}.meta.country"),
+                    format!("'{c}' is not an ISO 3166 alpha-2 code; no origin taken"),
+                )),
             }
         }
         let set_id = derived("intrusion-set", uuid);
@@ -156,6 +173,8 @@ pub fn to_stix(galaxy: &Value) -> Result<(Vec<Value>, GalaxyReport), GalaxyError
         for r in strs(meta.get("refs")) {
             if r.contains("attack.mitre.org/groups/") {
                 refs.push(json!({"source_name": "mitre-attack-page", "url": r}));
+            } else if r.starts_with("http://") || r.starts_with("https://") {
+                refs.push(json!({"source_name": "reference", "url": r}));
             }
         }
         let mut set = json!({
@@ -196,12 +215,32 @@ pub fn to_stix(galaxy: &Value) -> Result<(Vec<Value>, GalaxyReport), GalaxyError
                 "extensions": {EXTENSION_ID: {
                     "extension_type": "property-extension",
                     "sponsor": a3, "evidence_kind": "context",
+                    "reliability": "C", "credibility": 3,
                 }},
+            }));
+        }
+        if let Some((a2, a3)) = origin {
+            report.with_origin += 1;
+            countries.insert((a2.clone(), a3));
+            objects.push(json!({
+                "type": "relationship", "spec_version": "2.1",
+                "id": derived("relationship", &format!("{uuid}:origin")),
+                "created": CREATED, "modified": CREATED, "created_by_ref": IDENTITY_ID,
+                "relationship_type": "originates-from",
+                "source_ref": set_id, "target_ref": location_id(&a2),
+                "description": format!("MISP threat-actor galaxy: country \"{a2}\" (where the actor operates or is reported from; not a sponsor)"),
             }));
         }
     }
     for a3 in states {
         objects.push(state_actor(a3));
+    }
+    for (a2, a3) in countries {
+        objects.push(json!({
+            "type": "location", "spec_version": "2.1", "id": location_id(&a2),
+            "created": CREATED, "modified": CREATED, "created_by_ref": IDENTITY_ID,
+            "name": country::name_of(a3).unwrap_or(a3), "country": a2,
+        }));
     }
     Ok((objects, report))
 }
@@ -221,16 +260,49 @@ mod tests {
              "meta": {"country": "RU", "motive": "Cybercrime"}},
             {"value": "Nowhere", "uuid": "00000000-0000-4000-8000-000000000002",
              "meta": {"country": "XX"}},
+            {"value": "WOLF SPIDER", "uuid": "00000000-0000-4000-8000-000000000003",
+             "meta": {"country": "RO", "synonyms": ["FIN4", "G0085"]}},
+            {"value": "Killnet", "uuid": "00000000-0000-4000-8000-000000000004",
+             "meta": {"cfr-type-of-incident": "Denial of service",
+                      "refs": ["https://example.org/pro-russian-hackers-target-czech-websites"]}},
         ]});
         let (objs, rep) = to_stix(&g).unwrap();
-        assert_eq!(rep.actors, 3);
-        assert_eq!(rep.with_sponsor, 1);
+        assert_eq!(rep.actors, 5);
+        assert_eq!(rep.with_sponsor, 1, "only a named sponsor is a sponsor");
+        assert_eq!(rep.with_origin, 3);
         assert_eq!(rep.criminal, 1);
+        assert_eq!(rep.hacktivist, 1, "a DDoS collective is an activist group");
         assert_eq!(rep.warnings.len(), 1);
         assert_eq!(rep.warnings[0].0, "$.values[2].meta.country");
-        let rel = objs.iter().find(|o| o["type"] == "relationship").unwrap();
-        assert_eq!(rel["extensions"][EXTENSION_ID]["sponsor"], "RUS");
+        let rels: Vec<&Value> = objs
+            .iter()
+            .filter(|o| o["type"] == "relationship")
+            .collect();
+        let sponsor: Vec<&&Value> = rels
+            .iter()
+            .filter(|r| r["relationship_type"] == "attributed-to")
+            .collect();
+        assert_eq!(sponsor.len(), 1);
+        assert_eq!(sponsor[0]["extensions"][EXTENSION_ID]["sponsor"], "RUS");
+        assert_eq!(sponsor[0]["extensions"][EXTENSION_ID]["reliability"], "C");
+        // FIN4's country is its origin, never its sponsor
+        let romania = rels
+            .iter()
+            .find(|r| r["target_ref"] == location_id("RO"))
+            .unwrap();
+        assert_eq!(romania["relationship_type"], "originates-from");
+        assert!(objs
+            .iter()
+            .any(|o| o["type"] == "location" && o["country"] == "RO"));
         assert_eq!(objs[0]["aliases"], json!(["Fancy Bear"]));
+        let killnet = objs.iter().find(|o| o["name"] == "Killnet").unwrap();
+        assert_eq!(killnet["primary_motivation"], "ideology");
+        // every object is valid STIX
+        for o in &objs {
+            let r =
+                concord_stix::validate::validate_object(o, "$", &concord_stix::Options::default());
+            assert!(r.is_valid(), "{o}: {:?}", r.errors);
+        }
         // ids are stable
         let (again, _) = to_stix(&g).unwrap();
         assert_eq!(objs, again);

@@ -41,8 +41,8 @@ fn kb_from_attack_and_galaxy() {
     let s = json(concord(d.path()).args(["kb", "show", "--json"]));
     assert_eq!(s["attack_groups"], 5);
     assert_eq!(
-        s["groups_with_sponsor"], 0,
-        "ATT&CK alone names no sponsors"
+        s["groups_with_sponsor"], 5,
+        "ATT&CK's descriptions name the sponsors of all five"
     );
     let apt28 = json(concord(d.path()).args(["kb", "show", "G0007", "--json"]));
     assert_eq!(apt28["name"], "APT28");
@@ -53,7 +53,14 @@ fn kb_from_attack_and_galaxy() {
         .unwrap()
         .iter()
         .any(|t| t.as_str().unwrap().contains('.')));
-    assert_eq!(apt28["kind"], "unknown");
+    // "attributed to Russia's General Staff Main Intelligence Directorate (GRU)": A
+    assert_eq!(apt28["kind"], "state");
+    assert_eq!(apt28["sponsors"][0]["state"], "RUS");
+    assert_eq!(apt28["sponsors"][0]["reliability"], "A");
+    assert!(apt28["sponsors"][0]["note"]
+        .as_str()
+        .unwrap()
+        .contains("GRU"));
 
     let galaxy = data.join("incidents/misp-galaxy/threat-actor.json");
     let r = json(
@@ -75,6 +82,12 @@ fn kb_from_attack_and_galaxy() {
     assert_eq!(apt28["attack_id"], "G0007");
     assert_eq!(apt28["kind"], "state");
     assert_eq!(apt28["sponsors"][0]["state"], "RUS");
+    // the galaxy's suspected sponsor is a second source, rated C
+    assert!(apt28["sponsors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|l| l["origin"] == "MISP galaxy" && l["reliability"] == "C"));
     let sandworm = json(concord(d.path()).args(["kb", "show", "Sandworm Team", "--json"]));
     assert_eq!(sandworm["sponsors"][0]["state"], "RUS");
     let s = json(concord(d.path()).args(["kb", "show", "--json"]));
@@ -82,7 +95,32 @@ fn kb_from_attack_and_galaxy() {
         s["attack_groups"], 5,
         "galaxy actors merge, they do not duplicate"
     );
-    assert!(s["groups_by_sponsor"]["CHN"].as_u64().unwrap() > 100);
+    // the galaxy's country is an origin, never a sponsor: FIN4 (RO) is criminal, no state
+    let fin4 = json(concord(d.path()).args(["kb", "show", "FIN4", "--json"]));
+    assert_eq!(fin4["kind"], "criminal");
+    assert!(fin4["pooled"].as_array().unwrap().is_empty(), "{fin4}");
+    assert!(fin4["sponsors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|l| l["relation"] == "origin"));
+    // DDoS collectives linked to a state are state-aligned
+    for name in ["Killnet", "NoName057(16)"] {
+        let g = json(concord(d.path()).args(["kb", "show", name, "--json"]));
+        assert_eq!(g["kind"], "state_aligned", "{name}: {g}");
+        assert_eq!(g["pooled"][0][0], "RUS", "{name}");
+    }
+    // the text names each link's source and reliability
+    let out = concord(d.path())
+        .args(["kb", "show", "APT28"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("RUS sponsor reliability A  ATT&CK description (G0007)"),
+        "{text}"
+    );
+    assert!(text.contains("reliability C  MISP galaxy"), "{text}");
 }
 
 #[test]

@@ -122,14 +122,8 @@ pub fn markdown(b: &BriefInput<'_>) -> String {
     );
     let _ = writeln!(
         s,
-        "- Attribution: **{}**{}; actor: {}.",
-        a.attribution.level,
-        a.attribution
-            .state
-            .as_ref()
-            .map(|st| format!(", {st} (p = {:.2})", a.attribution.p.unwrap_or(0.0)))
-            .unwrap_or_default(),
-        a.actor
+        "- Attribution: **{}** ({}).",
+        a.attribution.level, a.attribution.statement
     );
     let mut by_class: std::collections::BTreeMap<&str, Vec<&str>> =
         std::collections::BTreeMap::new();

@@ -250,6 +250,7 @@ pub fn observation(
                             .and_then(Value::as_u64)
                             .and_then(|c| u8::try_from(c).ok()),
                         evidence_kind: ext_str("evidence_kind").map(String::from),
+                        sponsor: sponsor.or(location).map(String::from),
                     });
                 }
                 _ => {}

@@ -150,6 +150,7 @@ async fn index(State(st): State<Shared>, h: HeaderMap) -> Result<Response, AppEr
             rows.push(json!({"id": id, "name": a.name.unwrap_or_else(|| id.clone()),
                 "incidents": a.incidents.len(), "victims": a.victims, "severity": a.severity.level,
                 "score": a.severity.score, "attribution": a.attribution.level, "state": a.attribution.state,
+                "attribution_statement": a.attribution.statement,
                 "highest": highest}));
         }
         Ok(rows)

@@ -128,7 +128,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
         writeln!(
             out,
             "attribution  {} ({})",
-            a.attribution.level,
+            a.attribution.statement,
             a.attribution.reasons.join("; ")
         )?;
         let mut by_class: std::collections::BTreeMap<&str, Vec<&str>> =

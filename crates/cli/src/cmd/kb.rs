@@ -62,9 +62,45 @@ pub fn run(ctx: &Ctx, cmd: Command) -> anyhow::Result<i32> {
                             g.stix_id
                         )?;
                         writeln!(out, "  aliases: {}", g.aliases.join(", "))?;
-                        writeln!(out, "  kind: {}", g.kind.as_str())?;
-                        for s in &g.sponsors {
-                            writeln!(out, "  sponsor: {} ({}; {})", s.state, s.note, s.source)?;
+                        writeln!(out, "  kind: {} ({})", g.kind.as_str(), g.kind_reason)?;
+                        if g.pooled.is_empty() {
+                            writeln!(out, "  sponsor: none")?;
+                        } else {
+                            writeln!(
+                                out,
+                                "  sponsor: {}",
+                                g.pooled
+                                    .iter()
+                                    .map(|(s, w)| format!("{s} (weight {w:.2})"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )?;
+                        }
+                        writeln!(out, "  sponsor links ({}):", g.sponsors.len())?;
+                        for l in &g.sponsors {
+                            let relation = match l.relation {
+                                concord_assess::sponsor_text::Relation::Sponsor => "sponsor",
+                                concord_assess::sponsor_text::Relation::Aligned => "aligned",
+                                concord_assess::sponsor_text::Relation::Origin => "origin",
+                            };
+                            let rel =
+                                if l.relation == concord_assess::sponsor_text::Relation::Origin {
+                                    "-".to_string()
+                                } else {
+                                    l.reliability.to_string()
+                                };
+                            writeln!(
+                                out,
+                                "    {} {relation:<7} reliability {rel}  {}  [{}]",
+                                l.state, l.origin, l.source
+                            )?;
+                            writeln!(out, "      \"{}\"", l.note)?;
+                        }
+                        for m in &g.merged {
+                            writeln!(out, "  merged: {m}")?;
+                        }
+                        if !g.campaigns.is_empty() {
+                            writeln!(out, "  campaigns: {}", g.campaigns.join(", "))?;
                         }
                         writeln!(out, "  techniques ({}):", g.techniques.len())?;
                         for t in &g.techniques {
