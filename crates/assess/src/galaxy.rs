@@ -171,10 +171,11 @@ pub fn to_stix(galaxy: &Value) -> Result<(Vec<Value>, GalaxyReport), GalaxyError
         aliases.dedup();
         let mut refs = vec![json!({"source_name": "misp-galaxy", "external_id": uuid})];
         for r in strs(meta.get("refs")) {
+            let url = uri_escape(&r);
             if r.contains("attack.mitre.org/groups/") {
-                refs.push(json!({"source_name": "mitre-attack-page", "url": r}));
+                refs.push(json!({"source_name": "mitre-attack-page", "url": url}));
             } else if r.starts_with("http://") || r.starts_with("https://") {
-                refs.push(json!({"source_name": "reference", "url": r}));
+                refs.push(json!({"source_name": "reference", "url": url}));
             }
         }
         let mut set = json!({
@@ -314,5 +315,50 @@ mod tests {
         assert_eq!(e.path, "$.values");
         let e = to_stix(&json!({"values": [{"uuid": "x"}]})).unwrap_err();
         assert_eq!(e.path, "$.values[0].value");
+    }
+}
+
+/// A galaxy reference as a valid RFC 3986 URI: characters a URI may not hold (spaces, `|`,
+/// `"`, non-ASCII, a second `#`, brackets past the host) percent-encoded; `%` kept.
+fn uri_escape(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    let mut seen_hash = false;
+    let mut slashes = 0;
+    for c in url.chars() {
+        let allowed = c.is_ascii_alphanumeric()
+            || "-._~:/?@!$&'()*+,;=%".contains(c)
+            || (c == '#' && !seen_hash)
+            || ((c == '[' || c == ']') && slashes < 3);
+        if c == '#' {
+            seen_hash = true;
+        }
+        if c == '/' {
+            slashes += 1;
+        }
+        if allowed {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod uri_tests {
+    #[test]
+    fn galaxy_references_become_valid_uris() {
+        assert_eq!(
+            super::uri_escape("https://x.com/report/lucid/overview#paragraph-1055|388"),
+            "https://x.com/report/lucid/overview#paragraph-1055%7C388"
+        );
+        assert_eq!(
+            super::uri_escape("https://x.com/a b#c#d"),
+            "https://x.com/a%20b#c%23d"
+        );
+        assert_eq!(super::uri_escape("https://x.com/é"), "https://x.com/%C3%A9");
     }
 }

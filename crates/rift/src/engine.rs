@@ -7,8 +7,8 @@
 //! thread scheduling.
 
 use crate::space::{
-    Base, Weights, ACTOR_N, ATTRIBUTION_N, BASE_CELLS, EFFECTS_N, MA_N, MEMBERS_AFFECTED,
-    SECTOR_N, SEVERITY_N,
+    Base, Weights, ACTOR_N, ATTRIBUTION_N, BASE_CELLS, EFFECTS_N, MA_N, MEMBERS_AFFECTED, SECTOR_N,
+    SEVERITY_N,
 };
 use concord_policy::decide::{missing_bit, missing_bits, stance_of, RungCounts};
 use concord_policy::doctrine::legal_class_rule;
@@ -534,25 +534,46 @@ impl<'a> Engine<'a> {
         };
         let delta = (0..BASE_CELLS)
             .into_par_iter()
-            .fold(scratch, |(mut acc, mut before, mut after, mut codes), bi| {
-                let old = &base.table.codes[bi * rungs * n..(bi + 1) * rungs * n];
-                let changed =
-                    !same_rung || columns.iter().any(|(m, col)| col[bi] != old[r * n + m]);
-                if changed {
-                    codes.clear();
-                    codes.extend_from_slice(old);
-                    for (m, col) in columns {
-                        codes[r * n + m] = col[bi];
+            .fold(
+                scratch,
+                |(mut acc, mut before, mut after, mut codes), bi| {
+                    let old = &base.table.codes[bi * rungs * n..(bi + 1) * rungs * n];
+                    let changed =
+                        !same_rung || columns.iter().any(|(m, col)| col[bi] != old[r * n + m]);
+                    if changed {
+                        codes.clear();
+                        codes.extend_from_slice(old);
+                        for (m, col) in columns {
+                            codes[r * n + m] = col[bi];
+                        }
+                        let known = &base.masks[bi * n..(bi + 1) * n];
+                        let orig = &self.alliance.ladder;
+                        self.base_partial_into(
+                            &mut before,
+                            bi,
+                            old,
+                            orig,
+                            w,
+                            eval,
+                            Some(known),
+                            None,
+                        );
+                        self.base_partial_into(
+                            &mut after,
+                            bi,
+                            &codes,
+                            &ladder,
+                            w,
+                            eval,
+                            Some(known),
+                            None,
+                        );
+                        acc.add_rungs(&before, -1, eval, n);
+                        acc.add_rungs(&after, 1, eval, n);
                     }
-                    let known = &base.masks[bi * n..(bi + 1) * n];
-                    let orig = &self.alliance.ladder;
-                    self.base_partial_into(&mut before, bi, old, orig, w, eval, Some(known), None);
-                    self.base_partial_into(&mut after, bi, &codes, &ladder, w, eval, Some(known), None);
-                    acc.add_rungs(&before, -1, eval, n);
-                    acc.add_rungs(&after, 1, eval, n);
-                }
-                (acc, before, after, codes)
-            })
+                    (acc, before, after, codes)
+                },
+            )
             .map(|(acc, ..)| acc)
             .reduce(
                 || Partial::new(rungs, n),

@@ -357,7 +357,11 @@ pub fn rank(alliance: &Alliance, set: &PolicySet, w: &Weights) -> Vec<(Edit, Met
             let worse = y.rift_index > x.rift_index + 1e-12
                 || y.veto_index > x.veto_index + 1e-12
                 || y.victim_unmet > x.victim_unmet + 1e-12;
-            let cut = if worse { 0.0 } else { x.objective() - y.objective() };
+            let cut = if worse {
+                0.0
+            } else {
+                x.objective() - y.objective()
+            };
             (cut, e, m)
         })
         .filter(|(cut, _, _)| *cut > 1e-12)
