@@ -52,6 +52,8 @@ enum Command {
     Assess(cmd::assess::Args),
     /// Decide on an assessment vector: each option's outcome, blockers, path to consensus.
     Decide(cmd::decide::Args),
+    /// The cheapest change in what an attacker controls that keeps a rung from adoption.
+    Adversary(cmd::adversary::Args),
     /// Decide every case of the case library (real incidents) and compare with history.
     Cases(cmd::cases::Args),
     /// Re-decide a stored incident or campaign at each instant its evidence changed.
@@ -116,6 +118,7 @@ fn main() {
         Command::Gen(a) => cmd::gen::run(&ctx, a),
         Command::Decide(a) => cmd::decide::run(&ctx, a),
         Command::Cases(a) => cmd::cases::run(&ctx, a),
+        Command::Adversary(a) => cmd::adversary::run(&ctx, a),
         Command::Replay(a) => cmd::replay::run(&ctx, a),
         Command::Brief(a) => cmd::brief::run(&ctx, a),
         Command::Serve(a) => cmd::serve::run(&ctx, a),

@@ -24,6 +24,7 @@ pub mod policy;
 pub mod reason;
 pub mod vector;
 pub mod vocab;
+pub mod whatif;
 pub mod write;
 
 pub use alliance::{Alliance, Request, Rule, Rung};

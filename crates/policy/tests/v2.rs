@@ -4,116 +4,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use concord_policy::{decide, Alliance, PolicySet, Vector};
+use concord_policy::{decide, Alliance, Vector};
 use serde_json::{json, Value};
 
-const ALLIANCE: &str = r#"
-name = "Tiny"
-[[member]]
-code = "AAA"
-lat = 0.0
-lon = 0.0
-[[member]]
-code = "BBB"
-lat = 0.0
-lon = 1.0
-[[member]]
-code = "CCC"
-lat = 0.0
-lon = 5.0
-[[member]]
-code = "DDD"
-lat = 0.0
-lon = 20.0
-[[rung]]
-id = "talk"
-rule = "any"
-request = "victim"
-[[rung]]
-id = "solid"
-rule = "consensus"
-request = "victim"
-[[rung]]
-id = "act"
-rule = "coalition:2"
-legal_basis = "intervention"
-[[rung]]
-id = "cm"
-rule = "consensus"
-legal_basis = "sovereignty_violation"
-requires = ["solid"]
-contributors = 2
-[[rung]]
-id = "war"
-rule = "consensus"
-legal_basis = "armed_attack"
-requires = ["solid", "cm"]
-request = "victim"
-"#;
-
-const AAA: &str = r#"
-member = "AAA"
-[doctrine]
-sovereignty_rule = true
-sovereignty_threshold = "any_intrusion"
-nonphysical_force = true
-[capacity]
-cm = true
-war = true
-[stance.talk]
-support = "true"
-[stance.solid]
-support = "true"
-[stance.act]
-support = "true"
-[stance.cm]
-support = "attribution >= moderate"
-[stance.war]
-support = "true"
-"#;
-
-// sovereignty is no rule for BBB (default doctrine)
-const BBB: &str = r#"
-member = "BBB"
-[capacity]
-cm = true
-[stance.talk]
-support = "affected_self"
-[stance.solid]
-support = "true"
-[stance.act]
-support = "true"
-[stance.cm]
-support = "true"
-[stance.cm.block]
-risk = "not affected_self"
-threshold = "attribution < high"
-[stance.war]
-support = "true"
-"#;
-
-const CCC: &str = r#"
-member = "CCC"
-[doctrine]
-sovereignty_rule = true
-[stance.solid]
-support = "attribution >= low"
-block = "actor == criminal"
-[stance.act]
-support = "true"
-[stance.cm]
-support = "true"
-[stance.war.block]
-threshold = "severity < emergency"
-"#;
+mod common;
+use common::{tiny, ALLIANCE};
 
 fn run(v: Value) -> Value {
-    let a = Alliance::parse("tiny.toml", ALLIANCE).unwrap();
-    let files: Vec<(String, String)> = [("AAA", AAA), ("BBB", BBB), ("CCC", CCC)]
-        .iter()
-        .map(|(n, t)| (format!("{n}.toml"), (*t).to_string()))
-        .collect();
-    let p = PolicySet::from_texts(&files, &a).unwrap();
+    let (a, p) = tiny();
     serde_json::to_value(decide(&a, &p, &Vector::from_json(&v).unwrap())).unwrap()
 }
 

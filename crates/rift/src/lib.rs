@@ -13,8 +13,10 @@
 //! - The fast engine is checked against a cell-by-cell reference (`naive`) in tests.
 
 pub mod engine;
+pub mod harbours;
 pub mod harmonise;
 pub mod naive;
+mod partial;
 pub mod replay;
 pub mod space;
 pub mod svg;
@@ -27,6 +29,33 @@ use concord_policy::{Alliance, PolicySet};
 /// The metrics of DESIGN 7 for an alliance, its policies and weights.
 pub fn rift(alliance: &Alliance, policies: &PolicySet, weights: &Weights) -> Metrics {
     Engine::new(alliance, policies).metrics(weights)
+}
+
+/// The safe-harbour map as JSON: rung -> actor -> attribution -> effects -> the highest
+/// severity left unanswered (null when none).
+pub fn harbours_json(alliance: &Alliance, h: &harbours::Harbours) -> serde_json::Value {
+    use concord_policy::vocab::{ACTOR, ATTRIBUTION, EFFECTS, SEVERITY};
+    let mut out = serde_json::Map::new();
+    for (r, rung) in alliance.ladder.iter().enumerate() {
+        let mut per_actor = serde_json::Map::new();
+        for (a, actor) in ACTOR.iter().enumerate() {
+            let mut per_att = serde_json::Map::new();
+            for (t, att) in ATTRIBUTION.iter().enumerate() {
+                let per_eff: serde_json::Map<String, serde_json::Value> = EFFECTS
+                    .iter()
+                    .enumerate()
+                    .map(|(e, eff)| {
+                        let s = h[r][a][t][e].map(|s| SEVERITY[usize::from(s)]);
+                        ((*eff).to_string(), serde_json::json!(s))
+                    })
+                    .collect();
+                per_att.insert((*att).to_string(), per_eff.into());
+            }
+            per_actor.insert((*actor).to_string(), per_att.into());
+        }
+        out.insert(rung.id.clone(), per_actor.into());
+    }
+    out.into()
 }
 
 /// The exact `concord rift --json` document.

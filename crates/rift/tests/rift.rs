@@ -383,3 +383,57 @@ fn harmonisation_edits_really_lower_the_index() {
     );
     assert!(abstain.0.figures_after.rift_index < 0.5);
 }
+
+/// Safe harbours equal a cell-by-cell search with the policy crate's own adoption.
+#[test]
+fn safe_harbours_match_a_plain_search() {
+    use concord_policy::vocab::{ACTOR, ATTRIBUTION, EFFECTS, SECTOR, SEVERITY};
+    let (a, p) = tiny();
+    let h = concord_rift::engine::Engine::new(&a, &p).safe_harbours();
+    let mut want = vec![
+        vec![vec![vec![None::<u8>; EFFECTS.len()]; ATTRIBUTION.len()]; ACTOR.len()];
+        a.ladder.len()
+    ];
+    for sev in 0..SEVERITY.len() as u8 {
+        for att in 0..ATTRIBUTION.len() as u8 {
+            for act in 0..ACTOR.len() as u8 {
+                for eff in 0..EFFECTS.len() as u8 {
+                    for sec in 0..SECTOR.len() {
+                        for v in 0..a.members.len() {
+                            for k in [1usize, 3, 10] {
+                                let vector = concord_policy::Vector {
+                                    severity: sev,
+                                    attribution: att,
+                                    effects: eff,
+                                    actor: act,
+                                    sectors: 1 << sec,
+                                    victims: a
+                                        .nearest_victims(v, k)
+                                        .into_iter()
+                                        .map(|m| a.members[m].code.clone())
+                                        .collect(),
+                                    members_affected: k as u32,
+                                };
+                                let adopted = concord_policy::whatif::adopted(&a, &p, &vector);
+                                for (r, ok) in adopted.iter().enumerate() {
+                                    if !ok {
+                                        let c = &mut want[r][usize::from(act)][usize::from(att)]
+                                            [usize::from(eff)];
+                                        *c = Some(c.map_or(sev, |s: u8| s.max(sev)));
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(h, want);
+    // act (CCC blocks from high severity) stays open up to emergency for every actor
+    assert_eq!(h[1][3][3][4], Some(5));
+    assert!(
+        h[0].iter().flatten().flatten().all(Option::is_none),
+        "talk is always adopted"
+    );
+}

@@ -62,6 +62,9 @@ pub struct AppState {
     /// The rift page's figures, charts and harmonisation proposals for one policy set
     /// (keyed by the set's address; recomputed after a policy changes).
     pub rift_cache: Mutex<Option<(usize, serde_json::Value)>>,
+    /// Harmonisation proposals per policy set (keyed like `rift_cache`), computed in the
+    /// background: `None` while computing.
+    pub proposals_cache: Mutex<Option<(usize, Option<Arc<web::Proposals>>)>>,
     /// The second forum (the EU with its built-in positions), decided beside the first.
     pub eu: concord_policy::Forum,
     /// Time limits on connections and requests.
@@ -128,6 +131,7 @@ impl AppState {
             },
             readers: Vec::new(),
             rift_cache: Mutex::new(None),
+            proposals_cache: Mutex::new(None),
             eu: concord_policy::Forum {
                 id: "eu".into(),
                 policies: PolicySet::builtin(&Alliance::eu()),

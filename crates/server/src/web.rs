@@ -243,7 +243,13 @@ async fn campaign(
         {"name": st.eu.alliance.name, "sum": eu_sum, "d": eu, "policies": st.eu.policies.origin},
     ]);
     let policies = st.policy_set();
-    let ctx = json!({"a": a, "attr": attr, "d": d, "sum": sum, "forums": forums, "policies": policies.origin, "highest": highest, "rung": rung, "tiles": tiles, "replay": replay});
+    // the adversary's view: the cheapest way to keep the highest adopted rung from adoption,
+    // and every single change that flips a rung
+    let adversary = d.highest_adopted.as_ref().and_then(|top| {
+        concord_policy::whatif::cheapest_move(&st.alliance, &policies, &d.vector, top, 50_000).ok()
+    });
+    let flips = concord_policy::whatif::sensitivity(&st.alliance, &policies, &d.vector);
+    let ctx = json!({"a": a, "attr": attr, "d": d, "sum": sum, "forums": forums, "policies": policies.origin, "highest": highest, "rung": rung, "tiles": tiles, "replay": replay, "adversary": adversary, "flips": flips});
     Ok(render("campaign.html", merge(base(&st, Some(&v)), ctx))?.into_response())
 }
 
@@ -280,7 +286,102 @@ async fn brief_page(
     Ok(Html(page).into_response())
 }
 
-async fn rift(State(st): State<Shared>, h: HeaderMap) -> Result<Response, AppError> {
+/// Ranked single edits of one policy set, each with the set it makes.
+pub type Proposals = Vec<(
+    concord_rift::harmonise::Proposal,
+    concord_policy::Alliance,
+    concord_policy::PolicySet,
+)>;
+
+#[derive(Debug, serde::Deserialize)]
+struct RiftQuery {
+    /// Show the figures with the n-th proposal applied (1-based), without saving.
+    apply: Option<usize>,
+    /// The rung of the safe-harbour map.
+    rung: Option<String>,
+}
+
+/// The rift figures and charts of a set, as the page shows them.
+fn rift_doc(
+    alliance: &concord_policy::Alliance,
+    policies: &concord_policy::PolicySet,
+    stamp_name: &str,
+) -> Result<Value, AppError> {
+    let weights = concord_rift::Weights::uniform(alliance.members.len());
+    let metrics = concord_rift::rift(alliance, policies, &weights);
+    let dir = tempfile::tempdir().map_err(AppError::internal)?;
+    let stamp = concord_rift::svg::Stamp {
+        policy_set: stamp_name.to_string(),
+        illustrative: policies.origin.illustrative,
+        date: concord_stix::timestamp::now().chars().take(10).collect(),
+    };
+    let files = concord_rift::svg::write_all(dir.path(), alliance, &metrics, &stamp)
+        .map_err(AppError::internal)?;
+    let charts: Vec<Value> = files
+        .iter()
+        .filter_map(|f| {
+            let svg = std::fs::read_to_string(f).ok()?;
+            let svg = svg
+                .find("<svg")
+                .map_or(svg.as_str(), |i| &svg[i..])
+                .to_string();
+            Some(json!({"name": f.file_stem()?.to_string_lossy(), "svg": svg}))
+        })
+        .collect();
+    let mut doc = concord_rift::to_json(&metrics);
+    if let Some(opts) = doc["options"].as_array_mut() {
+        for (o, rung) in opts.iter_mut().zip(&alliance.ladder) {
+            o["option"] = json!(rung.option);
+            let mut piv: Vec<(String, u64)> = o["pivotal"]
+                .as_object()
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            piv.sort_by_key(|x| std::cmp::Reverse(x.1));
+            o["pivotal"] = json!(piv
+                .iter()
+                .take(3)
+                .map(|(k, n)| format!("{k} ({n})"))
+                .collect::<Vec<_>>()
+                .join(", "));
+        }
+    }
+    let harbours = concord_rift::engine::Engine::new(alliance, policies).safe_harbours();
+    Ok(json!({"m": doc, "charts": charts,
+              "harbours": concord_rift::harbours_json(alliance, &harbours)}))
+}
+
+/// The proposals of the current set: ready, or started in the background (`None`).
+fn proposals(st: &Shared) -> Option<Arc<Proposals>> {
+    let policies = st.policy_set();
+    let key = Arc::as_ptr(&policies) as usize;
+    let mut cache = st.proposals_cache.lock().ok()?;
+    match cache.as_ref() {
+        Some((k, ready)) if *k == key => return ready.clone(),
+        _ => {}
+    }
+    *cache = Some((key, None));
+    let st2 = st.clone();
+    std::thread::spawn(move || {
+        let w = concord_rift::Weights::uniform(st2.alliance.members.len());
+        let ranked = concord_rift::harmonise::ranked_proposals(&st2.alliance, &policies, &w, 5);
+        if let Ok(mut c) = st2.proposals_cache.lock() {
+            if c.as_ref().is_some_and(|(k, _)| *k == key) {
+                *c = Some((key, Some(Arc::new(ranked))));
+            }
+        }
+    });
+    None
+}
+
+async fn rift(
+    State(st): State<Shared>,
+    h: HeaderMap,
+    Query(q): Query<RiftQuery>,
+) -> Result<Response, AppError> {
     let Some(v) = viewer(&st, &h).await else {
         return Ok(to_login());
     };
@@ -288,63 +389,61 @@ async fn rift(State(st): State<Shared>, h: HeaderMap) -> Result<Response, AppErr
     let ctx = tokio::task::spawn_blocking(move || -> Result<Value, AppError> {
         let policies = st2.policy_set();
         let key = Arc::as_ptr(&policies) as usize;
-        if let Some((k, v)) = st2.rift_cache.lock().ok().and_then(|c| c.clone()) {
-            if k == key {
-                return Ok(v);
+        let cached = st2
+            .rift_cache
+            .lock()
+            .ok()
+            .and_then(|c| c.clone())
+            .filter(|(k, _)| *k == key)
+            .map(|(_, v)| v);
+        let mut doc = match cached {
+            Some(v) => v,
+            None => {
+                let v = rift_doc(&st2.alliance, &policies, &policies.origin.name)?;
+                if let Ok(mut c) = st2.rift_cache.lock() {
+                    *c = Some((key, v.clone()));
+                }
+                v
             }
-        }
-        let weights = concord_rift::Weights::uniform(st2.alliance.members.len());
-        let metrics = concord_rift::rift(&st2.alliance, &policies, &weights);
-        let dir = tempfile::tempdir().map_err(AppError::internal)?;
-        let stamp = concord_rift::svg::Stamp {
-            policy_set: policies.origin.name.clone(),
-            illustrative: policies.origin.illustrative,
-            date: concord_stix::timestamp::now().chars().take(10).collect(),
         };
-        let files = concord_rift::svg::write_all(dir.path(), &st2.alliance, &metrics, &stamp)
-            .map_err(AppError::internal)?;
-        let charts: Vec<Value> = files
-            .iter()
-            .filter_map(|f| {
-                let svg = std::fs::read_to_string(f).ok()?;
-                let svg = svg
-                    .find("<svg")
-                    .map_or(svg.as_str(), |i| &svg[i..])
-                    .to_string();
-                Some(json!({"name": f.file_stem()?.to_string_lossy(), "svg": svg}))
-            })
-            .collect();
-        let mut doc = concord_rift::to_json(&metrics);
-        if let Some(opts) = doc["options"].as_array_mut() {
-            for (o, rung) in opts.iter_mut().zip(&st2.alliance.ladder) {
-                o["option"] = json!(rung.option);
-                let mut piv: Vec<(String, u64)> = o["pivotal"]
-                    .as_object()
-                    .map(|m| {
-                        m.iter()
-                            .map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0)))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                piv.sort_by_key(|x| std::cmp::Reverse(x.1));
-                o["pivotal"] = json!(piv
-                    .iter()
-                    .take(3)
-                    .map(|(k, n)| format!("{k} ({n})"))
-                    .collect::<Vec<_>>()
-                    .join(", "));
+        let ranked = proposals(&st2);
+        doc["computing"] = json!(ranked.is_none());
+        if let Some(r) = &ranked {
+            doc["proposals"] = json!(r.iter().map(|(p, _, _)| p).collect::<Vec<_>>());
+            if let Some((p, a2, p2)) = q
+                .apply
+                .and_then(|n| n.checked_sub(1))
+                .and_then(|i| r.get(i))
+            {
+                let name = format!(
+                    "{} with proposal {} applied (not saved)",
+                    policies.origin.name,
+                    q.apply.unwrap_or(0)
+                );
+                let mut what_if = rift_doc(a2, p2, &name)?;
+                what_if["proposal"] = json!(p);
+                what_if["n"] = json!(q.apply);
+                doc["what_if"] = what_if;
             }
         }
-        let proposals =
-            concord_rift::harmonise::harmonise(&st2.alliance, &policies, &weights, 3).proposals;
-        let mut text = Vec::new();
-        concord_rift::harmonise::print(&mut text, &proposals).map_err(AppError::internal)?;
-        let v = json!({"m": doc, "charts": charts, "proposals": proposals,
-                       "harmonise": String::from_utf8_lossy(&text).trim().to_string()});
-        if let Ok(mut c) = st2.rift_cache.lock() {
-            *c = Some((key, v.clone()));
-        }
-        Ok(v)
+        let rung = q
+            .rung
+            .filter(|r| st2.alliance.rung_index(r).is_some())
+            .unwrap_or_else(|| "countermeasures".to_string());
+        doc["rung"] = json!(rung);
+        doc["ladder"] = json!(st2
+            .alliance
+            .ladder
+            .iter()
+            .map(|r| json!({"id": r.id, "option": r.option}))
+            .collect::<Vec<_>>());
+        doc["actors"] = json!(concord_policy::vocab::ACTOR
+            .iter()
+            .rev()
+            .collect::<Vec<_>>());
+        doc["effects"] = json!(concord_policy::vocab::EFFECTS);
+        doc["levels"] = json!(concord_policy::vocab::ATTRIBUTION);
+        Ok(doc)
     })
     .await
     .map_err(AppError::internal)??;

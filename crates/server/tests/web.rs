@@ -88,8 +88,9 @@ async fn every_demo_page_loads_with_its_key_content() {
             &[
                 "rift index",
                 "<svg",
-                "Harmonisation",
-                "proposal(s), applied in turn, each verified",
+                "Harmonisation: what policy would close the gap",
+                "Safe harbours",
+                "Veto index per option",
             ],
         ),
         ("/policies", &["Member policies", "EST"]),
@@ -217,4 +218,33 @@ async fn a_member_edits_its_policy_and_the_decision_changes() {
     let after = decision(st.clone(), token.clone()).await;
     assert_eq!(after["block"], serde_json::json!([]), "{after}");
     assert_ne!(after["adopted"], before["adopted"], "{after}");
+}
+
+/// The rift page computes harmonisation proposals in the background; once ready, applying
+/// one shows the edited set's figures and charts without saving anything.
+#[tokio::test]
+async fn rift_proposals_apply_without_saving() {
+    let (st, _) = state(true);
+    let mut ready = String::new();
+    for _ in 0..600 {
+        let (status, _, body) = send(&st, page("/rift", None)).await;
+        assert_eq!(status, StatusCode::OK);
+        if !body.contains("Proposals are being computed") {
+            ready = body;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    assert!(ready.contains("/rift?apply=1"), "proposals listed");
+    let (status, _, body) = send(&st, page("/rift?apply=1", None)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.contains("What if: proposal 1 applied (not saved)"),
+        "{body}"
+    );
+    // nothing was saved: the page without `apply` shows the same figures as before
+    let (_, _, again) = send(&st, page("/rift", None)).await;
+    assert!(!again.contains("What if: proposal"));
+    let (_, _, harbour) = send(&st, page("/rift?rung=solidarity", None)).await;
+    assert!(harbour.contains("For <strong>solidarity</strong>"));
 }

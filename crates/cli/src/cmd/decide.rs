@@ -23,6 +23,11 @@ pub struct Args {
     /// Forums to decide in, comma separated: nato (default), eu, or nato,eu side by side.
     #[arg(long, value_name = "LIST")]
     forum: Option<String>,
+    /// Also list, per rung, every single-dimension change of the vector (one level up or
+    /// down, another actor, one victim more or fewer) that flips its adoption
+    /// (`sensitivity` in the JSON document).
+    #[arg(long)]
+    sensitivity: bool,
     /// Print exactly the DESIGN 6 document (plus explanations) on standard output; with
     /// several forums, `{"forums": {"nato": ..., "eu": ...}}`.
     #[arg(long)]
@@ -75,7 +80,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
         (None, None) => anyhow::bail!("give an incident or campaign id, or --assessment FILE"),
     };
     if args.forum.is_none() || forums.len() == 1 {
-        return decide_and_print(alliance, policies, &vector, args.json);
+        return decide_and_print(alliance, policies, &vector, args.json, args.sensitivity);
     }
     let decisions: Vec<(String, concord_policy::Decision)> = forums
         .iter()
@@ -104,7 +109,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     Ok(exit::OK)
 }
 
-fn read_vector(path: &std::path::Path) -> anyhow::Result<Result<Vector, i32>> {
+pub(crate) fn read_vector(path: &std::path::Path) -> anyhow::Result<Result<Vector, i32>> {
     let name = path.display().to_string();
     let mut text = String::new();
     if name == "-" {
@@ -141,6 +146,7 @@ fn decide_and_print(
     policies: &concord_policy::PolicySet,
     vector: &Vector,
     json: bool,
+    sensitivity: bool,
 ) -> anyhow::Result<i32> {
     for v in &vector.victims {
         if alliance.member_index(v).is_none() {
@@ -151,9 +157,15 @@ fn decide_and_print(
         }
     }
     let d = decide(alliance, policies, vector);
+    let flips =
+        sensitivity.then(|| concord_policy::whatif::sensitivity(alliance, policies, vector));
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if json {
-        writeln!(out, "{}", serde_json::to_string(&d)?)?;
+        let mut doc = serde_json::to_value(&d)?;
+        if let Some(f) = &flips {
+            doc["sensitivity"] = serde_json::to_value(f)?;
+        }
+        writeln!(out, "{doc}")?;
         out.flush()?;
         return Ok(exit::OK);
     }
@@ -169,6 +181,29 @@ fn decide_and_print(
         }
     )?;
     print_table(&mut out, alliance, &d)?;
+    if let Some(f) = &flips {
+        writeln!(out, "\nsensitivity: single changes that flip a rung")?;
+        if f.is_empty() {
+            writeln!(out, "  none: no single change flips any rung")?;
+        }
+        for rung in &alliance.ladder {
+            for x in f.get(&rung.id).into_iter().flatten() {
+                writeln!(
+                    out,
+                    "  {:<16} {} {} -> {}: {}",
+                    rung.id,
+                    x.change.dimension,
+                    x.change.from,
+                    x.change.to,
+                    if x.after {
+                        "adopted"
+                    } else {
+                        "no longer adopted"
+                    }
+                )?;
+            }
+        }
+    }
     out.flush()?;
     Ok(exit::OK)
 }

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod adversary;
 pub mod assess;
 pub mod attribute;
 pub mod brief;

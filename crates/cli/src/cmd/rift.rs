@@ -23,6 +23,19 @@ pub struct Args {
     /// that cut the rift and veto index and victims' unmet requests most.
     #[arg(long, value_name = "K")]
     harmonise: Option<usize>,
+    /// The safe-harbour map: per rung and actor presentation, the highest severity an
+    /// attacker can reach at each effects level while the rung stays unadopted
+    /// (`--json`: `{"safe_harbours": {rung: {actor: {attribution: {effects: severity}}}}}`).
+    #[arg(long, conflicts_with = "harmonise")]
+    safe_harbours: bool,
+    /// With --safe-harbours (text): the attribution level to show (default high).
+    #[arg(
+        long,
+        value_name = "LEVEL",
+        default_value = "high",
+        requires = "safe_harbours"
+    )]
+    attribution: String,
     /// With --harmonise: write the edited set as DIR/alliance.toml and DIR/policies/.
     #[arg(long, value_name = "DIR", requires = "harmonise")]
     out: Option<PathBuf>,
@@ -56,6 +69,47 @@ pub fn run(_ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
             }
         }
     };
+    if args.safe_harbours {
+        use concord_policy::vocab::{ACTOR, ATTRIBUTION, EFFECTS, SEVERITY};
+        let Some(t) = ATTRIBUTION.iter().position(|x| *x == args.attribution) else {
+            eprintln!(
+                "error: --attribution: unknown level '{}' (valid: {})",
+                args.attribution,
+                ATTRIBUTION.join(", ")
+            );
+            return Ok(exit::INVALID);
+        };
+        let h = concord_rift::engine::Engine::new(&alliance, &policies).safe_harbours();
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        if args.json {
+            writeln!(
+                out,
+                "{}",
+                serde_json::json!({"safe_harbours": concord_rift::harbours_json(&alliance, &h)})
+            )?;
+            out.flush()?;
+            return Ok(exit::OK);
+        }
+        writeln!(out, "{}: safe harbours at attribution {}: the highest severity at which some incident leaves the rung unadopted, per actor presentation and effects (- = always adopted)", alliance.name, args.attribution)?;
+        for (r, rung) in alliance.ladder.iter().enumerate() {
+            writeln!(out, "\n{} ({})", rung.id, rung.rule)?;
+            write!(out, "  {:<14}", "actor")?;
+            for e in EFFECTS {
+                write!(out, " {e:>16}")?;
+            }
+            writeln!(out)?;
+            for (a, actor) in ACTOR.iter().enumerate().rev() {
+                write!(out, "  {actor:<14}")?;
+                for cell in &h[r][a][t] {
+                    let s = cell.map_or("-", |s| SEVERITY[usize::from(s)]);
+                    write!(out, " {s:>16}")?;
+                }
+                writeln!(out)?;
+            }
+        }
+        out.flush()?;
+        return Ok(exit::OK);
+    }
     let started = std::time::Instant::now();
     let m = concord_rift::rift(&alliance, &policies, &weights);
     tracing::info!("{} cells in {:?}", m.cells, started.elapsed());
