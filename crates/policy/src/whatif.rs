@@ -217,12 +217,14 @@ pub enum AdversaryError {
     UnknownRung(String, String),
     #[error("no change within the search budget keeps '{0}' from adoption")]
     NoMove(String),
+    #[error("the adversary search handles alliances of at most 128 members, not {0}")]
+    TooLarge(usize),
 }
 
 /// The cost of presenting as actor `to` instead of `from` (positions along state,
 /// state_aligned, criminal, unknown).
 fn actor_cost(from: u8, to: u8) -> u32 {
-    // vocabulary order is unknown, criminal, state_aligned, state: map to distance from state
+    // vocabulary order is unknown, criminal, state_aligned, state: distance from state
     let pos = |a: u8| match a {
         3 => 0u32,
         2 => 1,
@@ -232,121 +234,184 @@ fn actor_cost(from: u8, to: u8) -> u32 {
     pos(from).abs_diff(pos(to))
 }
 
-/// Moves an attacker controls from one vector, with their costs.
-fn attacker_moves(alliance: &Alliance, v: &Vector, origin: &Vector) -> Vec<(u32, Change, Vector)> {
-    let mut out = Vec::new();
-    for a in 0..ACTOR.len() as u8 {
-        // each presentation is priced from the original actor, so moving back and forth
-        // does not pay
-        if a != v.actor && actor_cost(origin.actor, a) > actor_cost(origin.actor, v.actor) {
-            let mut x = v.clone();
-            x.actor = a;
-            out.push((
-                actor_cost(origin.actor, a) - actor_cost(origin.actor, v.actor),
-                Change {
-                    dimension: "actor",
-                    from: word(ACTOR, v.actor),
-                    to: word(ACTOR, a),
-                },
-                x,
-            ));
-        }
+/// A search state: the attacker-controlled part of a vector, compact (victims as a bit set
+/// over member indices; victims outside the alliance kept as a count).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct State {
+    severity: u8,
+    effects: u8,
+    actor: u8,
+    sectors: u16,
+    victims: u128,
+}
+
+/// The largest alliance the adversary search handles (victims are a 128-bit set).
+pub const MAX_MEMBERS: usize = 128;
+
+/// One move, for the path back to the origin.
+#[derive(Debug, Clone, Copy)]
+enum Step {
+    Actor(u8, u8),
+    DropVictim(u16),
+    AddVictim(u16),
+    DropSector(u8),
+    SwapSector(u8, u8),
+    Effects(u8, u8),
+    Severity(u8, u8),
+}
+
+struct Search<'a> {
+    alliance: &'a Alliance,
+    policies: &'a PolicySet,
+    r: usize,
+    origin: State,
+    /// Victims of the original vector that are not members (they count in
+    /// members_affected only).
+    outsiders: u32,
+    doctrines: Vec<crate::doctrine::Doctrine>,
+    attribution: u8,
+}
+
+impl Search<'_> {
+    fn adopted(&self, st: &State) -> bool {
+        let facts: Vec<crate::lang::Facts> = (0..self.alliance.members.len())
+            .map(|i| crate::lang::Facts {
+                severity: st.severity,
+                attribution: self.attribution,
+                effects: st.effects,
+                legal: crate::doctrine::legal_class_rule(
+                    &self.doctrines[i],
+                    st.effects,
+                    st.severity,
+                    st.sectors,
+                )
+                .0,
+                actor: st.actor,
+                sectors: st.sectors,
+                members_affected: st.victims.count_ones() + self.outsiders,
+                affected_self: st.victims & (1u128 << i) != 0,
+            })
+            .collect();
+        rung_adopted_with(
+            self.alliance,
+            self.policies,
+            &facts,
+            self.r,
+            &mut BTreeMap::new(),
+        )
     }
-    for victim in &v.victims {
-        if v.victims.len() > 1 {
-            let mut x = v.clone();
-            x.victims.remove(victim);
-            x.members_affected = x.members_affected.saturating_sub(1);
-            out.push((
-                1,
-                Change {
-                    dimension: "victims",
-                    from: victim.clone(),
-                    to: "-".into(),
-                },
-                x,
-            ));
-        }
-    }
-    for m in &alliance.members {
-        if !v.victims.contains(&m.code) && !origin.victims.contains(&m.code) {
-            let mut x = v.clone();
-            x.victims.insert(m.code.clone());
-            x.members_affected = x.members_affected.saturating_add(1);
-            out.push((
-                1,
-                Change {
-                    dimension: "victims",
-                    from: "-".into(),
-                    to: m.code.clone(),
-                },
-                x,
-            ));
-        }
-    }
-    let count = v.sectors.count_ones();
-    for (s, sector) in SECTOR.iter().enumerate() {
-        let bit = 1u16 << s;
-        if v.sectors & bit == 0 {
-            continue;
-        }
-        if count > 1 {
-            let mut x = v.clone();
-            x.sectors &= !bit;
-            out.push((
-                1,
-                Change {
-                    dimension: "sectors",
-                    from: (*sector).into(),
-                    to: "-".into(),
-                },
-                x,
-            ));
-        }
-        for (t, other) in SECTOR.iter().enumerate() {
-            let tb = 1u16 << t;
-            if v.sectors & tb == 0 && origin.sectors & tb == 0 {
-                let mut x = v.clone();
-                x.sectors = (x.sectors & !bit) | tb;
-                out.push((
-                    1,
-                    Change {
-                        dimension: "sectors",
-                        from: (*sector).into(),
-                        to: (*other).into(),
-                    },
-                    x,
-                ));
+
+    fn moves(&self, st: &State) -> Vec<(u32, Step, State)> {
+        let o = &self.origin;
+        let mut out = Vec::new();
+        for a in 0..ACTOR.len() as u8 {
+            // priced from the original actor, so moving back and forth does not pay
+            if a != st.actor && actor_cost(o.actor, a) > actor_cost(o.actor, st.actor) {
+                let mut x = *st;
+                x.actor = a;
+                let c = actor_cost(o.actor, a) - actor_cost(o.actor, st.actor);
+                out.push((c, Step::Actor(st.actor, a), x));
             }
         }
+        if st.victims.count_ones() + self.outsiders > 1 {
+            for m in 0..self.alliance.members.len() {
+                let bit = 1u128 << m;
+                if st.victims & bit != 0 {
+                    let mut x = *st;
+                    x.victims &= !bit;
+                    out.push((1, Step::DropVictim(m as u16), x));
+                }
+            }
+        }
+        for m in 0..self.alliance.members.len() {
+            let bit = 1u128 << m;
+            if st.victims & bit == 0 && o.victims & bit == 0 {
+                let mut x = *st;
+                x.victims |= bit;
+                out.push((1, Step::AddVictim(m as u16), x));
+            }
+        }
+        let count = st.sectors.count_ones();
+        for s in 0..SECTOR.len() as u8 {
+            let bit = 1u16 << s;
+            if st.sectors & bit == 0 {
+                continue;
+            }
+            if count > 1 {
+                let mut x = *st;
+                x.sectors &= !bit;
+                out.push((1, Step::DropSector(s), x));
+            }
+            for t in 0..SECTOR.len() as u8 {
+                let tb = 1u16 << t;
+                if st.sectors & tb == 0 && o.sectors & tb == 0 {
+                    let mut x = *st;
+                    x.sectors = (x.sectors & !bit) | tb;
+                    out.push((1, Step::SwapSector(s, t), x));
+                }
+            }
+        }
+        if st.effects > 0 {
+            let mut x = *st;
+            x.effects -= 1;
+            out.push((3, Step::Effects(st.effects, x.effects), x));
+        }
+        if st.severity > 0 {
+            let mut x = *st;
+            x.severity -= 1;
+            out.push((3, Step::Severity(st.severity, x.severity), x));
+        }
+        out
     }
-    if v.effects > 0 {
-        let mut x = v.clone();
-        x.effects -= 1;
-        out.push((
-            3,
-            Change {
-                dimension: "effects",
-                from: word(EFFECTS, v.effects),
-                to: word(EFFECTS, x.effects),
-            },
-            x,
-        ));
+
+    fn change(&self, step: Step) -> Change {
+        let code = |m: u16| {
+            self.alliance
+                .members
+                .get(usize::from(m))
+                .map_or("?".to_string(), |x| x.code.clone())
+        };
+        let (dimension, from, to) = match step {
+            Step::Actor(a, b) => ("actor", word(ACTOR, a), word(ACTOR, b)),
+            Step::DropVictim(m) => ("victims", code(m), "-".into()),
+            Step::AddVictim(m) => ("victims", "-".into(), code(m)),
+            Step::DropSector(s) => ("sectors", word(SECTOR, s), "-".into()),
+            Step::SwapSector(s, t) => ("sectors", word(SECTOR, s), word(SECTOR, t)),
+            Step::Effects(a, b) => ("effects", word(EFFECTS, a), word(EFFECTS, b)),
+            Step::Severity(a, b) => ("severity", word(SEVERITY, a), word(SEVERITY, b)),
+        };
+        Change {
+            dimension,
+            from,
+            to,
+        }
     }
-    if v.severity > 0 {
-        let mut x = v.clone();
-        x.severity -= 1;
-        out.push((
-            3,
-            Change {
-                dimension: "severity",
-                from: word(SEVERITY, v.severity),
-                to: word(SEVERITY, x.severity),
-            },
-            x,
-        ));
+
+    fn vector(&self, st: &State, v: &Vector) -> Vector {
+        let victims: std::collections::BTreeSet<String> = v
+            .victims
+            .iter()
+            .filter(|c| self.alliance.member_index(c).is_none())
+            .cloned()
+            .chain(
+                self.alliance
+                    .members
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| st.victims & (1u128 << i) != 0)
+                    .map(|(_, x)| x.code.clone()),
+            )
+            .collect();
+        Vector {
+            severity: st.severity,
+            attribution: v.attribution,
+            effects: st.effects,
+            actor: st.actor,
+            sectors: st.sectors,
+            members_affected: st.victims.count_ones() + self.outsiders,
+            victims,
+        }
     }
-    out
 }
 
 /// The cheapest change in what an attacker controls that keeps rung `target` from
@@ -374,25 +439,54 @@ pub fn cheapest_move(
             explored: 1,
         });
     }
-    // Dijkstra: (cost, tie-break key, id) on a min-heap; states kept in a list with the
-    // cheapest cost found so far for each vector
-    let mut states: Vec<(Vector, Vec<Change>, u32)> = vec![(v.clone(), Vec::new(), 0)];
+    if alliance.members.len() > MAX_MEMBERS {
+        return Err(AdversaryError::TooLarge(alliance.members.len()));
+    }
+    let victims: u128 = v
+        .victims
+        .iter()
+        .filter_map(|c| alliance.member_index(c))
+        .fold(0, |acc, i| acc | (1u128 << i));
+    let origin = State {
+        severity: v.severity,
+        effects: v.effects,
+        actor: v.actor,
+        sectors: v.sectors,
+        victims,
+    };
+    let members_named = origin.victims.count_ones();
+    let search = Search {
+        alliance,
+        policies,
+        r,
+        outsiders: v.members_affected.saturating_sub(members_named),
+        doctrines: (0..alliance.members.len())
+            .map(|i| policies.doctrine(i))
+            .collect(),
+        attribution: v.attribution,
+        origin,
+    };
+    /// A reached state: the state, the step and parent that reached it, its cost, its depth.
+    type Node = (State, Option<(Step, usize)>, u32, u32);
+    // Dijkstra: (cost, tie-break key, id) on a min-heap; the states in a list with the
+    // step and parent that reached them, and the cheapest cost found per state
+    let key = |x: &State, n: u32| (Reverse(x.severity), Reverse(x.effects), n);
+    let mut nodes: Vec<Node> = vec![(origin, None, 0, 0)];
     let mut heap = BinaryHeap::new();
-    let key = |x: &Vector, n: usize| (Reverse(x.severity), Reverse(x.effects), n);
-    heap.push(Reverse((0u32, key(v, 0), 0usize)));
-    let mut cheapest: HashMap<Vector, u32> = HashMap::from([(v.clone(), 0)]);
+    heap.push(Reverse((0u32, key(&origin, 0), 0usize)));
+    let mut cheapest: HashMap<State, u32> = HashMap::from([(origin, 0)]);
     let mut explored = 0;
     let mut best: Option<(u32, usize)> = None;
     while let Some(Reverse((cost, _, id))) = heap.pop() {
-        let (state, changes, c0) = states[id].clone();
+        let (state, _, c0, depth) = nodes[id];
         if c0 != cost || cheapest.get(&state).is_some_and(|c| *c < cost) {
             continue; // a stale entry: a cheaper way to this state was found
         }
         if id != 0 {
             explored += 1;
-            // every state of a lower cost was popped before: the first goal popped is a
-            // cheapest one, and among those the best by the tie-break key
-            if !rung_adopted(alliance, policies, &state, r) {
+            // every cheaper state was popped before: the first goal popped is a cheapest
+            // one, and among those the best by the tie-break key
+            if !search.adopted(&state) {
                 best = Some((cost, id));
                 break;
             }
@@ -400,28 +494,33 @@ pub fn cheapest_move(
         if explored >= budget {
             break;
         }
-        for (c, change, next) in attacker_moves(alliance, &state, v) {
+        for (c, step, next) in search.moves(&state) {
             let total = cost + c;
             if cheapest.get(&next).is_some_and(|x| *x <= total) {
                 continue;
             }
-            cheapest.insert(next.clone(), total);
-            let mut ch = changes.clone();
-            ch.push(change);
-            let k = key(&next, ch.len());
-            states.push((next, ch, total));
-            heap.push(Reverse((total, k, states.len() - 1)));
+            cheapest.insert(next, total);
+            let k = key(&next, depth + 1);
+            nodes.push((next, Some((step, id)), total, depth + 1));
+            heap.push(Reverse((total, k, nodes.len() - 1)));
         }
     }
-    match best {
-        Some((cost, id)) => Ok(Move {
-            target: target.into(),
-            adopted_before,
-            changes: states[id].1.clone(),
-            cost,
-            vector: states[id].0.clone(),
-            explored,
-        }),
-        None => Err(AdversaryError::NoMove(target.into())),
+    let Some((cost, id)) = best else {
+        return Err(AdversaryError::NoMove(target.into()));
+    };
+    let mut steps = Vec::new();
+    let mut at = id;
+    while let Some((step, parent)) = nodes[at].1 {
+        steps.push(search.change(step));
+        at = parent;
     }
+    steps.reverse();
+    Ok(Move {
+        target: target.into(),
+        adopted_before,
+        changes: steps,
+        cost,
+        vector: search.vector(&nodes[id].0, v),
+        explored,
+    })
 }

@@ -339,46 +339,89 @@ impl<'a> Engine<'a> {
 
     /// The metrics from a stance table (one computed by [`Engine::table`], possibly edited).
     pub fn metrics_of(&self, table: &StanceTable, w: &Weights) -> Metrics {
-        let (n, rungs) = (self.n(), self.rungs());
-        let parts: Vec<Partial> = (0..BASE_CELLS)
-            .into_par_iter()
-            .map(|bi| {
-                let codes = &table.codes[bi * rungs * n..(bi + 1) * rungs * n];
-                self.base_partial(bi, codes, &self.alliance.ladder, w, ALL, None, None)
-            })
-            .collect();
-        let (sum, heat) = self.sum(&parts);
+        let (sum, heat) = self.accumulate(table, w, None);
         self.finish(&sum, heat, w)
+    }
+
+    /// Sum every base cell's partial in fixed chunks of base cells: chunks run in parallel,
+    /// each in base order, and are combined in chunk order, so the result does not depend on
+    /// thread scheduling. With `masks`, each cell's masks are recorded
+    /// (`masks[base * n + victim]`).
+    fn accumulate(
+        &self,
+        table: &StanceTable,
+        w: &Weights,
+        masks: Option<&mut [CellMasks]>,
+    ) -> (Partial, Vec<Vec<Vec<Vec<f64>>>>) {
+        const CHUNK: usize = 256;
+        let (n, rungs) = (self.n(), self.rungs());
+        let heat_len = EFFECTS_N * SEVERITY_N * ATTRIBUTION_N * (rungs + 1);
+        let work = |chunk: usize, mut rec: Option<&mut [CellMasks]>| {
+            let mut acc = Partial::new(rungs, n);
+            let mut heat = vec![0.0; heat_len];
+            let mut scratch = Partial::new(rungs, n);
+            let start = chunk * CHUNK;
+            for bi in start..(start + CHUNK).min(BASE_CELLS) {
+                let codes = &table.codes[bi * rungs * n..(bi + 1) * rungs * n];
+                let r = rec
+                    .as_deref_mut()
+                    .map(|m| &mut m[(bi - start) * n..(bi - start + 1) * n]);
+                let ladder = &self.alliance.ladder;
+                self.base_partial_into(&mut scratch, bi, codes, ladder, w, ALL, None, r);
+                acc.add(&scratch, 1);
+                let b = Base::from_index(bi);
+                if b.actor == STATE {
+                    let at = ((usize::from(b.effects) * SEVERITY_N + usize::from(b.severity))
+                        * ATTRIBUTION_N
+                        + usize::from(b.attribution))
+                        * (rungs + 1);
+                    for (x, y) in heat[at..at + rungs + 1].iter_mut().zip(&scratch.heat) {
+                        *x += y;
+                    }
+                }
+            }
+            (acc, heat)
+        };
+        let chunks = BASE_CELLS.div_ceil(CHUNK);
+        let parts: Vec<(Partial, Vec<f64>)> = match masks {
+            Some(m) => m
+                .par_chunks_mut(CHUNK * n)
+                .enumerate()
+                .map(|(c, rec)| work(c, Some(rec)))
+                .collect(),
+            None => (0..chunks).into_par_iter().map(|c| work(c, None)).collect(),
+        };
+        let mut sum = Partial::new(rungs, n);
+        let mut flat = vec![0.0; heat_len];
+        for (p, h) in &parts {
+            sum.add(p, 1);
+            for (x, y) in flat.iter_mut().zip(h) {
+                *x += y;
+            }
+        }
+        // heat[effects][severity][attribution][rung+1], normalised per cell
+        let mut heat = vec![vec![vec![vec![0.0; rungs + 1]; ATTRIBUTION_N]; SEVERITY_N]; EFFECTS_N];
+        for (e, per_e) in heat.iter_mut().enumerate() {
+            for (s, per_s) in per_e.iter_mut().enumerate() {
+                for (a, cell) in per_s.iter_mut().enumerate() {
+                    let at = ((e * SEVERITY_N + s) * ATTRIBUTION_N + a) * (rungs + 1);
+                    let src = &flat[at..at + rungs + 1];
+                    let t: f64 = src.iter().sum();
+                    if t > 0.0 {
+                        cell.iter_mut().zip(src).for_each(|(x, y)| *x = y / t);
+                    }
+                }
+            }
+        }
+        (sum, heat)
     }
 
     /// The metrics and, per cell, which rungs are adopted, rift and veto cells: what
     /// incremental trials ([`crate::harmonise`]) start from.
     pub(crate) fn baseline(&self, table: StanceTable, w: &Weights) -> Baseline {
-        let (n, rungs) = (self.n(), self.rungs());
-        let per: Vec<(Partial, Vec<CellMasks>)> = (0..BASE_CELLS)
-            .into_par_iter()
-            .map(|bi| {
-                let codes = &table.codes[bi * rungs * n..(bi + 1) * rungs * n];
-                let mut masks = vec![CellMasks::default(); n];
-                let p = self.base_partial(
-                    bi,
-                    codes,
-                    &self.alliance.ladder,
-                    w,
-                    ALL,
-                    None,
-                    Some(&mut masks),
-                );
-                (p, masks)
-            })
-            .collect();
-        let mut parts = Vec::with_capacity(per.len());
-        let mut masks = Vec::with_capacity(BASE_CELLS * n);
-        for (p, m) in per {
-            parts.push(p);
-            masks.extend(m);
-        }
-        let (sum, heat) = self.sum(&parts);
+        let n = self.n();
+        let mut masks = vec![CellMasks::default(); BASE_CELLS * n];
+        let (sum, heat) = self.accumulate(&table, w, Some(&mut masks));
         let metrics = self.finish(&sum, heat, w);
         Baseline {
             table,
@@ -481,26 +524,9 @@ impl<'a> Engine<'a> {
         m
     }
 
-    /// Partial sums of one base cell over its named victims, for the rungs in `eval` (a
-    /// bit set); the other rungs' adoption, rift and veto come from `known`. `record`
-    /// receives each victim's masks.
-    #[allow(clippy::too_many_arguments)]
-    fn base_partial(
-        &self,
-        bi: usize,
-        codes: &[Code],
-        ladder: &[concord_policy::Rung],
-        w: &Weights,
-        eval: u64,
-        known: Option<&[CellMasks]>,
-        record: Option<&mut [CellMasks]>,
-    ) -> Partial {
-        let mut p = Partial::new(self.rungs(), self.n());
-        self.base_partial_into(&mut p, bi, codes, ladder, w, eval, known, record);
-        p
-    }
-
-    /// [`Engine::base_partial`] into `p`, whose parts for the rungs in `eval` (and overall
+    /// The partial sums of one base cell over its named victims, into `p`, for the rungs
+    /// in `eval` (a bit set); the other rungs' adoption, rift and veto come from `known`.
+    /// `record` receives each victim's masks. The parts of the rungs in `eval` (and overall
     /// and heat) are overwritten; the other rungs' parts are left as they are.
     #[allow(clippy::too_many_arguments)]
     fn base_partial_into(
@@ -665,31 +691,6 @@ impl<'a> Engine<'a> {
             .or_else(|| {
                 (0..n).find(|m| !victims.contains(m) && stance_bits(codes[r * n + m], false) == BLK)
             })
-    }
-
-    /// Add up per-base partials in base order, and the charts' heat per base cell.
-    fn sum(&self, parts: &[Partial]) -> (Partial, Vec<Vec<Vec<Vec<f64>>>>) {
-        let (n, rungs) = (self.n(), self.rungs());
-        let mut sum = Partial::new(rungs, n);
-        // heat[effects][severity][attribution][rung+1]
-        let mut heat =
-            vec![vec![vec![vec![0.0; rungs + 1]; ATTRIBUTION_N]; SEVERITY.len()]; EFFECTS_N];
-        for (bi, p) in parts.iter().enumerate() {
-            sum.add(p, 1);
-            let b = Base::from_index(bi);
-            if b.actor == STATE {
-                let h = &mut heat[usize::from(b.effects)][usize::from(b.severity)]
-                    [usize::from(b.attribution)];
-                h.iter_mut().zip(&p.heat).for_each(|(x, y)| *x += y);
-            }
-        }
-        for a in heat.iter_mut().flatten().flatten() {
-            let t: f64 = a.iter().sum();
-            if t > 0.0 {
-                a.iter_mut().for_each(|x| *x /= t);
-            }
-        }
-        (sum, heat)
     }
 
     fn finish(&self, sum: &Partial, heat: Vec<Vec<Vec<Vec<f64>>>>, w: &Weights) -> Metrics {

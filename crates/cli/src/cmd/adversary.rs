@@ -18,7 +18,7 @@ pub struct Args {
     #[command(flatten)]
     policy: PolicyArgs,
     /// Most states the search evaluates.
-    #[arg(long, default_value_t = 200_000)]
+    #[arg(long, default_value_t = 20_000)]
     budget: usize,
     /// Print one JSON document: the move, and the decision before and after.
     #[arg(long)]
