@@ -48,18 +48,16 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
         }
     };
     let store = ctx.store(args.demo)?;
-    let viewer = ctx.viewer();
-    use concord_app::views::{self, ViewError};
+    use concord_app::{views, Error};
     let (a, attr, d) = match views::decision(
-        &store,
+        &store.reader(&ctx.viewer()),
         &args.id,
         &Default::default(),
         &alliance,
         &policies,
-        &viewer,
     ) {
         Ok(x) => x,
-        Err(ViewError::NotFound(m) | ViewError::Invalid(m)) => {
+        Err(Error::NotFound(m) | Error::Invalid(m)) => {
             eprintln!("error: {m}");
             return Ok(exit::INVALID);
         }
