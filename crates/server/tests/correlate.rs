@@ -335,18 +335,21 @@ async fn sign_in(fx: &Fx, who: &str) -> (String, String) {
     (cookie, csrf)
 }
 
+/// Sign in and press "Correlate incidents": (the session cookie, the page shown).
+async fn correlate_in_browser(fx: &Fx, who: &str) -> (String, String) {
+    let (cookie, csrf) = sign_in(fx, who).await;
+    let req = form("/correlate", Some(&cookie), format!("csrf={csrf}"));
+    let (s, _, page) = call(&fx.st, req).await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    (cookie, page)
+}
+
 #[tokio::test]
 async fn the_dashboard_correlates_as_the_signed_in_member() {
     let fx = state(Store::open_in_memory().unwrap(), false);
     red_and_green(&fx).await;
     // FRA's run: only its own incident, nothing of EST's
-    let (cookie, csrf) = sign_in(&fx, "FRA").await;
-    let (s, _, page) = call(
-        &fx.st,
-        form("/correlate", Some(&cookie), format!("csrf={csrf}")),
-    )
-    .await;
-    assert_eq!(s, StatusCode::OK, "{page}");
+    let (cookie, page) = correlate_in_browser(&fx, "FRA").await;
     assert!(
         page.contains("1 incident(s) you may read, 0 campaign(s)"),
         "{page}"
@@ -356,13 +359,7 @@ async fn the_dashboard_correlates_as_the_signed_in_member() {
     let (s, _, _) = call(&fx.st, form("/correlate", Some(&cookie), "csrf=x".into())).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     // EST's run stores the campaign, and the list shows it at once
-    let (cookie, csrf) = sign_in(&fx, "EST").await;
-    let (s, _, page) = call(
-        &fx.st,
-        form("/correlate", Some(&cookie), format!("csrf={csrf}")),
-    )
-    .await;
-    assert_eq!(s, StatusCode::OK, "{page}");
+    let (_, page) = correlate_in_browser(&fx, "EST").await;
     assert!(
         page.contains("2 incident(s) you may read, 1 campaign(s); stored"),
         "{page}"
