@@ -61,6 +61,7 @@ enum Command {
     /// A decision brief for the council: situation, assessment, options, path to consensus, recommendation.
     Brief(cmd::brief::Args),
     /// Serve TAXII 2.1 and the JSON API over HTTP.
+    #[cfg(feature = "serve")]
     Serve(cmd::serve::Args),
     /// Pull a collection from another TAXII 2.1 server.
     Sync(cmd::sync::Args),
@@ -103,7 +104,11 @@ fn main() {
         .init();
     let ctx = cmd::Ctx {
         db: cli.db,
-        submitter: cli.as_member.unwrap_or_else(|| "hub".into()),
+        principal: cli
+            .as_member
+            .map_or(concord_store::access::Principal::Hub, |m| {
+                concord_store::access::Principal::Member(m)
+            }),
     };
     let code = match cli.command {
         Command::Validate(a) => cmd::validate::run(&ctx, a),
@@ -121,6 +126,7 @@ fn main() {
         Command::Adversary(a) => cmd::adversary::run(&ctx, a),
         Command::Replay(a) => cmd::replay::run(&ctx, a),
         Command::Brief(a) => cmd::brief::run(&ctx, a),
+        #[cfg(feature = "serve")]
         Command::Serve(a) => cmd::serve::run(&ctx, a),
         Command::Sync(a) => cmd::sync::run(&ctx, a),
         Command::Token(c) => cmd::token::run(&ctx, c),

@@ -58,6 +58,20 @@ impl AppError {
     }
 }
 
+/// A request body as strict JSON, as the CLI reads files: a duplicate key is an error
+/// (last-wins would let a second `object_marking_refs` clear a red marking); nesting is
+/// capped by serde_json's recursion limit (128) and the size by the body limit.
+pub fn strict_json(body: &[u8]) -> Result<serde_json::Value, AppError> {
+    let concord_stix::json::Strict(v) = serde_json::from_slice(body).map_err(|e| {
+        AppError::bad_request(format!(
+            "the body is not valid JSON: line {}, column {}: {e}",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    Ok(v)
+}
+
 impl From<concord_store::StoreError> for AppError {
     fn from(e: concord_store::StoreError) -> AppError {
         match e {
@@ -67,14 +81,15 @@ impl From<concord_store::StoreError> for AppError {
     }
 }
 
-impl From<crate::views::ViewError> for AppError {
-    fn from(e: crate::views::ViewError) -> AppError {
-        use crate::views::ViewError as V;
+impl From<concord_app::Error> for AppError {
+    fn from(e: concord_app::Error) -> AppError {
+        use concord_app::Error as E;
         match e {
-            V::NotFound(m) => AppError::not_found(m),
-            V::Invalid(m) => AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "Cannot assess", m),
-            V::Store(e) => AppError::from(e),
-            V::Internal(m) => AppError::internal(m),
+            E::NotFound(m) => AppError::not_found(m),
+            E::Invalid(m) => AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "Cannot assess", m),
+            E::Store(e) => AppError::from(e),
+            E::Unusable(e) => AppError::bad_request(e.to_string()),
+            E::Internal(m) => AppError::internal(m),
         }
     }
 }
