@@ -137,7 +137,13 @@ pub fn ladder(alliance: &Alliance, d: &Decision) -> Vec<RungCell> {
 /// The ladder strip as HTML: an ordered list, one cell per rung (state in words, a mark
 /// and a pattern besides the colour). `link`: each cell links to `?rung=ID` with this
 /// prefix (the campaign page, to show the rung on the map); `compact`: short labels only.
-pub fn ladder_html(cells: &[RungCell], label: &str, link: Option<&str>, compact: bool) -> String {
+pub fn ladder_html(
+    cells: &[RungCell],
+    label: &str,
+    link: Option<&str>,
+    compact: bool,
+    current: Option<&str>,
+) -> String {
     let mut s = format!(
         "<ol class=\"ladder{}\" aria-label=\"{}\">",
         if compact { " compact" } else { "" },
@@ -166,18 +172,21 @@ pub fn ladder_html(cells: &[RungCell], label: &str, link: Option<&str>, compact:
                 esc(&c.option)
             )
         };
+        let here = current == Some(c.id.as_str());
         let inner = match link {
             Some(prefix) => format!(
-                "<a href=\"{}rung={}#map\">{body}</a>",
+                "<a href=\"{}rung={}#map\"{}>{body}</a>",
                 esc(prefix),
-                esc(&c.id)
+                esc(&c.id),
+                if here { " aria-current=\"true\"" } else { "" }
             ),
             None => body,
         };
         let _ = write!(
             s,
-            "<li class=\"rung {}\" title=\"{}\">{inner}</li>",
+            "<li class=\"rung {}{}\" title=\"{}\">{inner}</li>",
             c.state,
+            if here { " current" } else { "" },
             esc(&title)
         );
     }
@@ -411,7 +420,7 @@ pub fn campaign_map(alliance: &Alliance, hits: &BTreeMap<String, Vec<String>>) -
                 1 => "1 campaign".to_string(),
                 n => format!("{n} campaigns"),
             },
-            n.to_string(),
+            String::new(),
             if names.is_empty() {
                 "not hit by any campaign you may read".to_string()
             } else {
@@ -432,7 +441,7 @@ pub fn tiles_html(map: &TileMap, label: &str) -> String {
     for t in &map.tiles {
         let _ = write!(
             s,
-            "<div role=\"listitem\" class=\"tile {}\" style=\"grid-column:{};grid-row:{}\" title=\"{}: {}{}\"><b>{}</b><small><span aria-hidden=\"true\">{} </span>{}</small></div>",
+            "<div role=\"listitem\" class=\"tile {}\" style=\"grid-column:{};grid-row:{}\" title=\"{}: {}{}\"><b>{}</b><small>{}{}</small></div>",
             esc(&t.class),
             t.col,
             t.row,
@@ -444,7 +453,11 @@ pub fn tiles_html(map: &TileMap, label: &str) -> String {
                 format!(" ({})", esc(&t.why))
             },
             esc(&t.code),
-            esc(&t.mark),
+            if t.mark.is_empty() {
+                String::new()
+            } else {
+                format!("<span aria-hidden=\"true\">{} </span>", esc(&t.mark))
+            },
             esc(&t.word)
         );
     }
@@ -513,15 +526,23 @@ pub struct Bluf {
     pub recommendation: String,
 }
 
-fn unblock_lines(o: &OptionOutcome, sum: &Summary, flips: &BTreeMap<String, Vec<Flip>>) -> Vec<String> {
+fn unblock_lines(o: &OptionOutcome, d: &Decision, flips: &BTreeMap<String, Vec<Flip>>) -> Vec<String> {
     let mut out = Vec::new();
-    if let Some(p) = sum
-        .options
+    if let Some((level, flips)) = d
+        .paths
         .iter()
-        .find(|x| x.id == o.id)
-        .and_then(|x| x.path.clone())
+        .find(|p| p.option == o.id)
+        .and_then(|p| p.attribution.map(|l| (l, &p.flips)))
     {
-        out.push(format!("with more attribution evidence: {p}"));
+        out.push(match flips.len() {
+            0 => format!("attribution {level}"),
+            1..=5 => format!(
+                "attribution {level} ({} would change {})",
+                flips.join(", "),
+                if flips.len() == 1 { "its stance" } else { "their stances" }
+            ),
+            n => format!("attribution {level} ({n} members would change their stances)"),
+        });
     }
     for f in flips
         .get(&o.id)
@@ -574,7 +595,7 @@ pub fn bluf(
                     why: o.why.get(m).cloned().unwrap_or_default(),
                 })
                 .collect(),
-            unblock: unblock_lines(o, sum, flips),
+            unblock: unblock_lines(o, d, flips),
         };
         if o.missing.iter().any(|m| m.what == Missing::Block) {
             blocked.push(held);
@@ -603,7 +624,7 @@ pub fn recommendation(sum: &Summary) -> String {
             .to_string()
     } else {
         format!(
-            "Agree now the {} option(s) the alliance can adopt, up to {}.",
+            "Agree now the {} option(s) that can be adopted, up to {}.",
             sum.package.len(),
             sum.package.last().map_or("", |n| n.option.as_str())
         )
@@ -899,6 +920,64 @@ pub fn changed_rungs(before: &Decision, after: &Decision) -> Vec<String> {
 }
 
 // ---------------------------------------------------------------------------------------
+// A position edit against the case library
+
+/// One case outcome an edit changes.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CaseChange {
+    pub case: String,
+    pub forum: String,
+    pub rung: String,
+    pub option: String,
+    /// What the public record says (taken or not).
+    pub history: bool,
+    /// concord's outcome before and after the edit.
+    pub before: bool,
+    pub after: bool,
+}
+
+impl CaseChange {
+    /// Whether the edit makes concord agree with history where it did not (or the reverse).
+    pub fn effect(&self) -> &'static str {
+        match (self.before == self.history, self.after == self.history) {
+            (false, true) => "now reproduces the record",
+            (true, false) => "no longer reproduces the record",
+            _ => "changes",
+        }
+    }
+}
+
+/// The case outcomes that differ between two reports of the same library (before and after
+/// an edit), in case order.
+pub fn case_changes(
+    before: &concord_policy::cases::Report,
+    after: &concord_policy::cases::Report,
+) -> Vec<CaseChange> {
+    let mut out = Vec::new();
+    for (cb, ca) in before.cases.iter().zip(&after.cases) {
+        for (forum, fb) in &cb.forums {
+            let Some(fa) = ca.forums.get(forum) else {
+                continue;
+            };
+            for (rb, ra) in fb.rungs.iter().zip(&fa.rungs) {
+                if rb.concord != ra.concord {
+                    out.push(CaseChange {
+                        case: cb.name.clone(),
+                        forum: forum.clone(),
+                        rung: rb.rung.clone(),
+                        option: rb.option.clone(),
+                        history: rb.history,
+                        before: rb.concord,
+                        after: ra.concord,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------
 // Date-time group
 
 const MONTHS: [&str; 12] = [
@@ -981,9 +1060,10 @@ mod tests {
         let un: Vec<&RungCell> = cells.iter().filter(|c| c.state == "unsupported").collect();
         assert!(!un.is_empty());
         assert!(un.iter().all(|c| !c.label.is_empty() && c.mark == "–"), "{un:?}");
-        let html = ladder_html(&cells, "ladder", Some("?"), true);
+        let html = ladder_html(&cells, "ladder", Some("?"), true, Some("share"));
         assert!(html.contains("rung unsupported"));
-        assert!(html.contains("href=\"?rung=share#map\""));
+        assert!(html.contains("href=\"?rung=share#map\" aria-current=\"true\""));
+        assert_eq!(html.matches(" current\"").count(), 1);
         let md = ladder_markdown(&cells);
         assert!(md.contains("| ✓ adopted |"), "{md}");
     }
@@ -1031,7 +1111,8 @@ mod tests {
         hits.insert("EST".to_string(), vec!["a".to_string(), "b".to_string()]);
         let m = campaign_map(&a, &hits);
         let est = m.tiles.iter().find(|t| t.code == "EST").unwrap();
-        assert_eq!((est.class.as_str(), est.word.as_str(), est.mark.as_str()), ("h2", "2 campaigns", "2"));
+        assert_eq!((est.class.as_str(), est.word.as_str()), ("h2", "2 campaigns"));
+        assert!(tiles_html(&m, "hits").contains("<b>EST</b><small>2 campaigns</small>"));
         let deu = m.tiles.iter().find(|t| t.code == "DEU").unwrap();
         assert_eq!(deu.class, "h0");
     }
@@ -1087,6 +1168,42 @@ mod tests {
         assert_eq!(w.vector, v);
         assert!(w.policies.is_none());
         assert!(WhatIfQuery::default().is_empty());
+    }
+
+    #[test]
+    fn case_changes_list_the_outcomes_an_edit_flips() {
+        use concord_policy::cases;
+        let a = Alliance::nato();
+        let p = PolicySet::builtin(&a);
+        let list = cases::parse("cases", cases::BUILTIN_CASES).unwrap();
+        let forum = |p: PolicySet| concord_policy::Forum {
+            id: "nato".into(),
+            alliance: a.clone(),
+            policies: p,
+        };
+        let before = cases::score("cases", &list, &[forum(p.clone())]).unwrap();
+        assert!(case_changes(&before, &before).is_empty());
+        // France always blocking solidarity: the record's statements of solidarity are lost
+        let w = what_if(
+            &a,
+            &p,
+            &vector(BALTIC),
+            &WhatIfQuery {
+                pos_member: Some("FRA".into()),
+                pos_rung: Some("solidarity".into()),
+                pos_stance: Some("block".into()),
+                ..Default::default()
+            },
+        );
+        let after = cases::score("cases", &list, &[forum(w.policies.unwrap())]).unwrap();
+        let ch = case_changes(&before, &after);
+        assert!(!ch.is_empty());
+        assert!(ch.iter().all(|c| c.rung == "solidarity" && c.before && !c.after));
+        assert!(ch.iter().all(|c| c.effect() == "no longer reproduces the record"));
+        assert_eq!(
+            after.forums["nato"].reproduced + ch.len(),
+            before.forums["nato"].reproduced
+        );
     }
 
     #[test]

@@ -230,7 +230,7 @@ pub fn build(x: &StaffInput<'_>) -> StaffBrief {
     out.push(Block::Bullets(bullets));
 
     // graphics
-    out.push(Block::Heading(format!("The ladder in the {}", x.alliance.name)));
+    out.push(Block::Heading(format!("The {} ladder", x.alliance.name)));
     out.push(Block::Para(vec![t(
         "Lowest rung first. ✓ adopted · ✕ blocked, with the blockers' reason · – not supported, with what is missing.",
     )]));
@@ -653,7 +653,13 @@ pub fn html(brief: &StaffBrief) -> String {
                 body.push_str("</tbody></table>");
             }
             Block::Ladder(cells) => {
-                body.push_str(&room::ladder_html(cells, "the ladder, lowest rung first", None, false));
+                body.push_str(&room::ladder_html(
+                    cells,
+                    "the ladder, lowest rung first",
+                    None,
+                    false,
+                    None,
+                ));
             }
             Block::Tiles(map) => {
                 body.push_str(&room::tiles_html(map, "members' stances, laid out like the map"));
@@ -867,5 +873,159 @@ pub fn pdf(html: &str) -> Result<Vec<u8>, BriefError> {
             browser.to_string(),
             String::from_utf8_lossy(&st.stderr).into_owned(),
         )),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// From the store
+
+/// Assess, attribute and decide on a stored incident or campaign as the viewer sees it,
+/// and build its brief: `alliance` and `policies` decide; each of `others` (the EU) decides
+/// the same vector beside it.
+#[allow(clippy::too_many_arguments)]
+pub fn from_store(
+    store: &concord_store::Store,
+    id: &str,
+    alliance: &Alliance,
+    policies: &concord_policy::PolicySet,
+    others: &[&concord_policy::Forum],
+    viewer: &concord_store::access::Principal,
+    fictional: bool,
+    now: &str,
+) -> Result<StaffBrief, crate::views::ViewError> {
+    let (a, attr, d) =
+        crate::views::decision(store, id, &Default::default(), alliance, policies, viewer)?;
+    let inputs = crate::inputs::inputs(store, id, viewer)?;
+    let flips = concord_policy::whatif::sensitivity(alliance, policies, &d.vector);
+    let decisions: Vec<Decision> = others
+        .iter()
+        .map(|f| concord_policy::decide(&f.alliance, &f.policies, &d.vector))
+        .collect();
+    let also = others
+        .iter()
+        .zip(&decisions)
+        .map(|(f, d)| ForumDecision {
+            alliance: &f.alliance,
+            decision: d,
+            policies: &f.policies.origin,
+        })
+        .collect();
+    Ok(build(&StaffInput {
+        assessment: &a,
+        attribution: attr.as_ref(),
+        decision: &d,
+        alliance,
+        policies: &policies.origin,
+        also,
+        fictional,
+        inputs: &inputs,
+        flips: &flips,
+        now,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use concord_policy::{Forum, PolicySet};
+    use concord_store::access::Principal;
+    use std::io::Read;
+
+    const BALTIC: &str = "campaign--b2168e2d-0232-4697-80b7-ea8e3628e748";
+    const NOW: &str = "2026-03-21T09:30:00Z";
+
+    fn demo_brief(viewer: &Principal) -> StaffBrief {
+        let store = crate::demo::store().unwrap();
+        let a = Alliance::nato();
+        let p = PolicySet::builtin(&a);
+        let eu = Forum::builtin("eu").unwrap();
+        from_store(&store, BALTIC, &a, &p, &[&eu], viewer, true, NOW).unwrap()
+    }
+
+    #[test]
+    fn the_brief_puts_the_bottom_line_first_under_the_most_restrictive_marking() {
+        let brief = demo_brief(&Principal::Hub);
+        // the wiper incident is TLP:AMBER; everything else green or unmarked
+        assert_eq!(brief.tlp, "amber");
+        assert_eq!(brief.dtg, "210930Z MAR 26");
+        let md = markdown(&brief);
+        assert!(md.starts_with("**TLP:AMBER**"), "{md}");
+        assert!(md.trim_end().ends_with("**TLP:AMBER**"), "bottom banner");
+        assert!(md.contains("> **ILLUSTRATIVE POSITIONS**"));
+        assert!(md.contains("> **FICTIONAL DEMO SCENARIO**"));
+        assert!(md.contains("**DTG** 210930Z MAR 26"), "{md}");
+        let at = |s: &str| md.find(s).unwrap_or_else(|| panic!("no '{s}' in\n{md}"));
+        assert!(at("## Bottom line up front") < at("## The NATO ladder"));
+        assert!(at("## The NATO ladder") < at("## Situation"));
+        assert!(at("## Situation") < at("## Sources"));
+        assert!(md.contains("**Blocked: proportionate cyber countermeasures (voluntary national effects)**, by FRA (legal doubts"), "{md}");
+        assert!(md.contains("| ✕ blocked: legal |"), "ladder strip");
+        assert!(md.contains("## Members on: proportionate cyber countermeasures"), "map of the blocked rung");
+        assert!(md.contains("FRA✕"));
+        assert!(md.contains("**In the EU:** can agree"), "{md}");
+        // the sources name the amber incident with its marking
+        assert!(md.contains("| incident | EST | 2026-03-19 | TLP:AMBER |"), "{md}");
+    }
+
+    #[test]
+    fn a_member_outside_the_amber_recipients_gets_a_green_brief_without_the_amber_incident() {
+        // DEU may not read the wiper incident (AMBER, recipients EST LVA LTU POL)
+        let brief = demo_brief(&Principal::Member("DEU".into()));
+        assert_eq!(brief.tlp, "green");
+        let md = markdown(&brief);
+        assert!(!md.contains("TLP:AMBER"), "{md}");
+        assert!(!md.contains("Wiper attack"), "{md}");
+    }
+
+    #[test]
+    fn html_is_self_contained_and_carries_banner_stamps_and_graphics() {
+        let brief = demo_brief(&Principal::Hub);
+        let h = html(&brief);
+        assert!(h.contains("<div class=\"tlp top amber\""));
+        assert!(h.contains("<div class=\"tlp bottom amber\">TLP:AMBER</div>"));
+        assert!(h.contains("<span class=\"stamp\">ILLUSTRATIVE POSITIONS</span>"));
+        assert!(h.contains("<ol class=\"ladder\""));
+        assert!(h.contains("<div class=\"tilemap\""));
+        assert!(h.contains("<main>") && h.contains("</main>"));
+        for external in ["http://", "https://", "src=", "<script", "@import"] {
+            assert!(!h.contains(external), "external resource: {external}");
+        }
+        let bluf = h.find("Bottom line up front").unwrap();
+        assert!(bluf < h.find("<h2>Situation</h2>").unwrap());
+    }
+
+    #[test]
+    fn docx_is_a_word_document_with_the_same_content() {
+        let brief = demo_brief(&Principal::Hub);
+        let bytes = docx(&brief).unwrap();
+        assert!(bytes.starts_with(b"PK"), "a zip archive");
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut doc = String::new();
+        zip.by_name("word/document.xml")
+            .unwrap()
+            .read_to_string(&mut doc)
+            .unwrap();
+        for want in [
+            "Bottom line up front",
+            "ILLUSTRATIVE POSITIONS",
+            "210930Z MAR 26",
+            "FRA ✕ blocks: legal",
+            "✕ 10. countermeasures: blocked: legal",
+            "w:fill=\"D55E00\"",
+        ] {
+            assert!(doc.contains(want), "document.xml lacks {want}");
+        }
+        let headers: Vec<String> = zip
+            .file_names()
+            .filter(|n| n.starts_with("word/header"))
+            .map(String::from)
+            .collect();
+        assert!(!headers.is_empty());
+        let mut header = String::new();
+        zip.by_name(&headers[0])
+            .unwrap()
+            .read_to_string(&mut header)
+            .unwrap();
+        assert!(header.contains("TLP:AMBER"), "{header}");
     }
 }
