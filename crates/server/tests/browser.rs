@@ -77,22 +77,6 @@ async fn browser() -> Option<(Client, Kill, u16)> {
         eprintln!("skipped: chromium or chromedriver not installed");
         return None;
     }
-    let port = free_port();
-    let child = Command::new("chromedriver")
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let guard = Kill(child);
-    let t = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            t.elapsed() < Duration::from_secs(20),
-            "chromedriver did not start"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:loggingPrefs".into(),
@@ -102,13 +86,35 @@ async fn browser() -> Option<(Client, Kill, u16)> {
         "goog:chromeOptions".into(),
         serde_json::json!({"args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1600"]}),
     );
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    let c = ClientBuilder::new(connector)
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .unwrap();
-    Some((c, guard, port))
+    // a free port can be taken by another test's server before chromedriver binds it:
+    // try again on another port
+    let mut last = String::new();
+    for _ in 0..3 {
+        let port = free_port();
+        let child = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let guard = Kill(child);
+        let t = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err()
+            && t.elapsed() < Duration::from_secs(20)
+        {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(c) => return Some((c, guard, port)),
+            Err(e) => last = e.to_string(),
+        }
+    }
+    panic!("chromedriver did not start: {last}");
 }
 
 /// Console messages at level SEVERE since the last call (chromedriver's log endpoint).
@@ -184,7 +190,7 @@ async fn demo_pages_in_a_browser() {
                 "AMBER WOLF",
                 "Analysis of competing hypotheses",
                 "Path to consensus",
-                "Evidence timeline and replay",
+                "Evidence timeline: when each rung became adoptable",
             ],
         ),
         (
