@@ -20,17 +20,16 @@
 
 pub mod api;
 pub mod auth;
-pub mod brief;
 pub mod cursor;
-pub mod demo;
 pub mod error;
 pub mod inputs;
 pub mod room;
 pub mod session;
 pub mod staffbrief;
 pub mod taxii;
-pub mod views;
 pub mod web;
+
+pub use concord_app::{brief, demo, views};
 
 use axum::Router;
 use concord_policy::{Alliance, PolicySet};

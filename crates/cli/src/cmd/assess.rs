@@ -46,7 +46,7 @@ pub fn assess_stored(
     policies: &PolicySet,
     viewer: &concord_store::access::Principal,
 ) -> anyhow::Result<Result<Assessment, Refusal>> {
-    use concord_server::views::{assess, ViewError};
+    use concord_app::views::{assess, ViewError};
     match assess(store, id, model, alliance, policies, viewer) {
         Ok(a) => Ok(Ok(a)),
         Err(ViewError::NotFound(m) | ViewError::Invalid(m)) => Ok(Err((exit::INVALID, m))),

@@ -45,8 +45,8 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     let store =
         Store::open(&ctx.db).with_context(|| format!("opening database {}", ctx.db.display()))?;
     let viewer = ctx.viewer();
-    let kb = concord_server::views::knowledge_base(&store, &viewer)?;
-    let Some(mut ids) = concord_server::views::incident_ids(&store, &args.id, &viewer)? else {
+    let kb = concord_app::views::knowledge_base(&store, &viewer)?;
+    let Some(mut ids) = concord_app::views::incident_ids(&store, &args.id, &viewer)? else {
         eprintln!(
             "error: {}: no stored incident or campaign with this id",
             args.id
@@ -56,7 +56,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     if !ids.contains(&args.id) {
         ids.insert(0, args.id.clone());
     }
-    let obs = concord_server::views::observation(&store, &kb, &ids, &viewer)?;
+    let obs = concord_app::views::observation(&store, &kb, &ids, &viewer)?;
     let params = Params::default();
     let ttp = TtpIndex::new(&kb, &params);
     let protected: BTreeSet<String> = alliance.members.iter().map(|m| m.code.clone()).collect();
@@ -66,7 +66,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     // each evidence item removed or downgraded
     let model = concord_assess::SeverityModel::default();
     let mut no_decision = None;
-    match concord_server::views::assess_with(
+    match concord_app::views::assess_with(
         &store, &kb, &args.id, &model, &alliance, &policies, &viewer,
     ) {
         Ok((mut a, _)) => {
@@ -89,8 +89,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
             r.sensitivity = Some(s);
         }
         Err(
-            concord_server::views::ViewError::Invalid(m)
-            | concord_server::views::ViewError::NotFound(m),
+            concord_app::views::ViewError::Invalid(m) | concord_app::views::ViewError::NotFound(m),
         ) => no_decision = Some(m),
         Err(e) => return Err(e.into()),
     }

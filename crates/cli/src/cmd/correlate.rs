@@ -104,7 +104,7 @@ fn store_campaigns(
             }
         }
     }
-    let (changed, same) = concord_server::views::upsert_derived(store, all, "concord correlate")?;
+    let (changed, same) = concord_app::views::upsert_derived(store, all, "concord correlate")?;
     Ok((changed, same))
 }
 

@@ -31,7 +31,7 @@ pub fn run(ctx: &Ctx, cmd: Command) -> anyhow::Result<i32> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match cmd {
         Command::Show { group, json } => {
-            let kb = concord_server::views::knowledge_base(&store, &ctx.viewer())?;
+            let kb = concord_app::views::knowledge_base(&store, &ctx.viewer())?;
             match group {
                 None => {
                     let s = kb.summary();
@@ -143,7 +143,7 @@ pub fn run(ctx: &Ctx, cmd: Command) -> anyhow::Result<i32> {
                     return Ok(exit::INVALID);
                 }
             };
-            let (changed, same) = concord_server::views::upsert_derived(
+            let (changed, same) = concord_app::views::upsert_derived(
                 &mut store,
                 objects,
                 &format!("kb import-galaxy {name}"),

@@ -36,7 +36,7 @@ impl Ctx {
     pub fn store(&self, demo: bool) -> anyhow::Result<concord_store::Store> {
         use anyhow::Context;
         if demo {
-            concord_server::demo::store().map_err(|e| anyhow::anyhow!(e))
+            concord_app::demo::store().map_err(|e| anyhow::anyhow!(e))
         } else {
             concord_store::Store::open(&self.db)
                 .with_context(|| format!("opening database {}", self.db.display()))

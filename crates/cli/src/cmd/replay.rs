@@ -28,21 +28,16 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     };
     let store =
         Store::open(&ctx.db).with_context(|| format!("opening database {}", ctx.db.display()))?;
-    use concord_server::views::ViewError;
-    let result = match concord_server::views::replay(
-        &store,
-        &args.id,
-        &alliance,
-        &policies,
-        &ctx.viewer(),
-    ) {
-        Ok(r) => r,
-        Err(ViewError::NotFound(m) | ViewError::Invalid(m)) => {
-            eprintln!("error: {m}");
-            return Ok(exit::INVALID);
-        }
-        Err(e) => return Err(e.into()),
-    };
+    use concord_app::views::ViewError;
+    let result =
+        match concord_app::views::replay(&store, &args.id, &alliance, &policies, &ctx.viewer()) {
+            Ok(r) => r,
+            Err(ViewError::NotFound(m) | ViewError::Invalid(m)) => {
+                eprintln!("error: {m}");
+                return Ok(exit::INVALID);
+            }
+            Err(e) => return Err(e.into()),
+        };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.json {
         writeln!(out, "{}", serde_json::to_string(&result)?)?;
