@@ -22,14 +22,11 @@ pub mod api;
 pub mod auth;
 pub mod cursor;
 pub mod error;
-pub mod inputs;
-pub mod room;
 pub mod session;
-pub mod staffbrief;
 pub mod taxii;
 pub mod web;
 
-pub use concord_app::{brief, demo, views};
+pub use concord_app::{brief, demo, inputs, room, views};
 
 use axum::Router;
 use concord_policy::{Alliance, PolicySet};

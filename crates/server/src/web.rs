@@ -12,7 +12,7 @@
 //! scenario is fictional. See docs/web.md.
 
 use crate::error::AppError;
-use crate::{inputs, room, session, staffbrief, views, with_reader, with_store, AppState, Shared};
+use crate::{brief, inputs, room, session, views, with_reader, with_store, AppState, Shared};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -309,7 +309,14 @@ async fn campaign(
         let replay = views::replay_with(s, &kb, &id, &state.alliance, &policies, &p)?;
         let inputs = inputs::inputs(s, &id, &p)?;
         Ok(campaign_ctx(
-            state, &policies, &a, attr.as_ref(), d0, &replay, &inputs, &q,
+            state,
+            &policies,
+            &a,
+            attr.as_ref(),
+            d0,
+            &replay,
+            &inputs,
+            &q,
         ))
     })
     .await?;
@@ -385,7 +392,9 @@ fn campaign_ctx(
         None => (String::new(), Value::Null),
     };
     let eu = concord_policy::decide(&state.eu.alliance, &state.eu.policies, &d.vector);
-    let forum = |alliance: &concord_policy::Alliance, d: &concord_policy::Decision, origin: &concord_policy::Origin| {
+    let forum = |alliance: &concord_policy::Alliance,
+                 d: &concord_policy::Decision,
+                 origin: &concord_policy::Origin| {
         json!({
             "name": alliance.name,
             "sum": explain::summary(alliance, d),
@@ -457,12 +466,16 @@ async fn brief_page(
     let demo = st.demo;
     let file = format!(
         "brief-{}",
-        id.split("--").nth(1).unwrap_or("case").get(..8).unwrap_or("case")
+        id.split("--")
+            .nth(1)
+            .unwrap_or("case")
+            .get(..8)
+            .unwrap_or("case")
     );
     let body = with_reader(&st, move |s, state| {
         let policies = state.policy_set();
         let now = concord_stix::timestamp::now();
-        let doc = staffbrief::from_store(
+        let doc = brief::from_store(
             s,
             &id,
             &state.alliance,
@@ -473,11 +486,11 @@ async fn brief_page(
             &now,
         )?;
         let out: Vec<u8> = match format.as_str() {
-            "md" => staffbrief::markdown(&doc).into_bytes(),
-            "docx" => staffbrief::docx(&doc).map_err(AppError::internal)?,
-            "pdf" => match staffbrief::pdf(&staffbrief::html(&doc)) {
+            "md" => brief::markdown(&doc).into_bytes(),
+            "docx" => brief::docx(&doc).map_err(AppError::internal)?,
+            "pdf" => match brief::pdf(&brief::html(&doc)) {
                 Ok(b) => b,
-                Err(e @ staffbrief::BriefError::NoChromium) => {
+                Err(e @ brief::BriefError::NoChromium) => {
                     return Err(AppError::new(
                         StatusCode::SERVICE_UNAVAILABLE,
                         "No PDF printer",
@@ -486,15 +499,21 @@ async fn brief_page(
                 }
                 Err(e) => return Err(AppError::internal(e)),
             },
-            _ => staffbrief::html(&doc).into_bytes(),
+            _ => brief::html(&doc).into_bytes(),
         };
         Ok((format, out))
     })
     .await?;
     let (format, bytes) = body;
     let (ctype, disposition) = match format.as_str() {
-        "md" => ("text/markdown; charset=utf-8", format!("inline; filename=\"{file}.md\"")),
-        "pdf" => ("application/pdf", format!("inline; filename=\"{file}.pdf\"")),
+        "md" => (
+            "text/markdown; charset=utf-8",
+            format!("inline; filename=\"{file}.md\""),
+        ),
+        "pdf" => (
+            "application/pdf",
+            format!("inline; filename=\"{file}.pdf\""),
+        ),
         "docx" => (
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             format!("attachment; filename=\"{file}.docx\""),
@@ -549,8 +568,10 @@ fn rift_doc(
                 .find("<svg")
                 .map_or(svg.as_str(), |i| &svg[i..])
                 .to_string();
-            Some(json!({"name": c.path.file_stem()?.to_string_lossy(), "svg": svg,
-                        "title": c.title, "caption": c.caption, "stamp": c.stamp}))
+            Some(
+                json!({"name": c.path.file_stem()?.to_string_lossy(), "svg": svg,
+                        "title": c.title, "caption": c.caption, "stamp": c.stamp}),
+            )
         })
         .collect();
     let mut doc = concord_rift::to_json(&metrics);

@@ -201,7 +201,12 @@ async fn demo_pages_in_a_browser() {
         (
             "brief",
             &format!("/campaigns/{BALTIC}/brief"),
-            &["Decision brief", "Recommendation", "TLP:AMBER", "Bottom line up front"],
+            &[
+                "Decision brief",
+                "Recommendation",
+                "TLP:AMBER",
+                "Bottom line up front",
+            ],
         ),
         ("rift", "/rift", &["Rift", "Charts"]),
         ("policies", "/policies", &["Member policies"]),
@@ -282,12 +287,14 @@ async fn a_member_signs_in_edits_its_policy_and_the_decision_changes() {
             )
             .await
             .unwrap();
-            c.find(Locator::Css("form[action='/policies/FRA'] button:not([formaction])"))
-                .await
-                .unwrap()
-                .click()
-                .await
-                .unwrap();
+            c.find(Locator::Css(
+                "form[action='/policies/FRA'] button:not([formaction])",
+            ))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
             tokio::time::sleep(Duration::from_millis(300)).await;
         }
     };
@@ -315,17 +322,21 @@ async fn a_member_signs_in_edits_its_policy_and_the_decision_changes() {
 /// axe-core's browser script, installed by `.ci/run` (`npm install --prefix target/axe
 /// axe-core`); `CONCORD_AXE` names another copy.
 fn axe_script() -> Option<String> {
-    let path = std::env::var_os("CONCORD_AXE").map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../target/axe/node_modules/axe-core/axe.min.js")
-    });
+    let path = std::env::var_os("CONCORD_AXE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../../target/axe/node_modules/axe-core/axe.min.js")
+        });
     std::fs::read_to_string(&path).ok()
 }
 
 /// Run axe-core on the current page: the violations of impact serious or critical
 /// ("id (impact): help: first nodes"), and the number of violations of any impact.
 async fn axe(c: &Client, axe: &str) -> (Vec<String>, usize) {
-    c.execute(&format!("{axe}\n;return 1;"), vec![]).await.unwrap();
+    c.execute(&format!("{axe}\n;return 1;"), vec![])
+        .await
+        .unwrap();
     let v = c
         .execute_async(
             "var done = arguments[arguments.length - 1];
@@ -343,7 +354,12 @@ async fn axe(c: &Client, axe: &str) -> (Vec<String>, usize) {
     let bad = all
         .iter()
         .filter(|x| matches!(x["impact"].as_str(), Some("serious" | "critical")))
-        .map(|x| format!("{} ({}): {}: {}", x["id"], x["impact"], x["help"], x["nodes"]))
+        .map(|x| {
+            format!(
+                "{} ({}): {}: {}",
+                x["id"], x["impact"], x["help"], x["nodes"]
+            )
+        })
         .collect();
     (bad, all.len())
 }
@@ -397,7 +413,12 @@ async fn the_decision_room_in_a_browser() {
     let strips = c.find_all(Locator::Css("ol.ladder.compact")).await.unwrap();
     assert_eq!(strips.len(), 3, "one ladder strip per campaign");
     let text = body_text(&c).await;
-    for w in ["Members hit by the campaigns", "Rift index", "EST\n1 campaign", "countermeasures\nblocked: legal"] {
+    for w in [
+        "Members hit by the campaigns",
+        "Rift index",
+        "EST\n1 campaign",
+        "countermeasures\nblocked: legal",
+    ] {
         assert!(text.contains(w), "home shows no '{w}':\n{text}");
     }
     shot(&c, "home").await;
@@ -413,7 +434,10 @@ async fn the_decision_room_in_a_browser() {
     )
     .await;
     assert_eq!(first_screen["bluf"], true, "{first_screen}");
-    assert_eq!(first_screen["blocked"], true, "the blocked rung is on the first screen: {first_screen}");
+    assert_eq!(
+        first_screen["blocked"], true,
+        "the blocked rung is on the first screen: {first_screen}"
+    );
     shot(&c, "campaign-first-screen").await;
     c.set_window_size(1280, 1600).await.unwrap();
     axe_report.extend(check_axe("campaign").await);
@@ -430,7 +454,10 @@ async fn the_decision_room_in_a_browser() {
     c.perform_actions(press(Key::Tab)).await.unwrap();
     let focus = js(&c, "var e = document.activeElement; return {cls: e.className, left: e.getBoundingClientRect().left, outline: getComputedStyle(e).outlineStyle};").await;
     assert_eq!(focus["cls"], "skip", "{focus}");
-    assert!(focus["left"].as_f64().unwrap() >= 0.0, "the skip link shows when focused: {focus}");
+    assert!(
+        focus["left"].as_f64().unwrap() >= 0.0,
+        "the skip link shows when focused: {focus}"
+    );
     c.perform_actions(press(Key::Enter)).await.unwrap();
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(js(&c, "return document.activeElement.id").await, "main");
@@ -439,54 +466,132 @@ async fn the_decision_room_in_a_browser() {
     assert_eq!(unlabelled, serde_json::json!([]));
 
     // what-if: France abstaining on countermeasures, chosen with the page's controls
-    c.find(Locator::Id("wi-member")).await.unwrap().select_by_value("FRA").await.unwrap();
-    c.find(Locator::Id("wi-rung")).await.unwrap().select_by_value("countermeasures").await.unwrap();
-    c.find(Locator::Id("wi-stance")).await.unwrap().select_by_value("abstain").await.unwrap();
-    c.find(Locator::Css("form.whatif button[type=submit]")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Id("wi-member"))
+        .await
+        .unwrap()
+        .select_by_value("FRA")
+        .await
+        .unwrap();
+    c.find(Locator::Id("wi-rung"))
+        .await
+        .unwrap()
+        .select_by_value("countermeasures")
+        .await
+        .unwrap();
+    c.find(Locator::Id("wi-stance"))
+        .await
+        .unwrap()
+        .select_by_value("abstain")
+        .await
+        .unwrap();
+    c.find(Locator::Css("form.whatif button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
     let after = body_text(&c).await;
     assert!(after.contains("WHAT-IF, NOT SAVED."), "{after}");
     assert!(after.contains("not adopted → adopted"), "{after}");
-    assert!(after.contains("The alliance can agree now (11 of 11 options"), "{after}");
+    assert!(
+        after.contains("The alliance can agree now (11 of 11 options"),
+        "{after}"
+    );
     let state = js(&c, "return Array.from(document.querySelectorAll('ol.ladder:not(.compact) li.rung')).map(function (l) { return l.className; });").await;
-    assert!(state.as_array().unwrap().iter().all(|x| x.as_str().unwrap().starts_with("rung adopted")), "{state}");
+    assert!(
+        state
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x.as_str().unwrap().starts_with("rung adopted")),
+        "{state}"
+    );
     shot(&c, "what-if-position").await;
     // and the vector: attribution low
-    c.find(Locator::Id("wi-member")).await.unwrap().select_by_value("").await.unwrap();
-    c.find(Locator::Id("wi-attribution")).await.unwrap().select_by_value("low").await.unwrap();
-    c.find(Locator::Css("form.whatif button[type=submit]")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Id("wi-member"))
+        .await
+        .unwrap()
+        .select_by_value("")
+        .await
+        .unwrap();
+    c.find(Locator::Id("wi-attribution"))
+        .await
+        .unwrap()
+        .select_by_value("low")
+        .await
+        .unwrap();
+    c.find(Locator::Css("form.whatif button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
     let low = body_text(&c).await;
     assert!(low.contains("attribution: high → low"), "{low}");
-    assert!(low.contains("Article 5 collective defence: adopted → not adopted"), "{low}");
+    assert!(
+        low.contains("Article 5 collective defence: adopted → not adopted"),
+        "{low}"
+    );
     shot(&c, "what-if-attribution").await;
     axe_report.extend(check_axe("campaign what-if").await);
 
     // the brief in every format
-    c.goto(&format!("{base}/campaigns/{BALTIC}/brief")).await.unwrap();
+    c.goto(&format!("{base}/campaigns/{BALTIC}/brief"))
+        .await
+        .unwrap();
     let brief = body_text(&c).await;
-    for w in ["TLP:AMBER", "ILLUSTRATIVE POSITIONS", "DTG", "Bottom line up front", "Sources"] {
+    for w in [
+        "TLP:AMBER",
+        "ILLUSTRATIVE POSITIONS",
+        "DTG",
+        "Bottom line up front",
+        "Sources",
+    ] {
         assert!(brief.contains(w), "the brief shows no '{w}'");
     }
     shot(&c, "brief").await;
     axe_report.extend(check_axe("brief").await);
     // Markdown and PDF open in the browser; docx is a download (checked over HTTP below)
-    c.goto(&format!("{base}/campaigns/{BALTIC}/brief?format=md")).await.unwrap();
-    let md = js(&c, "return [document.contentType, document.body.innerText];").await;
+    c.goto(&format!("{base}/campaigns/{BALTIC}/brief?format=md"))
+        .await
+        .unwrap();
+    let md = js(
+        &c,
+        "return [document.contentType, document.body.innerText];",
+    )
+    .await;
     assert_eq!(md[0], "text/markdown", "{md}");
     assert!(md[1].as_str().unwrap().starts_with("**TLP:AMBER**"), "{md}");
     assert!(md[1].as_str().unwrap().contains("## Bottom line up front"));
     shot(&c, "brief-md").await;
-    c.goto(&format!("{base}/campaigns/{BALTIC}/brief?format=pdf")).await.unwrap();
-    assert_eq!(js(&c, "return document.contentType;").await, "application/pdf");
+    c.goto(&format!("{base}/campaigns/{BALTIC}/brief?format=pdf"))
+        .await
+        .unwrap();
+    assert_eq!(
+        js(&c, "return document.contentType;").await,
+        "application/pdf"
+    );
     // keep the formats as artefacts too
     let dir = screenshots();
-    for (fmt, head) in [("md", &b"**TLP:AMBER"[..]), ("pdf", b"%PDF"), ("docx", b"PK")] {
+    for (fmt, head) in [
+        ("md", &b"**TLP:AMBER"[..]),
+        ("pdf", b"%PDF"),
+        ("docx", b"PK"),
+    ] {
         let url = format!("{base}/campaigns/{BALTIC}/brief?format={fmt}");
         let (ctype, bytes) = tokio::task::spawn_blocking(move || {
             let mut r = ureq::get(&url).call().unwrap();
             let t = r.headers()["content-type"].to_str().unwrap().to_string();
-            (t, r.body_mut().with_config().limit(64 << 20).read_to_vec().unwrap())
+            (
+                t,
+                r.body_mut()
+                    .with_config()
+                    .limit(64 << 20)
+                    .read_to_vec()
+                    .unwrap(),
+            )
         })
         .await
         .unwrap();
@@ -497,10 +602,16 @@ async fn the_decision_room_in_a_browser() {
     // rift and policies
     c.goto(&format!("{base}/rift")).await.unwrap();
     assert!(body_text(&c).await.contains("Charts"));
-    let captions = c.find_all(Locator::Css("figure.chart figcaption")).await.unwrap();
+    let captions = c
+        .find_all(Locator::Css("figure.chart figcaption"))
+        .await
+        .unwrap();
     assert!(captions.len() >= 10, "every chart has a caption");
     let cap = captions[0].text().await.unwrap();
-    assert!(cap.contains("ILLUSTRATIVE") && cap.contains("computed 20"), "{cap}");
+    assert!(
+        cap.contains("ILLUSTRATIVE") && cap.contains("computed 20"),
+        "{cap}"
+    );
     shot(&c, "rift").await;
     axe_report.extend(check_axe("rift").await);
     c.goto(&format!("{base}/policies")).await.unwrap();
@@ -521,15 +632,38 @@ async fn a_liaison_officer_previews_an_edit_in_the_browser() {
     };
     let (base, token) = serve(false).await;
     c.goto(&format!("{base}/login")).await.unwrap();
-    c.find(Locator::Id("token")).await.unwrap().send_keys(&token).await.unwrap();
-    c.find(Locator::Css("form button")).await.unwrap().click().await.unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    c.goto(&format!("{base}/policies")).await.unwrap();
-    let text = c.find(Locator::Id("text")).await.unwrap().prop("value").await.unwrap().unwrap();
-    let edited = text.replace("legal = \"not affected_self\"", "legal = \"attribution < high\"");
-    c.execute("document.getElementById('text').value = arguments[0];", vec![serde_json::json!(edited)])
+    c.find(Locator::Id("token"))
+        .await
+        .unwrap()
+        .send_keys(&token)
         .await
         .unwrap();
+    c.find(Locator::Css("form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    c.goto(&format!("{base}/policies")).await.unwrap();
+    let text = c
+        .find(Locator::Id("text"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap();
+    let edited = text.replace(
+        "legal = \"not affected_self\"",
+        "legal = \"attribution < high\"",
+    );
+    c.execute(
+        "document.getElementById('text').value = arguments[0];",
+        vec![serde_json::json!(edited)],
+    )
+    .await
+    .unwrap();
     c.find(Locator::Css("button[formaction='/policies/FRA/preview']"))
         .await
         .unwrap()
@@ -538,17 +672,25 @@ async fn a_liaison_officer_previews_an_edit_in_the_browser() {
         .unwrap();
     tokio::time::sleep(Duration::from_millis(400)).await;
     let page = body_text(&c).await;
-    assert!(page.contains("Preview: the effect of your edit (nothing saved)"), "{page}");
+    assert!(
+        page.contains("Preview: the effect of your edit (nothing saved)"),
+        "{page}"
+    );
     assert!(page.contains("Baltic grid campaign"), "{page}");
     assert!(page.contains("not adopted → adopted"), "{page}");
     shot(&c, "policy-preview").await;
     // not saved: France still blocks
-    c.goto(&format!("{base}/campaigns/{BALTIC}?rung=countermeasures")).await.unwrap();
+    c.goto(&format!("{base}/campaigns/{BALTIC}?rung=countermeasures"))
+        .await
+        .unwrap();
     assert!(body_text(&c).await.contains("FRA\n✕ blocks: legal"));
     if let Some(a) = axe_script() {
         c.goto(&format!("{base}/policies")).await.unwrap();
         let (bad, _) = axe(&c, &a).await;
-        assert!(bad.is_empty(), "axe-core on the member's policy page: {bad:#?}");
+        assert!(
+            bad.is_empty(),
+            "axe-core on the member's policy page: {bad:#?}"
+        );
     }
     c.close().await.unwrap();
 }

@@ -249,7 +249,6 @@ async fn rift_proposals_apply_without_saving() {
     assert!(harbour.contains("For <strong>solidarity</strong>"));
 }
 
-
 /// The home page: the members as a map coloured by how many campaigns hit them, the rift in
 /// figures with their meaning (computed in the background), each campaign with a ladder strip.
 #[tokio::test]
@@ -266,21 +265,40 @@ async fn home_shows_the_map_the_rift_and_a_ladder_strip_per_campaign() {
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
     assert!(body.contains("The alliance at a glance"));
-    assert_eq!(body.matches("role=\"listitem\" class=\"tile h").count(), 32, "every member on the map");
+    assert_eq!(
+        body.matches("role=\"listitem\" class=\"tile h").count(),
+        32,
+        "every member on the map"
+    );
     // EST is hit by the Baltic campaign only; POL by the Baltic campaign and the DoS wave
-    assert!(body.contains("<b>EST</b><small>1 campaign</small>"), "{body}");
+    assert!(
+        body.contains("<b>EST</b><small>1 campaign</small>"),
+        "{body}"
+    );
     assert!(body.contains("<b>POL</b><small>2 campaigns</small>"));
     assert!(body.contains("<b>TUR</b><small>no campaign</small>"));
     assert_eq!(body.matches("<ol class=\"ladder compact\"").count(), 3);
     assert!(body.contains("blocked: legal"));
     // a strip cell leads to the campaign page with that rung on the map
-    assert!(body.contains(&format!("href=\"/campaigns/{BALTIC}?rung=countermeasures#map\"")));
-    for w in ["Rift index", "Veto index", "Widest gap", "Victims left alone", "ILLUSTRATIVE"] {
+    assert!(body.contains(&format!(
+        "href=\"/campaigns/{BALTIC}?rung=countermeasures#map\""
+    )));
+    for w in [
+        "Rift index",
+        "Veto index",
+        "Widest gap",
+        "Victims left alone",
+        "ILLUSTRATIVE",
+    ] {
         assert!(body.contains(w), "home lacks {w}");
     }
     // the most severe campaign first
     let first = &body[body.find("<h3 id=\"c1\">").unwrap()..];
-    assert!(first[..200].contains("Baltic grid campaign"), "{}", &first[..200]);
+    assert!(
+        first[..200].contains("Baltic grid campaign"),
+        "{}",
+        &first[..200]
+    );
 }
 
 /// The campaign page puts the decision first: bottom line, ladder, map, forums, what-if,
@@ -311,7 +329,10 @@ async fn the_campaign_page_puts_the_decision_first() {
     assert!(body.contains("Members on: proportionate cyber countermeasures"));
     assert!(body.contains("class=\"rung blocked current\""));
     // both forums, each with its ladder strip
-    assert!(body.contains("the NATO ladder, lowest rung first") && body.contains("the EU ladder, lowest rung first"));
+    assert!(
+        body.contains("the NATO ladder, lowest rung first")
+            && body.contains("the EU ladder, lowest rung first")
+    );
     // the replay grid marks the moment each rung was first adopted
     assert!(body.contains("<td class=\"first\">★"));
 }
@@ -326,20 +347,46 @@ async fn what_if_changes_the_decision_shown_and_saves_nothing() {
     let (status, _, body) = send(&st, page(&url, None)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("WHAT-IF, NOT SAVED."));
-    assert!(body.contains("FRA&#x27;s position on countermeasures: always abstains") || body.contains("FRA's position on countermeasures: always abstains"), "{body}");
-    assert!(body.contains("proportionate cyber countermeasures (voluntary national effects): not adopted → adopted"));
+    assert!(
+        body.contains("FRA&#x27;s position on countermeasures: always abstains")
+            || body.contains("FRA's position on countermeasures: always abstains"),
+        "{body}"
+    );
+    assert!(body.contains(
+        "proportionate cyber countermeasures (voluntary national effects): not adopted → adopted"
+    ));
     assert!(body.contains("The alliance can agree now (11 of 11 options"));
     assert!(body.contains("<b>FRA</b><small><span aria-hidden=\"true\">· </span>abstains</small>"));
     // a rung link keeps the what-if
-    assert!(body.contains("?pos_member=FRA&amp;pos_rung=countermeasures&amp;pos_stance=abstain&amp;rung=art5#map"), "links keep the what-if");
+    assert!(
+        body.contains(
+            "?pos_member=FRA&amp;pos_rung=countermeasures&amp;pos_stance=abstain&amp;rung=art5#map"
+        ),
+        "links keep the what-if"
+    );
     // the vector: low attribution loses most of the ladder
-    let (_, _, low) = send(&st, page(&format!("/campaigns/{BALTIC}?attribution=low"), None)).await;
+    let (_, _, low) = send(
+        &st,
+        page(&format!("/campaigns/{BALTIC}?attribution=low"), None),
+    )
+    .await;
     assert!(low.contains("attribution: high → low"));
     assert!(low.contains("Article 5 collective defence: adopted → not adopted"));
     // bad input is named, and changes nothing
-    let (status, _, bad) = send(&st, page(&format!("/campaigns/{BALTIC}?severity=huge&victims=EST,XXX"), None)).await;
+    let (status, _, bad) = send(
+        &st,
+        page(
+            &format!("/campaigns/{BALTIC}?severity=huge&victims=EST,XXX"),
+            None,
+        ),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
-    assert!(bad.contains("severity: &#x27;huge&#x27; is not one of") || bad.contains("severity: 'huge' is not one of"), "{bad}");
+    assert!(
+        bad.contains("severity: &#x27;huge&#x27; is not one of")
+            || bad.contains("severity: 'huge' is not one of"),
+        "{bad}"
+    );
     assert!(bad.contains("XXX is not a member of NATO"));
     assert!(bad.contains("No change from the assessed case."));
     // nothing was saved
@@ -355,7 +402,10 @@ async fn the_brief_comes_in_every_format() {
     let get = |f: &str| page(&format!("/campaigns/{BALTIC}/brief?format={f}"), None);
     let (status, h, md) = send(&st, get("md")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(h["content-type"].to_str().unwrap().starts_with("text/markdown"));
+    assert!(h["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/markdown"));
     assert!(md.starts_with("**TLP:AMBER**"));
     assert!(md.contains("## Bottom line up front"));
     let (status, h, html) = send(&st, get("html")).await;
@@ -368,11 +418,14 @@ async fn the_brief_comes_in_every_format() {
         r.headers()["content-type"],
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     );
-    assert!(r.headers()["content-disposition"].to_str().unwrap().starts_with("attachment; filename=\"brief-b2168e2d.docx\""));
+    assert!(r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment; filename=\"brief-b2168e2d.docx\""));
     let bytes = r.into_body().collect().await.unwrap().to_bytes();
     assert!(bytes.starts_with(b"PK"));
     let r = app(st.clone()).oneshot(get("pdf")).await.unwrap();
-    let chromium = concord_server::staffbrief::chromium().is_some();
+    let chromium = concord_server::brief::chromium().is_some();
     if chromium {
         assert_eq!(r.status(), StatusCode::OK);
         let bytes = r.into_body().collect().await.unwrap().to_bytes();
@@ -420,7 +473,10 @@ async fn a_liaison_officer_previews_an_edit_against_the_case_library_before_savi
             .unwrap()
     };
     // France drops its objection to countermeasures it is not the victim of
-    let edited = text.replace("legal = \"not affected_self\"", "legal = \"attribution < high\"");
+    let edited = text.replace(
+        "legal = \"not affected_self\"",
+        "legal = \"attribution < high\"",
+    );
     assert_ne!(edited, text);
     let (status, _, body) = send(&st, post("/policies/FRA/preview", &edited)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -458,7 +514,10 @@ async fn a_liaison_officer_previews_an_edit_against_the_case_library_before_savi
     assert!(body.contains("no longer reproduces the record"), "{body}");
     assert!(!body.contains("now reproduces the record"));
     // a bad edit: the errors inline, no preview
-    let bad = text.replace("legal = \"not affected_self\"", "legal = \"atribution < high\"");
+    let bad = text.replace(
+        "legal = \"not affected_self\"",
+        "legal = \"atribution < high\"",
+    );
     let (status, _, body) = send(&st, post("/policies/FRA/preview", &bad)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("role=\"alert\""));

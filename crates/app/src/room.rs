@@ -349,7 +349,10 @@ pub struct TileMap {
     pub tiles: Vec<Tile>,
 }
 
-fn grid(alliance: &Alliance, mut make: impl FnMut(usize) -> (String, String, String, String)) -> TileMap {
+fn grid(
+    alliance: &Alliance,
+    mut make: impl FnMut(usize) -> (String, String, String, String),
+) -> TileMap {
     let pos = layout(alliance);
     let tiles: Vec<Tile> = alliance
         .members
@@ -526,7 +529,11 @@ pub struct Bluf {
     pub recommendation: String,
 }
 
-fn unblock_lines(o: &OptionOutcome, d: &Decision, flips: &BTreeMap<String, Vec<Flip>>) -> Vec<String> {
+fn unblock_lines(
+    o: &OptionOutcome,
+    d: &Decision,
+    flips: &BTreeMap<String, Vec<Flip>>,
+) -> Vec<String> {
     let mut out = Vec::new();
     if let Some((level, flips)) = d
         .paths
@@ -539,7 +546,11 @@ fn unblock_lines(o: &OptionOutcome, d: &Decision, flips: &BTreeMap<String, Vec<F
             1..=5 => format!(
                 "attribution {level} ({} would change {})",
                 flips.join(", "),
-                if flips.len() == 1 { "its stance" } else { "their stances" }
+                if flips.len() == 1 {
+                    "its stance"
+                } else {
+                    "their stances"
+                }
             ),
             n => format!("attribution {level} ({n} members would change their stances)"),
         });
@@ -779,7 +790,12 @@ fn level(field: &str, list: &[&str], want: Option<&str>, now: u8, w: &mut WhatIf
 }
 
 /// Apply a what-if to the assessed vector and the policy set in use. Nothing is saved.
-pub fn what_if(alliance: &Alliance, policies: &PolicySet, base: &Vector, q: &WhatIfQuery) -> WhatIf {
+pub fn what_if(
+    alliance: &Alliance,
+    policies: &PolicySet,
+    base: &Vector,
+    q: &WhatIfQuery,
+) -> WhatIf {
     let mut w = WhatIf {
         vector: base.clone(),
         policies: None,
@@ -845,9 +861,10 @@ pub fn what_if(alliance: &Alliance, policies: &PolicySet, base: &Vector, q: &Wha
             alliance.rung_index(rung),
             stance,
         ) {
-            (None, _, _) => w
-                .errors
-                .push(format!("position: {member} is not a member of {}", alliance.name)),
+            (None, _, _) => w.errors.push(format!(
+                "position: {member} is not a member of {}",
+                alliance.name
+            )),
             (_, None, _) => w.errors.push(format!(
                 "position: choose a rung ({})",
                 alliance
@@ -992,7 +1009,13 @@ pub fn dtg(ts: &str) -> Option<String> {
         return None;
     }
     let num = |r: std::ops::Range<usize>| ts.get(r).and_then(|x| x.parse::<usize>().ok());
-    let (year, month, day, hour, minute) = (num(2..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?);
+    let (year, month, day, hour, minute) = (
+        num(2..4)?,
+        num(5..7)?,
+        num(8..10)?,
+        num(11..13)?,
+        num(14..16)?,
+    );
     let mon = MONTHS.get(month.checked_sub(1)?)?;
     if day == 0 || day > 31 || hour > 23 || minute > 59 {
         return None;
@@ -1049,17 +1072,25 @@ mod tests {
         assert_eq!(cm.state, "blocked");
         assert_eq!(cm.label, "blocked: legal");
         assert_eq!(cm.blockers, vec!["FRA (legal doubts)".to_string()]);
-        assert!(cells.iter().filter(|c| c.id != "countermeasures").all(|c| c.state == "adopted"));
+        assert!(cells
+            .iter()
+            .filter(|c| c.id != "countermeasures")
+            .all(|c| c.state == "adopted"));
         // a low-severity espionage case: solidarity needs a victim's request
         let d = concord_policy::decide(
             &a,
             &p,
-            &vector(r#"{"severity":"low","attribution":"low","effects":"espionage","actor":"unknown","victims":["BEL"]}"#),
+            &vector(
+                r#"{"severity":"low","attribution":"low","effects":"espionage","actor":"unknown","victims":["BEL"]}"#,
+            ),
         );
         let cells = ladder(&a, &d);
         let un: Vec<&RungCell> = cells.iter().filter(|c| c.state == "unsupported").collect();
         assert!(!un.is_empty());
-        assert!(un.iter().all(|c| !c.label.is_empty() && c.mark == "–"), "{un:?}");
+        assert!(
+            un.iter().all(|c| !c.label.is_empty() && c.mark == "–"),
+            "{un:?}"
+        );
         let html = ladder_html(&cells, "ladder", Some("?"), true, Some("share"));
         assert!(html.contains("rung unsupported"));
         assert!(html.contains("href=\"?rung=share#map\" aria-current=\"true\""));
@@ -1085,7 +1116,9 @@ mod tests {
         assert!(!cm.blockers[0].why.is_empty());
         // France blocks countermeasures it is not the victim of: adding it as a victim unblocks
         assert!(
-            cm.unblock.iter().any(|u| u.contains("victims") && u.contains("FRA")),
+            cm.unblock
+                .iter()
+                .any(|u| u.contains("victims") && u.contains("FRA")),
             "{:?}",
             cm.unblock
         );
@@ -1101,17 +1134,28 @@ mod tests {
         let d = concord_policy::decide(&a, &p, &vector(BALTIC));
         let map = stance_map(&a, d.option("countermeasures").unwrap());
         let fra = map.tiles.iter().find(|t| t.code == "FRA").unwrap();
-        assert_eq!((fra.class.as_str(), fra.word.as_str()), ("B", "blocks: legal"));
+        assert_eq!(
+            (fra.class.as_str(), fra.word.as_str()),
+            ("B", "blocks: legal")
+        );
         assert!(fra.why.contains("legal"), "{}", fra.why);
         let html = tiles_html(&map, "stances");
-        assert!(html.contains("<b>FRA</b><small><span aria-hidden=\"true\">✕ </span>blocks: legal</small>"), "{html}");
+        assert!(
+            html.contains(
+                "<b>FRA</b><small><span aria-hidden=\"true\">✕ </span>blocks: legal</small>"
+            ),
+            "{html}"
+        );
         let text = tiles_text(&map);
         assert!(text.contains("FRA✕"), "{text}");
         let mut hits = BTreeMap::new();
         hits.insert("EST".to_string(), vec!["a".to_string(), "b".to_string()]);
         let m = campaign_map(&a, &hits);
         let est = m.tiles.iter().find(|t| t.code == "EST").unwrap();
-        assert_eq!((est.class.as_str(), est.word.as_str()), ("h2", "2 campaigns"));
+        assert_eq!(
+            (est.class.as_str(), est.word.as_str()),
+            ("h2", "2 campaigns")
+        );
         assert!(tiles_html(&m, "hits").contains("<b>EST</b><small>2 campaigns</small>"));
         let deu = m.tiles.iter().find(|t| t.code == "DEU").unwrap();
         assert_eq!(deu.class, "h0");
@@ -1198,8 +1242,12 @@ mod tests {
         let after = cases::score("cases", &list, &[forum(w.policies.unwrap())]).unwrap();
         let ch = case_changes(&before, &after);
         assert!(!ch.is_empty());
-        assert!(ch.iter().all(|c| c.rung == "solidarity" && c.before && !c.after));
-        assert!(ch.iter().all(|c| c.effect() == "no longer reproduces the record"));
+        assert!(ch
+            .iter()
+            .all(|c| c.rung == "solidarity" && c.before && !c.after));
+        assert!(ch
+            .iter()
+            .all(|c| c.effect() == "no longer reproduces the record"));
         assert_eq!(
             after.forums["nato"].reproduced + ch.len(),
             before.forums["nato"].reproduced
@@ -1208,8 +1256,14 @@ mod tests {
 
     #[test]
     fn date_time_groups() {
-        assert_eq!(dtg("2026-11-30T14:52:07.123Z").as_deref(), Some("301452Z NOV 26"));
-        assert_eq!(dtg("2026-03-02T00:05:00Z").as_deref(), Some("020005Z MAR 26"));
+        assert_eq!(
+            dtg("2026-11-30T14:52:07.123Z").as_deref(),
+            Some("301452Z NOV 26")
+        );
+        assert_eq!(
+            dtg("2026-03-02T00:05:00Z").as_deref(),
+            Some("020005Z MAR 26")
+        );
         assert_eq!(dtg("2026-13-02T00:05:00Z"), None);
         assert_eq!(dtg("yesterday"), None);
     }
