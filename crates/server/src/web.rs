@@ -323,6 +323,11 @@ async fn campaign(
     Ok(render("campaign.html", merge(base(&st, Some(&v)), ctx))?.into_response())
 }
 
+/// States the campaign page's adversary search may evaluate: a rung no attacker move can
+/// avoid ends the search at this budget, so it bounds the page's time (about 70 ms in a
+/// release build).
+const ADVERSARY_BUDGET: usize = 5_000;
+
 /// Everything the campaign page shows, decision first.
 #[allow(clippy::too_many_arguments)]
 fn campaign_ctx(
@@ -413,10 +418,16 @@ fn campaign_ctx(
         forum(&state.eu.alliance, &eu, &state.eu.policies.origin),
     ]);
     // the adversary's view: the cheapest way to keep the highest adopted rung from adoption
-    let adversary = d
+    // (a budget that keeps the page fast; `concord adversary --budget` searches further)
+    let (adversary, adversary_error) = match d
         .highest_adopted
         .as_ref()
-        .and_then(|top| whatif::cheapest_move(al, set, &d.vector, top, 50_000).ok());
+        .map(|top| whatif::cheapest_move(al, set, &d.vector, top, ADVERSARY_BUDGET))
+    {
+        Some(Ok(m)) => (Some(m), None),
+        Some(Err(e)) => (None, Some(e.to_string())),
+        None => (None, None),
+    };
     let what_if = wi.as_ref().map(|w| {
         json!({"changes": w.changes, "errors": w.errors,
                "rungs": room::changed_rungs(&d0, &d)})
@@ -436,7 +447,8 @@ fn campaign_ctx(
         "ladder": ladder, "map": map, "stances": stances, "rung": rung,
         "forums": forums, "policies": set.origin,
         "what_if": what_if, "form": form, "qs": qs,
-        "adversary": adversary, "flips": flips,
+        "adversary": adversary, "adversary_error": adversary_error,
+        "adversary_budget": ADVERSARY_BUDGET, "flips": flips,
         "replay": replay, "grid": room::replay_grid(replay),
         "tlp": inputs.tlp, "tlp_banner": inputs.banner(), "n_inputs": inputs.items.len(),
     })

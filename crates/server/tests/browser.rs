@@ -423,6 +423,11 @@ async fn the_decision_room_in_a_browser() {
     }
     shot(&c, "home").await;
     axe_report.extend(check_axe("home").await);
+    // no external network resources: everything the page loaded came from the server
+    let loaded = js(&c, "return performance.getEntriesByType('resource').map(function (e) { return e.name; });").await;
+    let loaded: Vec<String> = serde_json::from_value(loaded).unwrap();
+    assert!(loaded.iter().any(|u| u.ends_with("/static/concord.css")), "{loaded:?}");
+    assert!(loaded.iter().all(|u| u.starts_with(&base)), "external resources: {loaded:?}");
 
     // the campaign page: the bottom line on the first screen (1280 x 800)
     c.set_window_size(1280, 800).await.unwrap();
