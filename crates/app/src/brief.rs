@@ -960,23 +960,20 @@ pub fn pdf(html: &str) -> Result<Vec<u8>, BriefError> {
 // ---------------------------------------------------------------------------------------
 // From the store
 
-/// Assess, attribute and decide on a stored incident or campaign as the viewer sees it,
-/// and build its brief: `alliance` and `policies` decide; each of `others` (the EU) decides
+/// Assess, attribute and decide on a stored incident or campaign as the reader's viewer
+/// sees it, and build its brief: `alliance` and `policies` decide; each of `others` (the EU) decides
 /// the same vector beside it.
-#[allow(clippy::too_many_arguments)]
 pub fn from_store(
-    store: &concord_store::Store,
+    r: &concord_store::Reader<'_>,
     id: &str,
     alliance: &Alliance,
     policies: &concord_policy::PolicySet,
     others: &[&concord_policy::Forum],
-    viewer: &concord_store::access::Principal,
     fictional: bool,
     now: &str,
-) -> Result<Brief, crate::views::ViewError> {
-    let (a, attr, d) =
-        crate::views::decision(store, id, &Default::default(), alliance, policies, viewer)?;
-    let inputs = crate::inputs::inputs(store, id, viewer)?;
+) -> crate::Result<Brief> {
+    let (a, attr, d) = crate::views::decision(r, id, &Default::default(), alliance, policies)?;
+    let inputs = crate::inputs::inputs(r, id)?;
     let flips = concord_policy::whatif::sensitivity(alliance, policies, &d.vector);
     let decisions: Vec<Decision> = others
         .iter()
@@ -1020,7 +1017,7 @@ mod tests {
         let a = Alliance::nato();
         let p = PolicySet::builtin(&a);
         let eu = Forum::builtin("eu").unwrap();
-        from_store(&store, BALTIC, &a, &p, &[&eu], viewer, true, NOW).unwrap()
+        from_store(&store.reader(viewer), BALTIC, &a, &p, &[&eu], true, NOW).unwrap()
     }
 
     #[test]

@@ -4,34 +4,39 @@
 //! state-aligned denial-of-service wave against ten members). Its states use user-assigned
 //! ISO 3166 codes (XRS, XKV); its techniques are real ATT&CK ids.
 
-use concord_store::{NewObject, ObjectMeta, Store};
+use crate::submit::{submit, Atomicity, Input, Submission, Submitted};
+use crate::{Error, Result};
+use concord_store::access::Principal;
+use concord_store::Store;
 
 /// The scenario as a STIX bundle.
 pub const SCENARIO: &str = include_str!("../data/demo-scenario.json");
 
+/// Submit a built-in bundle as the hub (validated first, stored whole); a refusal is a
+/// defect of this build.
+pub fn load(store: &mut Store, text: &str, name: &str) -> Result<Submitted> {
+    let s = submit(
+        store,
+        Submission {
+            input: Input::Document { text, name },
+            options: &concord_stix::Options::default(),
+            submitter: &Principal::Hub,
+            source: &format!("built-in {name}"),
+            atomicity: Atomicity::Whole,
+        },
+    )?;
+    if !s.is_stored() {
+        return Err(Error::Internal(format!(
+            "the built-in {name} was refused: {:?}",
+            s.errors()
+        )));
+    }
+    Ok(s)
+}
+
 /// An in-memory store holding the scenario (validated first).
-pub fn store() -> Result<Store, String> {
-    let doc = concord_stix::json::parse_document(SCENARIO, "demo-scenario.json")
-        .map_err(|e| e.to_string())?;
-    let report = concord_stix::validate::validate_document(&doc, &concord_stix::Options::default());
-    if !report.is_valid() {
-        return Err(format!("the demo scenario is invalid: {:?}", report.errors));
-    }
-    let mut store = Store::open_in_memory().map_err(|e| e.to_string())?;
-    let objects: Vec<NewObject<'_>> = doc
-        .objects
-        .iter()
-        .map(|o| NewObject {
-            raw: o.raw,
-            path: &o.path,
-            meta: ObjectMeta::of(&o.value),
-        })
-        .collect();
-    let s = store
-        .ingest(&objects, "hub", "built-in demo scenario")
-        .map_err(|e| e.to_string())?;
-    if !s.rejections.is_empty() {
-        return Err(format!("the demo scenario was refused: {:?}", s.rejections));
-    }
+pub fn store() -> Result<Store> {
+    let mut store = Store::open_in_memory()?;
+    load(&mut store, SCENARIO, "demo-scenario.json")?;
     Ok(store)
 }

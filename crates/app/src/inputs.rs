@@ -9,9 +9,8 @@
 //! reveals a marking the viewer could not see. An unmarked object reads as TLP:GREEN, as
 //! the store reads it.
 
-use crate::views::{self, ViewError};
-use concord_store::access::Principal;
-use concord_store::{Store, StoredObject};
+use crate::{views, Error};
+use concord_store::{Reader, StoredObject};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -95,7 +94,7 @@ fn text(v: &Value, k: &str) -> String {
     v.get(k).and_then(Value::as_str).unwrap_or("").to_string()
 }
 
-fn input(o: &StoredObject, names: &BTreeMap<String, String>) -> Result<Input, ViewError> {
+fn input(o: &StoredObject, names: &BTreeMap<String, String>) -> Result<Input, Error> {
     let v = o.value()?;
     let name = if o.object_type == "relationship" {
         let side = |k: &str| {
@@ -134,17 +133,17 @@ fn input(o: &StoredObject, names: &BTreeMap<String, String>) -> Result<Input, Vi
     })
 }
 
-/// The inputs of a stored incident or campaign as the viewer may read them.
-pub fn inputs(store: &Store, id: &str, viewer: &Principal) -> Result<Inputs, ViewError> {
-    let Some(root) = views::get(store, id, viewer)? else {
-        return Err(ViewError::NotFound(format!(
+/// The inputs of a stored incident or campaign as the reader's viewer may read them.
+pub fn inputs(r: &Reader<'_>, id: &str) -> Result<Inputs, Error> {
+    let Some(root) = r.get(id)? else {
+        return Err(Error::NotFound(format!(
             "{id}: no such object in the database"
         )));
     };
     let mut objects: BTreeMap<String, StoredObject> = BTreeMap::new();
     let mut subjects = vec![id.to_string()];
     subjects.extend(
-        views::incident_ids(store, id, viewer)?
+        views::incident_ids(r, id)?
             .unwrap_or_default()
             .into_iter()
             .filter(|x| x != id),
@@ -152,13 +151,10 @@ pub fn inputs(store: &Store, id: &str, viewer: &Principal) -> Result<Inputs, Vie
     objects.insert(id.to_string(), root);
     let mut named: Vec<String> = Vec::new();
     for s in &subjects {
-        if let Some(o) = views::get(store, s, viewer)? {
+        if let Some(o) = r.get(s)? {
             objects.insert(s.clone(), o);
         }
-        for rel in store.relationships_of(s)? {
-            if !rel.readable_by(viewer) {
-                continue;
-            }
+        for rel in r.relationships_of(s)? {
             let v = rel.value()?;
             if v.get("revoked") == Some(&Value::Bool(true)) {
                 continue;
@@ -178,20 +174,18 @@ pub fn inputs(store: &Store, id: &str, viewer: &Principal) -> Result<Inputs, Vie
         if objects.contains_key(n) {
             continue;
         }
-        let Some(o) = views::get(store, n, viewer)? else {
+        let Some(o) = r.get(n)? else {
             continue;
         };
         if matches!(o.object_type.as_str(), "intrusion-set" | "threat-actor") {
-            for rel in store.relationships_of(n)? {
-                if rel.readable_by(viewer) {
-                    let v = rel.value()?;
-                    if text(&v, "relationship_type") == "attributed-to"
-                        && text(&v, "source_ref") == *n
-                        && v.get("revoked") != Some(&Value::Bool(true))
-                    {
-                        more.push(text(&v, "target_ref"));
-                        objects.insert(rel.id.clone(), rel);
-                    }
+            for rel in r.relationships_of(n)? {
+                let v = rel.value()?;
+                if text(&v, "relationship_type") == "attributed-to"
+                    && text(&v, "source_ref") == *n
+                    && v.get("revoked") != Some(&Value::Bool(true))
+                {
+                    more.push(text(&v, "target_ref"));
+                    objects.insert(rel.id.clone(), rel);
                 }
             }
         }
@@ -199,7 +193,7 @@ pub fn inputs(store: &Store, id: &str, viewer: &Principal) -> Result<Inputs, Vie
     }
     for n in more {
         if !objects.contains_key(&n) {
-            if let Some(o) = views::get(store, &n, viewer)? {
+            if let Some(o) = r.get(&n)? {
                 objects.insert(n, o);
             }
         }

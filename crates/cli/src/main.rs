@@ -61,6 +61,7 @@ enum Command {
     /// A decision brief for the council: situation, assessment, options, path to consensus, recommendation.
     Brief(cmd::brief::Args),
     /// Serve TAXII 2.1 and the JSON API over HTTP.
+    #[cfg(feature = "serve")]
     Serve(cmd::serve::Args),
     /// Pull a collection from another TAXII 2.1 server.
     Sync(cmd::sync::Args),
@@ -121,6 +122,7 @@ fn main() {
         Command::Adversary(a) => cmd::adversary::run(&ctx, a),
         Command::Replay(a) => cmd::replay::run(&ctx, a),
         Command::Brief(a) => cmd::brief::run(&ctx, a),
+        #[cfg(feature = "serve")]
         Command::Serve(a) => cmd::serve::run(&ctx, a),
         Command::Sync(a) => cmd::sync::run(&ctx, a),
         Command::Token(c) => cmd::token::run(&ctx, c),

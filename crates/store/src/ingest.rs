@@ -82,7 +82,7 @@ impl Store {
                 Err(r) => rejections.push(Rejection {
                     id: String::new(),
                     path: o.path.to_string(),
-                    reason: r.clone(),
+                    reason: r.to_string(),
                 }),
             }
         }

@@ -38,17 +38,22 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
         return Ok(exit::INVALID);
     }
     let store = ctx.store(args.demo)?;
-    let viewer = ctx.viewer();
     // the EU beside NATO, unless another alliance replaces the built-in one
     let eu = concord_policy::Forum::builtin("eu").filter(|_| args.policy.alliance.is_none());
     let others: Vec<&concord_policy::Forum> = eu.iter().collect();
     let now = concord_stix::timestamp::now();
-    use concord_app::views::ViewError;
+    use concord_app::Error;
     let doc = match brief::from_store(
-        &store, &args.id, &alliance, &policies, &others, &viewer, args.demo, &now,
+        &store.reader(&ctx.viewer()),
+        &args.id,
+        &alliance,
+        &policies,
+        &others,
+        args.demo,
+        &now,
     ) {
         Ok(x) => x,
-        Err(ViewError::NotFound(m) | ViewError::Invalid(m)) => {
+        Err(Error::NotFound(m) | Error::Invalid(m)) => {
             eprintln!("error: {m}");
             return Ok(exit::INVALID);
         }
