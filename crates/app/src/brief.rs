@@ -478,8 +478,9 @@ pub fn build(x: &BriefInput<'_>) -> Brief {
             .iter()
             .filter(|i| {
                 // the evidence itself; techniques and plain links are counted above
-                !matches!(i.kind.as_str(), "attack-pattern")
-                    && !(i.kind == "relationship" && i.name.contains(" related-to "))
+                let technique = i.kind == "attack-pattern";
+                let link = i.kind == "relationship" && i.name.contains(" related-to ");
+                !(technique || link)
             })
             .map(|i| {
                 vec![
@@ -1032,7 +1033,7 @@ mod tests {
         assert!(md.contains("> **ILLUSTRATIVE POSITIONS**"));
         assert!(md.contains("> **FICTIONAL DEMO SCENARIO**"));
         assert!(md.contains("**DTG** 210930Z MAR 26"), "{md}");
-        let at = |s: &str| md.find(s).unwrap_or_else(|| panic!("no '{s}' in\n{md}"));
+        let at = |s: &str| md.find(s).expect(s);
         assert!(at("## Bottom line up front") < at("## The NATO ladder"));
         assert!(at("## The NATO ladder") < at("## Situation"));
         assert!(at("## Situation") < at("## Sources"));

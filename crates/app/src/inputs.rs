@@ -192,9 +192,9 @@ pub fn inputs(r: &Reader<'_>, id: &str) -> Result<Inputs, Error> {
         objects.insert(n.clone(), o);
     }
     for n in more {
-        if !objects.contains_key(&n) {
-            if let Some(o) = r.get(&n)? {
-                objects.insert(n, o);
+        if let std::collections::btree_map::Entry::Vacant(e) = objects.entry(n) {
+            if let Some(o) = r.get(e.key())? {
+                e.insert(o);
             }
         }
     }

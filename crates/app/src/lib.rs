@@ -27,9 +27,9 @@
 pub mod brief;
 pub mod correlate;
 pub mod demo;
+mod error;
 pub mod inputs;
 pub mod room;
-mod error;
 pub mod submit;
 pub mod views;
 

@@ -692,7 +692,7 @@ pub fn replay_grid(r: &concord_rift::replay::Replay) -> ReplayGrid {
                 .steps
                 .iter()
                 .map(|s| {
-                    let on = s.adopted.iter().any(|a| *a == h.id);
+                    let on = s.adopted.contains(&h.id);
                     match (on, seen) {
                         (true, false) => {
                             seen = true;

@@ -27,7 +27,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .iter()
         .map(|(n, t)| ((*n).to_string(), (*t).to_string()))
         .collect();
-    let st = Arc::new(AppState::new(demo::store()?, Alliance::nato(), texts, true)?);
+    let st = Arc::new(AppState::new(
+        demo::store()?,
+        Alliance::nato(),
+        texts,
+        true,
+    )?);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -111,10 +116,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             times.sort_by(f64::total_cmp);
             println!(
                 "{:<32} {:>9.2} {:>9} {:>9.2}   (3 requests; headless Chromium prints it)",
-                "brief pdf",
-                times[1],
-                "-",
-                times[2]
+                "brief pdf", times[1], "-", times[2]
             );
         }
         Ok::<(), Box<dyn std::error::Error>>(())

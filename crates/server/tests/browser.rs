@@ -424,10 +424,20 @@ async fn the_decision_room_in_a_browser() {
     shot(&c, "home").await;
     axe_report.extend(check_axe("home").await);
     // no external network resources: everything the page loaded came from the server
-    let loaded = js(&c, "return performance.getEntriesByType('resource').map(function (e) { return e.name; });").await;
+    let loaded = js(
+        &c,
+        "return performance.getEntriesByType('resource').map(function (e) { return e.name; });",
+    )
+    .await;
     let loaded: Vec<String> = serde_json::from_value(loaded).unwrap();
-    assert!(loaded.iter().any(|u| u.ends_with("/static/concord.css")), "{loaded:?}");
-    assert!(loaded.iter().all(|u| u.starts_with(&base)), "external resources: {loaded:?}");
+    assert!(
+        loaded.iter().any(|u| u.ends_with("/static/concord.css")),
+        "{loaded:?}"
+    );
+    assert!(
+        loaded.iter().all(|u| u.starts_with(&base)),
+        "external resources: {loaded:?}"
+    );
 
     // the campaign page: the bottom line on the first screen (1280 x 800)
     c.set_window_size(1280, 800).await.unwrap();
@@ -469,6 +479,33 @@ async fn the_decision_room_in_a_browser() {
     // every control on the page has a label
     let unlabelled = js(&c, "return Array.from(document.querySelectorAll('select, input:not([type=hidden]), textarea')).filter(function (e) { return !(e.labels && e.labels.length); }).map(function (e) { return e.name; });").await;
     assert_eq!(unlabelled, serde_json::json!([]));
+
+    // the rung selector from the keyboard: the arrows move the choice without leaving the
+    // page (no change of context on input), Enter shows the chosen rung
+    js(&c, "document.getElementById('rung').focus(); return 1;").await;
+    let before = c.current_url().await.unwrap();
+    c.perform_actions(press(Key::Down)).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(
+        c.current_url().await.unwrap(),
+        before,
+        "an arrow key changed the page"
+    );
+    assert_eq!(
+        js(&c, "return document.getElementById('rung').value;").await,
+        "art5"
+    );
+    c.perform_actions(press(Key::Enter)).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(c
+        .current_url()
+        .await
+        .unwrap()
+        .as_str()
+        .contains("rung=art5"));
+    assert!(body_text(&c)
+        .await
+        .contains("Members on: Article 5 collective defence"));
 
     // what-if: France abstaining on countermeasures, chosen with the page's controls
     c.find(Locator::Id("wi-member"))

@@ -108,8 +108,17 @@ async fn every_demo_page_loads_with_its_key_content() {
             assert!(body.contains(w), "{uri} lacks '{w}'");
         }
         // no external network resources: scripts, styles and images come from the server
-        for external in ["src=\"http", "src=\"//", "<link rel=\"stylesheet\" href=\"http", "url(http", "@import"] {
-            assert!(!body.contains(external), "{uri} loads an external resource ({external})");
+        for external in [
+            "src=\"http",
+            "src=\"//",
+            "<link rel=\"stylesheet\" href=\"http",
+            "url(http",
+            "@import",
+        ] {
+            assert!(
+                !body.contains(external),
+                "{uri} loads an external resource ({external})"
+            );
         }
     }
     // demo visitors are read-only: an upload is validated, not stored
@@ -378,8 +387,18 @@ async fn what_if_changes_the_decision_shown_and_saves_nothing() {
     assert!(low.contains("Article 5 collective defence: adopted → not adopted"));
     // a rung no attacker move can avoid: the page's adversary search stops at its budget
     // and says so (never "nothing is adopted")
-    let (_, _, share) = send(&st, page(&format!("/campaigns/{BALTIC}?attribution=none&actor=unknown"), None)).await;
-    assert!(share.contains("No move found within 5000 states"), "{share}");
+    let (_, _, share) = send(
+        &st,
+        page(
+            &format!("/campaigns/{BALTIC}?attribution=none&actor=unknown"),
+            None,
+        ),
+    )
+    .await;
+    assert!(
+        share.contains("No move found within 1000 states"),
+        "{share}"
+    );
     assert!(!share.contains("Nothing is adopted"));
     // bad input is named, and changes nothing
     let (status, _, bad) = send(
