@@ -6,7 +6,7 @@
 //!
 //! The brief is built once as a list of blocks and rendered to Markdown, self-contained
 //! HTML (no external resources; printed to PDF by headless Chromium) and docx (docx-rs,
-//! for editing by staff; see docs/decisions/0011-docx-brief.md), so every format says the
+//! for editing by staff; see docs/decisions/0012-docx-brief.md), so every format says the
 //! same thing.
 
 use crate::inputs::Inputs;
