@@ -9,7 +9,11 @@
 //! - [`views`]: the derived views (knowledge base, observation, attribution, assessment,
 //!   replay, decision) as one viewer sees them.
 //! - [`correlate`]: incidents into campaigns, stored as concord's own scoped objects.
-//! - [`brief`]: the decision brief; [`demo`]: the built-in fictional scenario.
+//! - [`room`]: the staff officer's decision room (ladder strip, tile map, bottom line up
+//!   front, replay grid, what-if), shared by the dashboard and the brief; [`inputs`]: the
+//!   inputs behind a decision and their most restrictive TLP marking.
+//! - [`brief`]: the decision brief (md, html, pdf, docx); [`demo`]: the built-in fictional
+//!   scenario.
 //!
 //! Invariants:
 //! - Reads go through [`concord_store::Reader`], bound to a viewer: nothing here (or in
@@ -24,6 +28,8 @@ pub mod brief;
 pub mod correlate;
 pub mod demo;
 mod error;
+pub mod inputs;
+pub mod room;
 pub mod submit;
 pub mod views;
 

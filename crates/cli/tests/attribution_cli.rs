@@ -410,7 +410,7 @@ fn replay_of_a_campaign_shows_time_to_consensus() {
 }
 
 #[test]
-fn brief_in_markdown_html_and_pdf() {
+fn brief_in_markdown_html_pdf_and_docx() {
     let d = tempfile::tempdir().unwrap();
     let baltic = "campaign--b2168e2d-0232-4697-80b7-ea8e3628e748";
     let out = concord(d.path())
@@ -425,23 +425,35 @@ fn brief_in_markdown_html_and_pdf() {
     );
     let md = String::from_utf8(out.stdout).unwrap();
     for w in [
+        "**TLP:AMBER**",
+        "**DTG**",
         "# Decision brief",
+        "## Bottom line up front",
+        "**Recommendation:**",
+        "## The NATO ladder",
         "## Situation",
         "## Assessment",
         "## Options",
         "## Path to consensus",
-        "## Recommendation",
+        "## Sources",
         "FICTIONAL",
-        "blocked by FRA",
+        "ILLUSTRATIVE POSITIONS",
+        "**Blocked: proportionate cyber countermeasures (voluntary national effects)**, by FRA",
     ] {
         assert!(md.contains(w), "markdown lacks {w}:\n{md}");
     }
+    let at = |w: &str| md.find(w).unwrap();
+    assert!(
+        at("## Bottom line up front") < at("## Situation"),
+        "bottom line first"
+    );
     let out = concord(d.path())
         .args(["brief", "--demo", "--format", "html", baltic])
         .output()
         .unwrap();
     let html = String::from_utf8(out.stdout).unwrap();
-    assert!(html.starts_with("<!doctype html>") && html.contains("<h2>Recommendation</h2>"));
+    assert!(html.starts_with("<!doctype html>") && html.contains("<h2>Bottom line up front</h2>"));
+    assert!(html.contains("<div class=\"tlp top amber\""));
     assert!(
         !html.contains("http://") && !html.contains("https://"),
         "self-contained"
@@ -476,6 +488,33 @@ fn brief_in_markdown_html_and_pdf() {
         assert_eq!(out.status.code(), Some(3));
         assert!(String::from_utf8_lossy(&out.stderr).contains("Chromium"));
     }
+    let out = concord(d.path())
+        .args([
+            "brief",
+            "--demo",
+            "--format",
+            "docx",
+            "--out",
+            "brief.docx",
+            baltic,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let docx = std::fs::read(d.path().join("brief.docx")).unwrap();
+    assert!(docx.starts_with(b"PK"), "a docx is a zip archive");
+    // docx and pdf need a file
+    let out = concord(d.path())
+        .args(["brief", "--demo", "--format", "docx", baltic])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs --out FILE"));
     // an unknown id is refused
     let out = concord(d.path())
         .args([

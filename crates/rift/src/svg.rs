@@ -44,7 +44,8 @@ pub struct Stamp {
 }
 
 impl Stamp {
-    fn line(&self) -> String {
+    /// The stamp in one line: "ILLUSTRATIVE · built-in positions · computed 2026-03-20".
+    pub fn line(&self) -> String {
         format!(
             "{}{} · computed {}",
             if self.illustrative {
@@ -96,6 +97,20 @@ fn median(dist: &[f64]) -> usize {
     0
 }
 
+const HEATMAP_CAPTION: &str =
+    "Median highest rung the alliance adopts over victims, sectors and numbers affected, state actor";
+
+const CEILING_TITLE: &str = "Ceiling: most severe state attack left without the rung";
+const CEILING_CAPTION: &str =
+    "Per rung and attribution level: the highest severity of a state attack the rung does not answer";
+
+fn heatmap_title(effects: usize) -> String {
+    format!(
+        "Highest adopted rung (median), state actor, effects = {}",
+        EFFECTS.get(effects).copied().unwrap_or("?")
+    )
+}
+
 fn heatmap(
     path: &Path,
     alliance: &Alliance,
@@ -106,16 +121,9 @@ fn heatmap(
     let rungs = alliance.ladder.len();
     let root = SVGBackend::new(path, (760, 620)).into_drawing_area();
     root.fill(&WHITE).map_err(io)?;
-    caption(
-        &root,
-        "Median highest rung the alliance adopts over victims, sectors and numbers affected, state actor",
-        stamp,
-    )?;
+    caption(&root, HEATMAP_CAPTION, stamp)?;
     let (root, _) = root.split_vertically(560);
-    let title = format!(
-        "Highest adopted rung (median), state actor, effects = {}",
-        EFFECTS[effects]
-    );
+    let title = heatmap_title(effects);
     let root = root.titled(&title, ("sans-serif", 20)).map_err(io)?;
     let (grid, legend) = root.split_horizontally(560);
     let cells = grid
@@ -240,18 +248,9 @@ fn ceiling_table(
     let height = 90 + 32 * alliance.ladder.len() as u32;
     let root = SVGBackend::new(path, (760, height + 50)).into_drawing_area();
     root.fill(&WHITE).map_err(io)?;
-    caption(
-        &root,
-        "Per rung and attribution level: the highest severity of a state attack the rung does not answer",
-        stamp,
-    )?;
+    caption(&root, CEILING_CAPTION, stamp)?;
     let (root, _) = root.split_vertically(height);
-    let root = root
-        .titled(
-            "Ceiling: most severe state attack left without the rung",
-            ("sans-serif", 20),
-        )
-        .map_err(io)?;
+    let root = root.titled(CEILING_TITLE, ("sans-serif", 20)).map_err(io)?;
     for (a, name) in ATTRIBUTION.iter().enumerate() {
         root.draw_text(
             &format!("attribution {name}"),
@@ -296,6 +295,16 @@ fn ceiling_table(
     root.present().map_err(io)
 }
 
+/// One chart written: its file, title and caption (what it shows), and the stamp's line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chart {
+    pub path: PathBuf,
+    pub title: String,
+    pub caption: String,
+    /// The stamp as the chart shows it: ILLUSTRATIVE, the policy set, the date.
+    pub stamp: String,
+}
+
 /// Write every chart into `dir`; returns the files written.
 pub fn write_all(
     dir: &Path,
@@ -303,11 +312,31 @@ pub fn write_all(
     m: &Metrics,
     stamp: &Stamp,
 ) -> std::io::Result<Vec<PathBuf>> {
+    Ok(write_charts(dir, alliance, m, stamp)?
+        .into_iter()
+        .map(|c| c.path)
+        .collect())
+}
+
+/// Write every chart into `dir`; returns each chart with its title and caption (for
+/// pages that show the charts with a text caption).
+pub fn write_charts(
+    dir: &Path,
+    alliance: &Alliance,
+    m: &Metrics,
+    stamp: &Stamp,
+) -> std::io::Result<Vec<Chart>> {
     let mut files = Vec::new();
+    let chart = |path: PathBuf, title: String, caption: &str| Chart {
+        path,
+        title,
+        caption: caption.to_string(),
+        stamp: stamp.line(),
+    };
     for (e, name) in EFFECTS.iter().enumerate() {
         let p = dir.join(format!("heatmap-{name}.svg"));
         heatmap(&p, alliance, m, e, stamp)?;
-        files.push(p);
+        files.push(chart(p, heatmap_title(e), HEATMAP_CAPTION));
     }
     let labels: Vec<String> = m.options.iter().map(|o| o.id.clone()).collect();
     let per_option = |f: fn(&crate::OptionMetrics) -> f64| m.options.iter().map(f).collect();
@@ -345,7 +374,7 @@ pub fn write_all(
     for (name, b) in &charts {
         let p = dir.join(name);
         bars(&p, b, stamp)?;
-        files.push(p);
+        files.push(chart(p, b.title.clone(), b.caption));
     }
     let pairs = |f: fn(&crate::OptionMetrics) -> &std::collections::BTreeMap<&'static str, f64>| {
         let mut labels = Vec::new();
@@ -382,7 +411,7 @@ pub fn write_all(
     ] {
         let p = dir.join(name);
         bars(&p, &b, stamp)?;
-        files.push(p);
+        files.push(chart(p, b.title.clone(), b.caption));
     }
     let mut piv_labels = Vec::new();
     let mut piv_values = Vec::new();
@@ -399,20 +428,17 @@ pub fn write_all(
         piv_values.push(0.0);
     }
     let p = dir.join("pivotal.svg");
-    bars(
-        &p,
-        &Bars {
-            title: "Pivotal members: scenarios where one member alone blocks".into(),
-            caption: "Veto cells (everything else in place) where this member is the only blocker, counted unweighted",
-            labels: piv_labels,
-            values: piv_values,
-            fmt: |v| format!("{v:.0}"),
-        },
-        stamp,
-    )?;
-    files.push(p);
+    let piv = Bars {
+        title: "Pivotal members: scenarios where one member alone blocks".into(),
+        caption: "Veto cells (everything else in place) where this member is the only blocker, counted unweighted",
+        labels: piv_labels,
+        values: piv_values,
+        fmt: |v| format!("{v:.0}"),
+    };
+    bars(&p, &piv, stamp)?;
+    files.push(chart(p, piv.title.clone(), piv.caption));
     let p = dir.join("ceiling.svg");
     ceiling_table(&p, alliance, m, stamp)?;
-    files.push(p);
+    files.push(chart(p, CEILING_TITLE.to_string(), CEILING_CAPTION));
     Ok(files)
 }

@@ -28,7 +28,7 @@ pub mod taxii;
 pub mod web;
 
 // the application layer's modules, under their old paths for the handlers
-pub use concord_app::{brief, demo, views};
+pub use concord_app::{brief, demo, inputs, room, views};
 
 use axum::Router;
 use concord_policy::{Alliance, PolicySet};
@@ -76,6 +76,9 @@ pub struct AppState {
     /// Harmonisation proposals per policy set (keyed like `rift_cache`), computed in the
     /// background: `None` while computing.
     pub proposals_cache: Mutex<Option<(usize, Option<Arc<web::Proposals>>)>>,
+    /// The key of the policy set whose rift figures are being computed in the background
+    /// (0: none), so the home page starts the computation once.
+    pub rift_computing: std::sync::atomic::AtomicUsize,
     /// The second forum (the EU with its built-in positions), decided beside the first.
     pub eu: concord_policy::Forum,
     /// Time limits on connections and requests.
@@ -138,6 +141,7 @@ impl AppState {
             readers: Vec::new(),
             rift_cache: Mutex::new(None),
             proposals_cache: Mutex::new(None),
+            rift_computing: std::sync::atomic::AtomicUsize::new(0),
             eu: concord_policy::Forum {
                 id: "eu".into(),
                 policies: PolicySet::builtin(&Alliance::eu()),

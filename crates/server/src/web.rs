@@ -1,14 +1,18 @@
-//! The web dashboard: server-rendered pages (minijinja templates compiled into the binary,
-//! a few lines of plain JavaScript, no build step). `/` campaigns with their highest adopted
-//! rung; `/campaigns/{id}` assessment, attribution with the ACH matrix, stances with the
-//! options' full names, a tile map of the members coloured by stance (colour-blind-safe,
-//! and spelled out), path to consensus, evidence timeline and replay; `/rift`; `/policies`
-//! (read all, edit your own with inline errors); `/ingest`; sign-in with a token (session
+//! The web dashboard, organised around a council staff officer's question (what can the
+//! alliance agree now, what is blocked, by whom and why, what would unblock it):
+//! server-rendered pages (minijinja templates compiled into the binary, a few lines of plain
+//! JavaScript, no build step). `/` the alliance at a glance (members coloured by how many
+//! campaigns hit them, the rift in figures with their meaning, each campaign with a ladder
+//! strip); `/campaigns/{id}` decision first (bottom line up front, the ladder, the members'
+//! tile map for a rung, the forums side by side, what-if, the evidence timeline with
+//! replay), then assessment, attribution and ACH; `/campaigns/{id}/brief` in html, md, pdf
+//! and docx; `/rift`; `/policies` (read all, edit your own with inline errors, preview an
+//! edit against the case library before saving); `/ingest`; sign-in with a token (session
 //! cookie). Under `serve --demo` visitors are the hub, read-only, and every page says the
-//! scenario is fictional.
+//! scenario is fictional. See docs/web.md.
 
 use crate::error::AppError;
-use crate::{brief, session, views, with_reader, with_store, Shared};
+use crate::{brief, inputs, room, session, views, with_reader, with_store, AppState, Shared};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -57,11 +61,13 @@ pub fn routes() -> Router<Shared> {
         .route("/rift", get(rift))
         .route("/policies", get(policies))
         .route("/policies/{member}", post(save_policy))
+        .route("/policies/{member}/preview", post(preview_policy))
         .route("/ingest", get(ingest_form).post(ingest))
         .route("/login", get(login_form).post(login))
         .route("/logout", get(logout))
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .route("/static/concord.js", get(script))
+        .route("/static/concord.css", get(stylesheet))
 }
 
 /// The dashboard's only script (no inline script: the CSP allows none).
@@ -69,6 +75,15 @@ async fn script() -> Response {
     (
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
         include_str!("../static/concord.js"),
+    )
+        .into_response()
+}
+
+/// The dashboard's stylesheet: the page layout and the decision room's graphics.
+async fn stylesheet() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        [include_str!("../static/concord.css"), room::CSS].concat(),
     )
         .into_response()
 }
@@ -128,7 +143,7 @@ async fn index(State(st): State<Shared>, h: HeaderMap) -> Result<Response, AppEr
 /// The campaign list, with the outcome of a correlation when there was one.
 async fn index_page(st: &Shared, v: &Viewer, correlated: Value) -> Result<Response, AppError> {
     let p = v.principal.clone();
-    let rows = with_reader(st, move |s, state| {
+    let (mut rows, hits) = with_reader(st, move |s, state| {
         let policies = state.policy_set();
         let r = s.reader(&p);
         let mut ids = Vec::new();
@@ -138,6 +153,7 @@ async fn index_page(st: &Shared, v: &Viewer, correlated: Value) -> Result<Respon
         })?;
         let kb = views::knowledge_base(&r)?;
         let mut rows = Vec::new();
+        let mut hits: std::collections::BTreeMap<String, Vec<String>> = Default::default();
         for id in ids {
             // a campaign that cannot be assessed (no readable incidents) is not listed
             let Ok((a, _, d)) = views::decision_with(
@@ -150,21 +166,54 @@ async fn index_page(st: &Shared, v: &Viewer, correlated: Value) -> Result<Respon
             ) else {
                 continue;
             };
+            let name = a.name.clone().unwrap_or_else(|| id.clone());
+            for m in &a.victims {
+                hits.entry(m.clone()).or_default().push(name.clone());
+            }
             let highest = d.options.iter().rev().find(|o| o.adopted).map(|o| o.option.clone());
-            rows.push(json!({"id": id, "name": a.name.unwrap_or_else(|| id.clone()),
+            let cells = room::ladder(&state.alliance, &d);
+            let blocked: Vec<String> = cells
+                .iter()
+                .filter(|c| c.state == "blocked")
+                .map(|c| format!("{} by {}", c.id, c.blockers.join(", ")))
+                .collect();
+            let ladder = room::ladder_html(
+                &cells,
+                &format!("the ladder for {name}, lowest rung first"),
+                Some(&format!("/campaigns/{id}?")),
+                true,
+                None,
+            );
+            rows.push(json!({"id": id, "name": name,
                 "incidents": a.incidents.len(), "victims": a.victims, "severity": a.severity.level,
                 "score": a.severity.score, "attribution": a.attribution.level, "state": a.attribution.state,
                 "attribution_statement": a.attribution.statement,
-                "highest": highest}));
+                "highest": highest, "blocked": blocked, "ladder": ladder}));
         }
-        Ok(rows)
+        Ok((rows, hits))
     })
     .await?;
+    // the most severe first
+    rows.sort_by(|a, b| {
+        b["score"]
+            .as_f64()
+            .unwrap_or(0.0)
+            .total_cmp(&a["score"].as_f64().unwrap_or(0.0))
+    });
+    let map = room::tiles_html(
+        &room::campaign_map(&st.alliance, &hits),
+        "members coloured by how many campaigns hit them, laid out like the map",
+    );
+    let hit = hits.len();
+    let rift = rift_ready(st).map(|doc| headline(&doc));
+    let policies = st.policy_set();
     Ok(render(
         "index.html",
         merge(
             base(st, Some(v)),
-            json!({"campaigns": rows, "correlated": correlated}),
+            json!({"page": "home", "campaigns": rows, "map": map, "hit": hit,
+                   "members": st.alliance.members.len(), "alliance": st.alliance.name,
+                   "rift": rift, "policies": policies.origin, "correlated": correlated}),
         ),
     )?
     .into_response())
@@ -211,26 +260,90 @@ async fn correlate(
     .await
 }
 
-#[derive(Debug, serde::Deserialize)]
-struct RungQuery {
+/// The rift in four figures, each with what it means.
+fn headline(doc: &Value) -> Value {
+    let m = &doc["m"];
+    let opts = m["options"].as_array().cloned().unwrap_or_default();
+    let by = |k: &str| {
+        opts.iter()
+            .max_by(|a, b| {
+                a[k].as_f64()
+                    .unwrap_or(0.0)
+                    .total_cmp(&b[k].as_f64().unwrap_or(0.0))
+            })
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    json!({
+        "cells": m["cells"],
+        "rift_index": m["rift_index"],
+        "veto_index": m["veto_index"],
+        "widest": by("rift_index"),
+        "unmet": by("victim_unmet"),
+        "stamp": doc["stamp"],
+    })
+}
+
+/// The campaign page's query: the rung shown on the map, and what-if changes.
+#[derive(Debug, Default, serde::Deserialize)]
+struct CampaignQuery {
     rung: Option<String>,
+    #[serde(flatten)]
+    what_if: room::WhatIfQuery,
+}
+
+/// The what-if fields as a query string (to keep them when choosing another rung).
+fn what_if_query(q: &room::WhatIfQuery) -> String {
+    use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+    [
+        ("severity", &q.severity),
+        ("attribution", &q.attribution),
+        ("effects", &q.effects),
+        ("actor", &q.actor),
+        ("victims", &q.victims),
+        ("pos_member", &q.pos_member),
+        ("pos_rung", &q.pos_rung),
+        ("pos_stance", &q.pos_stance),
+    ]
+    .iter()
+    .filter_map(|(k, v)| {
+        v.as_deref()
+            .filter(|x| !x.trim().is_empty())
+            .map(|x| format!("{k}={}", utf8_percent_encode(x, NON_ALPHANUMERIC)))
+    })
+    .collect::<Vec<_>>()
+    .join("&")
+}
+
+fn words(v: &concord_policy::Vector) -> Value {
+    use concord_policy::vocab::{ACTOR, ATTRIBUTION, EFFECTS, SEVERITY};
+    fn w(list: &'static [&'static str], i: u8) -> &'static str {
+        list.get(usize::from(i)).copied().unwrap_or("?")
+    }
+    json!({
+        "severity": w(SEVERITY, v.severity),
+        "attribution": w(ATTRIBUTION, v.attribution),
+        "effects": w(EFFECTS, v.effects),
+        "actor": w(ACTOR, v.actor),
+        "victims": v.victims.iter().cloned().collect::<Vec<_>>().join(", "),
+    })
 }
 
 async fn campaign(
     State(st): State<Shared>,
     h: HeaderMap,
     Path(id): Path<String>,
-    Query(q): Query<RungQuery>,
+    Query(q): Query<CampaignQuery>,
 ) -> Result<Response, AppError> {
     let Some(v) = viewer(&st, &h).await else {
         return Ok(to_login());
     };
     let p = v.principal.clone();
-    let data = with_reader(&st, move |s, state| {
+    let ctx = with_reader(&st, move |s, state| {
         let policies = state.policy_set();
         let r = s.reader(&p);
         let kb = views::knowledge_base(&r)?;
-        let (a, attr, d) = views::decision_with(
+        let (a, attr, d0) = views::decision_with(
             &r,
             &kb,
             &id,
@@ -239,104 +352,237 @@ async fn campaign(
             &policies,
         )?;
         let replay = views::replay_with(&r, &kb, &id, &state.alliance, &policies)?;
-        Ok((
-            a,
-            attr,
-            d,
-            replay,
-            state
-                .alliance
-                .members
-                .iter()
-                .map(|m| m.code.clone())
-                .collect::<Vec<_>>(),
+        let inputs = inputs::inputs(&r, &id)?;
+        Ok(campaign_ctx(
+            state,
+            &policies,
+            &a,
+            attr.as_ref(),
+            d0,
+            &replay,
+            &inputs,
+            &q,
         ))
     })
     .await?;
-    let (a, attr, d, replay, members) = data;
-    let highest = d
-        .options
-        .iter()
-        .rev()
-        .find(|o| o.adopted)
-        .map(|o| o.option.clone());
-    // the rung shown on the map: asked for, else the first one not adopted, else the top
+    Ok(render("campaign.html", merge(base(&st, Some(&v)), ctx))?.into_response())
+}
+
+/// States the campaign page's adversary search may evaluate. Typical answers take well
+/// under a hundred (the demo's: 2 to 56); a rung no attacker move can avoid ends the search
+/// at this budget, so it bounds the page's time. `concord adversary --budget` goes further.
+const ADVERSARY_BUDGET: usize = 1_000;
+
+/// Everything the campaign page shows, decision first.
+#[allow(clippy::too_many_arguments)]
+fn campaign_ctx(
+    state: &AppState,
+    policies: &concord_policy::PolicySet,
+    a: &concord_assess::Assessment,
+    attr: Option<&concord_assess::attribution::Attribution>,
+    d0: concord_policy::Decision,
+    replay: &concord_rift::replay::Replay,
+    inputs: &inputs::Inputs,
+    q: &CampaignQuery,
+) -> Value {
+    use concord_policy::{explain, whatif};
+    let al = &state.alliance;
+    let wi = (!q.what_if.is_empty()).then(|| room::what_if(al, policies, &d0.vector, &q.what_if));
+    let set = wi
+        .as_ref()
+        .and_then(|w| w.policies.as_ref())
+        .unwrap_or(policies);
+    let d = match &wi {
+        Some(w) => concord_policy::decide(al, set, &w.vector),
+        None => d0.clone(),
+    };
+    let sum = explain::summary(al, &d);
+    let flips = whatif::sensitivity(al, set, &d.vector);
+    let bluf = room::bluf(al, &d, &sum, &flips);
+    // the rung shown on the map: asked for, else the first blocked one, else the next step,
+    // else the top
     let rung = q
         .rung
+        .clone()
         .filter(|r| d.options.iter().any(|o| &o.id == r))
+        .or_else(|| bluf.blocked.first().map(|h| h.id.clone()))
         .or_else(|| d.options.iter().find(|o| !o.adopted).map(|o| o.id.clone()))
         .or_else(|| d.options.last().map(|o| o.id.clone()))
         .unwrap_or_default();
-    let tiles: Vec<Value> = match d.options.iter().find(|o| o.id == rung) {
-        Some(o) => members
-            .iter()
-            .map(|m| {
-                let (s, word) = if o.support.contains(m) {
-                    ("S", "supports")
-                } else if o.block.contains(m) {
-                    ("B", "blocks")
-                } else {
-                    ("A", "abstains")
-                };
-                json!({"code": m, "s": s, "word": word, "why": o.why.get(m).cloned().unwrap_or_default()})
-            })
-            .collect(),
-        None => Vec::new(),
+    let qs = what_if_query(&q.what_if);
+    let prefix = if qs.is_empty() {
+        "?".to_string()
+    } else {
+        format!("?{qs}&")
     };
-    let sum = concord_policy::explain::summary(&st.alliance, &d);
-    let eu = concord_policy::decide(&st.eu.alliance, &st.eu.policies, &d.vector);
-    let eu_sum = concord_policy::explain::summary(&st.eu.alliance, &eu);
+    let cells = room::ladder(al, &d);
+    let ladder = room::ladder_html(
+        &cells,
+        "the ladder, lowest rung first; choose a rung to see the members on the map",
+        Some(&prefix),
+        false,
+        Some(&rung),
+    );
+    let (map, stances) = match d.option(&rung) {
+        Some(o) => (
+            room::tiles_html(
+                &room::stance_map(al, o),
+                &format!("members' stances on {}, laid out like the map", o.option),
+            ),
+            json!({
+                "id": o.id, "option": o.option,
+                "support": o.support, "abstain": o.abstain,
+                "block": o.block.iter().map(|m| json!({
+                    "member": m,
+                    "reasons": o.reasons.get(m).map(|r| r.words()).unwrap_or_default(),
+                    "why": o.why.get(m)})).collect::<Vec<_>>(),
+                "why": o.why,
+            }),
+        ),
+        None => (String::new(), Value::Null),
+    };
+    let eu = concord_policy::decide(&state.eu.alliance, &state.eu.policies, &d.vector);
+    let forum = |alliance: &concord_policy::Alliance,
+                 d: &concord_policy::Decision,
+                 origin: &concord_policy::Origin| {
+        json!({
+            "name": alliance.name,
+            "sum": explain::summary(alliance, d),
+            "policies": origin,
+            "ladder": room::ladder_html(
+                &room::ladder(alliance, d),
+                &format!("the {} ladder, lowest rung first", alliance.name),
+                None,
+                true,
+                None,
+            ),
+        })
+    };
     let forums = json!([
-        {"name": st.alliance.name, "sum": sum, "d": d},
-        {"name": st.eu.alliance.name, "sum": eu_sum, "d": eu, "policies": st.eu.policies.origin},
+        forum(al, &d, &set.origin),
+        forum(&state.eu.alliance, &eu, &state.eu.policies.origin),
     ]);
-    let policies = st.policy_set();
-    // the adversary's view: the cheapest way to keep the highest adopted rung from adoption,
-    // and every single change that flips a rung
-    let adversary = d.highest_adopted.as_ref().and_then(|top| {
-        concord_policy::whatif::cheapest_move(&st.alliance, &policies, &d.vector, top, 50_000).ok()
+    // the adversary's view: the cheapest way to keep the highest adopted rung from adoption
+    // (a budget that keeps the page fast; `concord adversary --budget` searches further)
+    let (adversary, adversary_error) = match d
+        .highest_adopted
+        .as_ref()
+        .map(|top| whatif::cheapest_move(al, set, &d.vector, top, ADVERSARY_BUDGET))
+    {
+        Some(Ok(m)) => (Some(m), None),
+        Some(Err(e)) => (None, Some(e.to_string())),
+        None => (None, None),
+    };
+    let what_if = wi.as_ref().map(|w| {
+        json!({"changes": w.changes, "errors": w.errors,
+               "rungs": room::changed_rungs(&d0, &d)})
     });
-    let flips = concord_policy::whatif::sensitivity(&st.alliance, &policies, &d.vector);
-    let ctx = json!({"a": a, "attr": attr, "d": d, "sum": sum, "forums": forums, "policies": policies.origin, "highest": highest, "rung": rung, "tiles": tiles, "replay": replay, "adversary": adversary, "flips": flips});
-    Ok(render("campaign.html", merge(base(&st, Some(&v)), ctx))?.into_response())
+    use concord_policy::vocab::{ACTOR, ATTRIBUTION, EFFECTS, SEVERITY};
+    let form = json!({
+        "severity": SEVERITY, "attribution": ATTRIBUTION, "effects": EFFECTS, "actor": ACTOR,
+        "members": al.members.iter().map(|m| json!({"code": m.code, "name": m.name})).collect::<Vec<_>>(),
+        "ladder": al.ladder.iter().map(|r| json!({"id": r.id, "option": r.option})).collect::<Vec<_>>(),
+        "now": words(&d.vector),
+        "assessed": words(&d0.vector),
+        "q": q.what_if,
+    });
+    json!({
+        "page": "campaign",
+        "a": a, "attr": attr, "d": d, "sum": sum, "bluf": bluf,
+        "ladder": ladder, "map": map, "stances": stances, "rung": rung,
+        "forums": forums, "policies": set.origin,
+        "what_if": what_if, "form": form, "qs": qs,
+        "adversary": adversary, "adversary_error": adversary_error,
+        "adversary_budget": ADVERSARY_BUDGET, "flips": flips,
+        "replay": replay, "grid": room::replay_grid(replay),
+        "tlp": inputs.tlp, "tlp_banner": inputs.banner(), "n_inputs": inputs.items.len(),
+    })
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct BriefQuery {
+    format: Option<String>,
 }
 
 async fn brief_page(
     State(st): State<Shared>,
     h: HeaderMap,
     Path(id): Path<String>,
+    Query(q): Query<BriefQuery>,
 ) -> Result<Response, AppError> {
     let Some(v) = viewer(&st, &h).await else {
         return Ok(to_login());
     };
+    let format = q.format.unwrap_or_else(|| "html".into());
+    if !["html", "md", "pdf", "docx"].contains(&format.as_str()) {
+        return Err(AppError::bad_request(format!(
+            "format: '{format}' is not one of html, md, pdf, docx"
+        )));
+    }
     let p = v.principal.clone();
     let demo = st.demo;
-    let page = with_reader(&st, move |s, state| {
+    let file = format!(
+        "brief-{}",
+        id.split("--")
+            .nth(1)
+            .unwrap_or("case")
+            .get(..8)
+            .unwrap_or("case")
+    );
+    let body = with_reader(&st, move |s, state| {
         let policies = state.policy_set();
-        let (a, attr, d) = views::decision(
+        let now = concord_stix::timestamp::now();
+        let doc = brief::from_store(
             &s.reader(&p),
             &id,
-            &Default::default(),
             &state.alliance,
             &policies,
+            &[&state.eu],
+            demo,
+            &now,
         )?;
-        let eu = concord_policy::decide(&state.eu.alliance, &state.eu.policies, &d.vector);
-        Ok(brief::html(&brief::BriefInput {
-            assessment: &a,
-            attribution: attr.as_ref(),
-            decision: &d,
-            alliance: &state.alliance,
-            policies: &policies.origin,
-            also: vec![brief::ForumDecision {
-                alliance: &state.eu.alliance,
-                decision: &eu,
-                policies: &state.eu.policies.origin,
-            }],
-            fictional: demo,
-        }))
+        let out: Vec<u8> = match format.as_str() {
+            "md" => brief::markdown(&doc).into_bytes(),
+            "docx" => brief::docx(&doc).map_err(AppError::internal)?,
+            "pdf" => match brief::pdf(&brief::html(&doc)) {
+                Ok(b) => b,
+                Err(e @ brief::BriefError::NoChromium) => {
+                    return Err(AppError::new(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "No PDF printer",
+                        e.to_string(),
+                    ))
+                }
+                Err(e) => return Err(AppError::internal(e)),
+            },
+            _ => brief::html(&doc).into_bytes(),
+        };
+        Ok((format, out))
     })
     .await?;
-    Ok(Html(page).into_response())
+    let (format, bytes) = body;
+    let (ctype, disposition) = match format.as_str() {
+        "md" => (
+            "text/markdown; charset=utf-8",
+            format!("inline; filename=\"{file}.md\""),
+        ),
+        "pdf" => (
+            "application/pdf",
+            format!("inline; filename=\"{file}.pdf\""),
+        ),
+        "docx" => (
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            format!("attachment; filename=\"{file}.docx\""),
+        ),
+        _ => ("text/html; charset=utf-8", "inline".to_string()),
+    };
+    let mut r = bytes.into_response();
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
+    if let Ok(d) = HeaderValue::from_str(&disposition) {
+        r.headers_mut().insert(header::CONTENT_DISPOSITION, d);
+    }
+    Ok(r)
 }
 
 /// Ranked single edits of one policy set, each with the set it makes.
@@ -368,17 +614,20 @@ fn rift_doc(
         illustrative: policies.origin.illustrative,
         date: concord_stix::timestamp::now().chars().take(10).collect(),
     };
-    let files = concord_rift::svg::write_all(dir.path(), alliance, &metrics, &stamp)
+    let files = concord_rift::svg::write_charts(dir.path(), alliance, &metrics, &stamp)
         .map_err(AppError::internal)?;
     let charts: Vec<Value> = files
         .iter()
-        .filter_map(|f| {
-            let svg = std::fs::read_to_string(f).ok()?;
+        .filter_map(|c| {
+            let svg = std::fs::read_to_string(&c.path).ok()?;
             let svg = svg
                 .find("<svg")
                 .map_or(svg.as_str(), |i| &svg[i..])
                 .to_string();
-            Some(json!({"name": f.file_stem()?.to_string_lossy(), "svg": svg}))
+            Some(
+                json!({"name": c.path.file_stem()?.to_string_lossy(), "svg": svg,
+                        "title": c.title, "caption": c.caption, "stamp": c.stamp}),
+            )
         })
         .collect();
     let mut doc = concord_rift::to_json(&metrics);
@@ -403,8 +652,63 @@ fn rift_doc(
         }
     }
     let harbours = concord_rift::engine::Engine::new(alliance, policies).safe_harbours();
-    Ok(json!({"m": doc, "charts": charts,
+    Ok(json!({"m": doc, "charts": charts, "stamp": stamp.line(),
               "harbours": concord_rift::harbours_json(alliance, &harbours)}))
+}
+
+/// The rift figures and charts of the current set: from the cache, else computed now (and
+/// cached).
+fn rift_now(st: &Shared) -> Result<Value, AppError> {
+    let policies = st.policy_set();
+    let key = Arc::as_ptr(&policies) as usize;
+    if let Some(v) = cached_rift(st, key) {
+        return Ok(v);
+    }
+    let v = rift_doc(&st.alliance, &policies, &policies.origin.name)?;
+    if let Ok(mut c) = st.rift_cache.lock() {
+        *c = Some((key, v.clone()));
+    }
+    Ok(v)
+}
+
+fn cached_rift(st: &Shared, key: usize) -> Option<Value> {
+    st.rift_cache
+        .lock()
+        .ok()
+        .and_then(|c| c.clone())
+        .filter(|(k, _)| *k == key)
+        .map(|(_, v)| v)
+}
+
+/// The rift figures of the current set if they are ready; otherwise start computing them in
+/// the background (once per set) and return `None`.
+fn rift_ready(st: &Shared) -> Option<Value> {
+    let policies = st.policy_set();
+    let key = Arc::as_ptr(&policies) as usize;
+    if let Some(v) = cached_rift(st, key) {
+        return Some(v);
+    }
+    warm(st);
+    None
+}
+
+/// Compute the rift figures of the current set in the background, unless they are ready
+/// or being computed (`serve` calls this at start, so the first page is fast).
+pub fn warm(st: &Shared) {
+    use std::sync::atomic::Ordering;
+    let key = Arc::as_ptr(&st.policy_set()) as usize;
+    if cached_rift(st, key).is_some() || st.rift_computing.swap(key, Ordering::SeqCst) == key {
+        return;
+    }
+    let st2 = st.clone();
+    std::thread::spawn(move || {
+        if let Err(e) = rift_now(&st2) {
+            tracing::error!("computing the rift failed: {e:?}");
+        }
+        let _ = st2
+            .rift_computing
+            .compare_exchange(key, 0, Ordering::SeqCst, Ordering::SeqCst);
+    });
 }
 
 /// The proposals of the current set: ready, or started in the background (`None`).
@@ -441,24 +745,7 @@ async fn rift(
     let st2 = st.clone();
     let ctx = tokio::task::spawn_blocking(move || -> Result<Value, AppError> {
         let policies = st2.policy_set();
-        let key = Arc::as_ptr(&policies) as usize;
-        let cached = st2
-            .rift_cache
-            .lock()
-            .ok()
-            .and_then(|c| c.clone())
-            .filter(|(k, _)| *k == key)
-            .map(|(_, v)| v);
-        let mut doc = match cached {
-            Some(v) => v,
-            None => {
-                let v = rift_doc(&st2.alliance, &policies, &policies.origin.name)?;
-                if let Ok(mut c) = st2.rift_cache.lock() {
-                    *c = Some((key, v.clone()));
-                }
-                v
-            }
-        };
+        let mut doc = rift_now(&st2)?;
         let ranked = proposals(&st2);
         doc["computing"] = json!(ranked.is_none());
         if let Some(r) = &ranked {
@@ -496,6 +783,8 @@ async fn rift(
             .collect::<Vec<_>>());
         doc["effects"] = json!(concord_policy::vocab::EFFECTS);
         doc["levels"] = json!(concord_policy::vocab::ATTRIBUTION);
+        doc["page"] = json!("rift");
+        doc["policies"] = json!(policies.origin);
         Ok(doc)
     })
     .await
@@ -532,7 +821,7 @@ async fn policies(State(st): State<Shared>, h: HeaderMap) -> Result<Response, Ap
             .find(|p| p["member"] == m.as_str())
             .map(|p| p["text"].clone())
     });
-    let ctx = json!({"policies": list, "editable": own, "own_text": own_text, "errors": [], "message": null});
+    let ctx = json!({"page": "policies", "policies": list, "editable": own, "own_text": own_text, "errors": [], "message": null});
     Ok(render("policies.html", merge(base(&st, Some(&v)), ctx))?.into_response())
 }
 
@@ -569,7 +858,7 @@ async fn save_policy(
         Err(diags) => (diags, None),
     };
     let list = policy_list(&st);
-    let ctx = json!({"policies": list, "editable": member, "own_text": text, "errors": errors, "message": message});
+    let ctx = json!({"page": "policies", "policies": list, "editable": member, "own_text": text, "errors": errors, "message": message});
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -582,11 +871,129 @@ async fn save_policy(
         .into_response())
 }
 
+/// A liaison officer's edit tried before saving: the whole set is checked with the new text;
+/// if it checks, the case library (`concord cases`) is decided with the positions in use
+/// and with the edited ones, and the page lists the case outcomes the edit changes (and the
+/// campaigns whose decision changes). Nothing is saved.
+async fn preview_policy(
+    State(st): State<Shared>,
+    h: HeaderMap,
+    Path(member): Path<String>,
+    Form(f): Form<PolicyForm>,
+) -> Result<Response, AppError> {
+    let Some(v) = viewer(&st, &h).await else {
+        return Ok(to_login());
+    };
+    session::check_form(&st, &h, v.session.as_ref(), f.csrf.as_deref())?;
+    if own_member(&v).as_deref() != Some(member.as_str()) {
+        return Err(AppError::forbidden(format!(
+            "only {member} may try {member}'s policy"
+        )));
+    }
+    let text = f.text.replace("\r\n", "\n");
+    if text.len() > crate::api::MAX_POLICY {
+        return Err(AppError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Too large",
+            format!("a policy text is at most {} bytes", crate::api::MAX_POLICY),
+        ));
+    }
+    let file = format!("{member}.toml");
+    let mut files: std::collections::BTreeMap<String, String> = match st.policies.read() {
+        Ok(g) => g.0.clone(),
+        Err(p) => p.into_inner().0.clone(),
+    };
+    files.insert(file.clone(), text.clone());
+    let files: Vec<(String, String)> = files.into_iter().collect();
+    let list = policy_list(&st);
+    let edited = match concord_policy::PolicySet::from_texts(&files, &st.alliance) {
+        Ok(s) => s,
+        Err(e) => {
+            let errors: Vec<Value> = e
+                .diagnostics
+                .iter()
+                .filter(|d| d.file == file)
+                .map(|d| serde_json::to_value(d).unwrap_or_default())
+                .collect();
+            let ctx = json!({"page": "policies", "policies": list, "editable": member, "own_text": text, "errors": errors, "message": null});
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                render("policies.html", merge(base(&st, Some(&v)), ctx))?,
+            )
+                .into_response());
+        }
+    };
+    let p = v.principal.clone();
+    let preview = with_reader(&st, move |s, state| {
+        use concord_policy::cases;
+        let current = state.policy_set();
+        let library = cases::parse("built-in cases", cases::BUILTIN_CASES)
+            .map_err(AppError::internal)?;
+        let forums = |set: &concord_policy::PolicySet| {
+            vec![
+                concord_policy::Forum {
+                    id: "nato".into(),
+                    alliance: state.alliance.clone(),
+                    policies: set.clone(),
+                },
+                state.eu.clone(),
+            ]
+        };
+        let scored = cases::score("built-in cases", &library, &forums(&current)).and_then(|b| {
+            cases::score("built-in cases", &library, &forums(&edited)).map(|a| (b, a))
+        });
+        let (cases_doc, error) = match scored {
+            Ok((before, after)) => {
+                let changes = room::case_changes(&before, &after);
+                (
+                    json!({"changes": changes.iter().map(|c| json!({"c": c, "effect": c.effect()})).collect::<Vec<_>>(),
+                           "before": before.forums.get("nato"), "after": after.forums.get("nato"),
+                           "cases": library.len()}),
+                    None,
+                )
+            }
+            // another alliance's ladder: the library's NATO outcomes do not apply
+            Err(e) => (Value::Null, Some(e.to_string())),
+        };
+        // the campaigns the viewer may read, decided with both sets
+        let mut campaigns = Vec::new();
+        let r = s.reader(&p);
+        let mut ids = Vec::new();
+        r.for_each_latest::<AppError>(&["campaign"], |o| {
+            ids.push(o.id);
+            Ok(())
+        })?;
+        let kb = views::knowledge_base(&r)?;
+        for id in ids {
+            let Ok((a, _, d)) = views::decision_with(
+                &r,
+                &kb,
+                &id,
+                &Default::default(),
+                &state.alliance,
+                &current,
+            ) else {
+                continue;
+            };
+            let after = concord_policy::decide(&state.alliance, &edited, &d.vector);
+            let changed = room::changed_rungs(&d, &after);
+            if !changed.is_empty() {
+                campaigns.push(json!({"id": id, "name": a.name.unwrap_or(id.clone()), "changed": changed}));
+            }
+        }
+        Ok(json!({"cases": cases_doc, "error": error, "campaigns": campaigns}))
+    })
+    .await?;
+    let ctx = json!({"page": "policies", "policies": list, "editable": member, "own_text": text,
+                     "errors": [], "message": null, "preview": preview});
+    Ok(render("policies.html", merge(base(&st, Some(&v)), ctx))?.into_response())
+}
+
 async fn ingest_form(State(st): State<Shared>, h: HeaderMap) -> Result<Response, AppError> {
     let Some(v) = viewer(&st, &h).await else {
         return Ok(to_login());
     };
-    let ctx = json!({"report": null, "may_write": v.may_write});
+    let ctx = json!({"page": "ingest", "report": null, "may_write": v.may_write});
     Ok(render("ingest.html", merge(base(&st, Some(&v)), ctx))?.into_response())
 }
 
@@ -638,7 +1045,7 @@ async fn ingest(
         }
     })
     .await?;
-    let ctx = json!({"report": report, "may_write": may_write});
+    let ctx = json!({"page": "ingest", "report": report, "may_write": may_write});
     Ok(render("ingest.html", merge(base(&st, Some(&v)), ctx))?.into_response())
 }
 

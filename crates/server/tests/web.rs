@@ -71,17 +71,17 @@ async fn every_demo_page_loads_with_its_key_content() {
                 "class=\"tile",
                 "Path to consensus",
                 "Evidence timeline",
-                "Held back until then by",
+                "Held back until",
                 "DEU (risk), FRA (risk)",
             ],
         ),
         (
             &format!("/campaigns/{BALTIC}?rung=countermeasures"),
-            &["FRA<small>blocks</small>"],
+            &["<b>FRA</b><small><span aria-hidden=\"true\">✕ </span>blocks: legal</small>"],
         ),
         (
             &format!("/campaigns/{BALTIC}/brief"),
-            &["Decision brief", "Recommendation", "FICTIONAL"],
+            &["Decision brief", "Recommendation", "FICTIONAL", "TLP:AMBER"],
         ),
         (
             "/rift",
@@ -106,6 +106,19 @@ async fn every_demo_page_loads_with_its_key_content() {
         );
         for w in *wants {
             assert!(body.contains(w), "{uri} lacks '{w}'");
+        }
+        // no external network resources: scripts, styles and images come from the server
+        for external in [
+            "src=\"http",
+            "src=\"//",
+            "<link rel=\"stylesheet\" href=\"http",
+            "url(http",
+            "@import",
+        ] {
+            assert!(
+                !body.contains(external),
+                "{uri} loads an external resource ({external})"
+            );
         }
     }
     // demo visitors are read-only: an upload is validated, not stored
@@ -247,4 +260,297 @@ async fn rift_proposals_apply_without_saving() {
     assert!(!again.contains("What if: proposal"));
     let (_, _, harbour) = send(&st, page("/rift?rung=solidarity", None)).await;
     assert!(harbour.contains("For <strong>solidarity</strong>"));
+}
+
+/// The home page: the members as a map coloured by how many campaigns hit them, the rift in
+/// figures with their meaning (computed in the background), each campaign with a ladder strip.
+#[tokio::test]
+async fn home_shows_the_map_the_rift_and_a_ladder_strip_per_campaign() {
+    let (st, _) = state(true);
+    let mut body = String::new();
+    for _ in 0..600 {
+        let (status, _, b) = send(&st, page("/", None)).await;
+        assert_eq!(status, StatusCode::OK);
+        body = b;
+        if !body.contains("is being computed") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert!(body.contains("The alliance at a glance"));
+    assert_eq!(
+        body.matches("role=\"listitem\" class=\"tile h").count(),
+        32,
+        "every member on the map"
+    );
+    // EST is hit by the Baltic campaign only; POL by the Baltic campaign and the DoS wave
+    assert!(
+        body.contains("<b>EST</b><small>1 campaign</small>"),
+        "{body}"
+    );
+    assert!(body.contains("<b>POL</b><small>2 campaigns</small>"));
+    assert!(body.contains("<b>TUR</b><small>no campaign</small>"));
+    assert_eq!(body.matches("<ol class=\"ladder compact\"").count(), 3);
+    assert!(body.contains("blocked: legal"));
+    // a strip cell leads to the campaign page with that rung on the map
+    assert!(body.contains(&format!(
+        "href=\"/campaigns/{BALTIC}?rung=countermeasures#map\""
+    )));
+    for w in [
+        "Rift index",
+        "Veto index",
+        "Widest gap",
+        "Victims left alone",
+        "ILLUSTRATIVE",
+    ] {
+        assert!(body.contains(w), "home lacks {w}");
+    }
+    // the most severe campaign first
+    let first = &body[body.find("<h3 id=\"c1\">").unwrap()..];
+    assert!(
+        first[..200].contains("Baltic grid campaign"),
+        "{}",
+        &first[..200]
+    );
+}
+
+/// The campaign page puts the decision first: bottom line, ladder, map, forums, what-if,
+/// timeline; then assessment, attribution and ACH.
+#[tokio::test]
+async fn the_campaign_page_puts_the_decision_first() {
+    let (st, _) = state(true);
+    let (status, _, body) = send(&st, page(&format!("/campaigns/{BALTIC}"), None)).await;
+    assert_eq!(status, StatusCode::OK);
+    let at = |s: &str| body.find(s).unwrap_or_else(|| panic!("no '{s}'"));
+    let order = [
+        "<div class=\"tlp amber\"",
+        "Bottom line up front",
+        "Blocked: proportionate cyber countermeasures",
+        "What would unblock it:",
+        "<ol class=\"ladder\"",
+        "id=\"map\"",
+        "Forums side by side",
+        "What if",
+        "Evidence timeline: when each rung became adoptable",
+        "id=\"assessment-h\"",
+        "Analysis of competing hypotheses",
+    ];
+    for w in order.windows(2) {
+        assert!(at(w[0]) < at(w[1]), "{} before {}", w[0], w[1]);
+    }
+    // without a rung asked for, the map shows the blocked rung
+    assert!(body.contains("Members on: proportionate cyber countermeasures"));
+    assert!(body.contains("class=\"rung blocked current\""));
+    // both forums, each with its ladder strip
+    assert!(
+        body.contains("the NATO ladder, lowest rung first")
+            && body.contains("the EU ladder, lowest rung first")
+    );
+    // the replay grid marks the moment each rung was first adopted
+    assert!(body.contains("<td class=\"first\">★"));
+}
+
+/// What-if: a member's position or the vector changed in the page, decided again, not saved.
+#[tokio::test]
+async fn what_if_changes_the_decision_shown_and_saves_nothing() {
+    let (st, _) = state(true);
+    let url = format!(
+        "/campaigns/{BALTIC}?pos_member=FRA&pos_rung=countermeasures&pos_stance=abstain&rung=countermeasures"
+    );
+    let (status, _, body) = send(&st, page(&url, None)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("WHAT-IF, NOT SAVED."));
+    assert!(
+        body.contains("FRA&#x27;s position on countermeasures: always abstains")
+            || body.contains("FRA's position on countermeasures: always abstains"),
+        "{body}"
+    );
+    assert!(body.contains(
+        "proportionate cyber countermeasures (voluntary national effects): not adopted → adopted"
+    ));
+    assert!(body.contains("The alliance can agree now (11 of 11 options"));
+    assert!(body.contains("<b>FRA</b><small><span aria-hidden=\"true\">· </span>abstains</small>"));
+    // a rung link keeps the what-if
+    assert!(
+        body.contains(
+            "?pos_member=FRA&amp;pos_rung=countermeasures&amp;pos_stance=abstain&amp;rung=art5#map"
+        ),
+        "links keep the what-if"
+    );
+    // the vector: low attribution loses most of the ladder
+    let (_, _, low) = send(
+        &st,
+        page(&format!("/campaigns/{BALTIC}?attribution=low"), None),
+    )
+    .await;
+    assert!(low.contains("attribution: high → low"));
+    assert!(low.contains("Article 5 collective defence: adopted → not adopted"));
+    // a rung no attacker move can avoid: the page's adversary search stops at its budget
+    // and says so (never "nothing is adopted")
+    let (_, _, share) = send(
+        &st,
+        page(
+            &format!("/campaigns/{BALTIC}?attribution=none&actor=unknown"),
+            None,
+        ),
+    )
+    .await;
+    assert!(
+        share.contains("No move found within 1000 states"),
+        "{share}"
+    );
+    assert!(!share.contains("Nothing is adopted"));
+    // bad input is named, and changes nothing
+    let (status, _, bad) = send(
+        &st,
+        page(
+            &format!("/campaigns/{BALTIC}?severity=huge&victims=EST,XXX"),
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        bad.contains("severity: &#x27;huge&#x27; is not one of")
+            || bad.contains("severity: 'huge' is not one of"),
+        "{bad}"
+    );
+    assert!(bad.contains("XXX is not a member of NATO"));
+    assert!(bad.contains("No change from the assessed case."));
+    // nothing was saved
+    let (_, _, plain) = send(&st, page(&format!("/campaigns/{BALTIC}"), None)).await;
+    assert!(!plain.contains("WHAT-IF"));
+    assert!(plain.contains("The alliance can agree now (10 of 11 options"));
+}
+
+/// The brief in every format, with the TLP banner of the inputs the viewer read.
+#[tokio::test]
+async fn the_brief_comes_in_every_format() {
+    let (st, _) = state(true);
+    let get = |f: &str| page(&format!("/campaigns/{BALTIC}/brief?format={f}"), None);
+    let (status, h, md) = send(&st, get("md")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(h["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/markdown"));
+    assert!(md.starts_with("**TLP:AMBER**"));
+    assert!(md.contains("## Bottom line up front"));
+    let (status, h, html) = send(&st, get("html")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(h["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(html.contains("<span class=\"stamp\">ILLUSTRATIVE POSITIONS</span>"));
+    let r = app(st.clone()).oneshot(get("docx")).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    );
+    assert!(r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment; filename=\"brief-b2168e2d.docx\""));
+    let bytes = r.into_body().collect().await.unwrap().to_bytes();
+    assert!(bytes.starts_with(b"PK"));
+    let r = app(st.clone()).oneshot(get("pdf")).await.unwrap();
+    let chromium = concord_server::brief::chromium().is_some();
+    if chromium {
+        assert_eq!(r.status(), StatusCode::OK);
+        let bytes = r.into_body().collect().await.unwrap().to_bytes();
+        assert!(bytes.starts_with(b"%PDF"));
+    } else {
+        eprintln!("PDF not checked: no chromium");
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    }
+    let (status, _, body) = send(&st, get("odt")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("not one of html, md, pdf, docx"));
+}
+
+/// A liaison officer previews an edit of its own position: the case library and the
+/// campaigns are decided with the edited set and the changes listed; nothing is saved.
+#[tokio::test]
+async fn a_liaison_officer_previews_an_edit_against_the_case_library_before_saving() {
+    let (st, token) = state(false);
+    let req = Request::post("/login")
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(Body::from(format!("token={token}")))
+        .unwrap();
+    let (_, h, _) = send(&st, req).await;
+    let cookie = h["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let (_, _, body) = send(&st, page("/policies", Some(&cookie))).await;
+    assert!(body.contains("formaction=\"/policies/FRA/preview\""));
+    let at = body.find("name=\"csrf\" value=\"").unwrap() + 19;
+    let csrf = body[at..].split('"').next().unwrap().to_string();
+    let text = concord_policy::policy::BUILTIN
+        .iter()
+        .find(|(n, _)| *n == "FRA.toml")
+        .unwrap()
+        .1;
+    let post = |uri: &str, t: &str| {
+        Request::post(uri)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("Cookie", cookie.clone())
+            .body(Body::from(format!("csrf={csrf}&text={}", percent(t))))
+            .unwrap()
+    };
+    // France drops its objection to countermeasures it is not the victim of
+    let edited = text.replace(
+        "legal = \"not affected_self\"",
+        "legal = \"attribution < high\"",
+    );
+    assert_ne!(edited, text);
+    let (status, _, body) = send(&st, post("/policies/FRA/preview", &edited)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("Preview: the effect of your edit (nothing saved)"));
+    assert!(body.contains("NATO outcomes reproduced"));
+    assert!(body.contains("Campaigns whose decision changes"));
+    assert!(body.contains(
+        "proportionate cyber countermeasures (voluntary national effects): not adopted → adopted"
+    ));
+    // the edited text stays in the form, ready to save
+    assert!(body.contains("attribution &lt; high"));
+    // nothing saved: the decision still has France blocking
+    let req = Request::get(format!("/api/v1/decisions/{BALTIC}"))
+        .header("Authorization", format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    let (_, _, d) = send(&st, req).await;
+    let d: Value = serde_json::from_str(&d).unwrap();
+    let cm = d["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == "countermeasures")
+        .unwrap()
+        .clone();
+    assert_eq!(cm["block"], serde_json::json!(["FRA"]));
+    // France always blocking solidarity: the record's statements of solidarity are lost
+    let blocking = text.replace(
+        "[stance.attribute]\n",
+        "[stance.solidarity.block]\npolicy = \"true\"\n\n[stance.attribute]\n",
+    );
+    assert_ne!(blocking, text);
+    let (status, _, body) = send(&st, post("/policies/FRA/preview", &blocking)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("no longer reproduces the record"), "{body}");
+    assert!(!body.contains("now reproduces the record"));
+    // a bad edit: the errors inline, no preview
+    let bad = text.replace(
+        "legal = \"not affected_self\"",
+        "legal = \"atribution < high\"",
+    );
+    let (status, _, body) = send(&st, post("/policies/FRA/preview", &bad)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("role=\"alert\""));
+    assert!(!body.contains("Preview: the effect"));
+    // another member's position cannot be previewed
+    let (status, _, _) = send(&st, post("/policies/DEU/preview", text)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }

@@ -1,9 +1,11 @@
-//! `concord brief ID --format md|html|pdf`: the decision brief for the council.
+//! `concord brief ID --format md|html|pdf|docx`: the decision brief for the council, in a
+//! staff-ready layout (TLP banner, date-time group, bottom line up front, ladder and tile
+//! map, sources).
 
 use super::{Ctx, PolicyArgs};
 use crate::exit;
 use anyhow::Context;
-use concord_app::brief::{html, markdown, BriefInput};
+use concord_app::brief::{self, BriefError};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -11,9 +13,9 @@ use std::path::PathBuf;
 pub struct Args {
     /// Id of a stored incident or campaign.
     id: String,
-    #[arg(long, default_value = "md", value_parser = ["md", "html", "pdf"])]
+    #[arg(long, default_value = "md", value_parser = ["md", "html", "pdf", "docx"])]
     format: String,
-    /// Where to write (required for pdf; standard output otherwise).
+    /// Where to write (required for pdf and docx; standard output otherwise).
     #[arg(long, short)]
     out: Option<PathBuf>,
     #[command(flatten)]
@@ -21,22 +23,6 @@ pub struct Args {
     /// Use the built-in FICTIONAL demo scenario instead of the database.
     #[arg(long)]
     demo: bool,
-}
-
-fn chromium() -> Option<&'static str> {
-    [
-        "chromium",
-        "chromium-browser",
-        "google-chrome",
-        "headless_shell",
-    ]
-    .into_iter()
-    .find(|b| {
-        std::process::Command::new(b)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    })
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
@@ -47,14 +33,24 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
             return Ok(exit::INVALID);
         }
     };
+    if matches!(args.format.as_str(), "pdf" | "docx") && args.out.is_none() {
+        eprintln!("error: --format {} needs --out FILE", args.format);
+        return Ok(exit::INVALID);
+    }
     let store = ctx.store(args.demo)?;
-    use concord_app::{views, Error};
-    let (a, attr, d) = match views::decision(
+    // the EU beside NATO, unless another alliance replaces the built-in one
+    let eu = concord_policy::Forum::builtin("eu").filter(|_| args.policy.alliance.is_none());
+    let others: Vec<&concord_policy::Forum> = eu.iter().collect();
+    let now = concord_stix::timestamp::now();
+    use concord_app::Error;
+    let doc = match brief::from_store(
         &store.reader(&ctx.viewer()),
         &args.id,
-        &Default::default(),
         &alliance,
         &policies,
+        &others,
+        args.demo,
+        &now,
     ) {
         Ok(x) => x,
         Err(Error::NotFound(m) | Error::Invalid(m)) => {
@@ -63,69 +59,25 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
         }
         Err(e) => return Err(e.into()),
     };
-    let eu = concord_policy::Forum::builtin("eu");
-    let eu_decision = eu
-        .as_ref()
-        .map(|f| concord_policy::decide(&f.alliance, &f.policies, &d.vector));
-    let also = match (&eu, &eu_decision) {
-        (Some(f), Some(ed)) if args.policy.alliance.is_none() => {
-            vec![concord_app::brief::ForumDecision {
-                alliance: &f.alliance,
-                decision: ed,
-                policies: &f.policies.origin,
-            }]
-        }
-        _ => Vec::new(),
+    let bytes = match args.format.as_str() {
+        "md" => brief::markdown(&doc).into_bytes(),
+        "docx" => brief::docx(&doc)?,
+        "pdf" => match brief::pdf(&brief::html(&doc)) {
+            Ok(b) => b,
+            Err(e @ (BriefError::NoChromium | BriefError::Print(..))) => {
+                eprintln!("error: {e}");
+                return Ok(exit::FAILURE);
+            }
+            Err(e) => return Err(e.into()),
+        },
+        _ => brief::html(&doc).into_bytes(),
     };
-    let input = BriefInput {
-        assessment: &a,
-        attribution: attr.as_ref(),
-        decision: &d,
-        alliance: &alliance,
-        policies: &policies.origin,
-        also,
-        fictional: args.demo,
-    };
-    let text = match args.format.as_str() {
-        "md" => markdown(&input),
-        _ => html(&input),
-    };
-    if args.format == "pdf" {
-        let Some(out) = &args.out else {
-            eprintln!("error: --format pdf needs --out FILE");
-            return Ok(exit::INVALID);
-        };
-        let Some(browser) = chromium() else {
-            eprintln!("error: PDF needs headless Chromium (Debian: apt-get install chromium); use --format html instead");
-            return Ok(exit::FAILURE);
-        };
-        let dir = tempfile::tempdir()?;
-        let page = dir.path().join("brief.html");
-        std::fs::write(&page, &text)?;
-        let abs = std::path::absolute(out)?;
-        let st = std::process::Command::new(browser)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-pdf-header-footer",
-            ])
-            .arg(format!("--print-to-pdf={}", abs.display()))
-            .arg(format!("file://{}", page.display()))
-            .output()?;
-        if !st.status.success() || !abs.exists() {
-            eprintln!(
-                "error: {browser} could not print the brief: {}",
-                String::from_utf8_lossy(&st.stderr)
-            );
-            return Ok(exit::FAILURE);
-        }
-        eprintln!("wrote {}", abs.display());
-        return Ok(exit::OK);
-    }
     match &args.out {
-        Some(p) => std::fs::write(p, text).with_context(|| format!("writing {}", p.display()))?,
-        None => std::io::stdout().lock().write_all(text.as_bytes())?,
+        Some(p) => {
+            std::fs::write(p, &bytes).with_context(|| format!("writing {}", p.display()))?;
+            eprintln!("wrote {} ({} under {})", p.display(), args.format, doc.dtg);
+        }
+        None => std::io::stdout().lock().write_all(&bytes)?,
     }
     Ok(exit::OK)
 }

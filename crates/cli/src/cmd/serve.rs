@@ -108,6 +108,8 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
         args.addr,
     );
     let state = std::sync::Arc::new(state);
+    // the dashboard's rift figures, computed in the background so the first page is fast
+    concord_server::web::warm(&state);
     let served = match (&args.tls_cert, &args.tls_key) {
         (Some(c), Some(k)) => rt.block_on(concord_server::serve_tls(state, args.addr, c, k)),
         _ => rt.block_on(concord_server::serve(state, args.addr)),
