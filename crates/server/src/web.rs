@@ -831,22 +831,37 @@ struct PolicyForm {
     csrf: Option<String>,
 }
 
+/// The start of a policy form's handling: a signed-in viewer (else the sign-in page), a
+/// valid CSRF token, the viewer's own member; the text with browser line ends undone.
+async fn policy_form(
+    st: &Shared,
+    h: &HeaderMap,
+    member: &str,
+    f: &PolicyForm,
+    verb: &str,
+) -> Result<Result<(Viewer, String), Response>, AppError> {
+    let Some(v) = viewer(st, h).await else {
+        return Ok(Err(to_login()));
+    };
+    session::check_form(st, h, v.session.as_ref(), f.csrf.as_deref())?;
+    if own_member(&v).as_deref() != Some(member) {
+        return Err(AppError::forbidden(format!(
+            "only {member} may {verb} {member}'s policy"
+        )));
+    }
+    Ok(Ok((v, f.text.replace("\r\n", "\n"))))
+}
+
 async fn save_policy(
     State(st): State<Shared>,
     h: HeaderMap,
     Path(member): Path<String>,
     Form(f): Form<PolicyForm>,
 ) -> Result<Response, AppError> {
-    let Some(v) = viewer(&st, &h).await else {
-        return Ok(to_login());
+    let (v, text) = match policy_form(&st, &h, &member, &f, "change").await? {
+        Ok(x) => x,
+        Err(login) => return Ok(login),
     };
-    session::check_form(&st, &h, v.session.as_ref(), f.csrf.as_deref())?;
-    if own_member(&v).as_deref() != Some(member.as_str()) {
-        return Err(AppError::forbidden(format!(
-            "only {member} may change {member}'s policy"
-        )));
-    }
-    let text = f.text.replace("\r\n", "\n");
     let (errors, message) = match crate::api::save_policy(&st, &v.principal, &member, &text).await?
     {
         Ok(()) => (
@@ -881,16 +896,10 @@ async fn preview_policy(
     Path(member): Path<String>,
     Form(f): Form<PolicyForm>,
 ) -> Result<Response, AppError> {
-    let Some(v) = viewer(&st, &h).await else {
-        return Ok(to_login());
+    let (v, text) = match policy_form(&st, &h, &member, &f, "try").await? {
+        Ok(x) => x,
+        Err(login) => return Ok(login),
     };
-    session::check_form(&st, &h, v.session.as_ref(), f.csrf.as_deref())?;
-    if own_member(&v).as_deref() != Some(member.as_str()) {
-        return Err(AppError::forbidden(format!(
-            "only {member} may try {member}'s policy"
-        )));
-    }
-    let text = f.text.replace("\r\n", "\n");
     if text.len() > crate::api::MAX_POLICY {
         return Err(AppError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
