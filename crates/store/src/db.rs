@@ -277,21 +277,31 @@ pub(crate) fn pg_state(e: &postgres::Error) -> Option<&str> {
     e.code().map(postgres::error::SqlState::code)
 }
 
+/// A PostgreSQL error in words: the server's message and SQLSTATE when it sent one.
+fn pg_message(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(d) => format!("postgres: {} (SQLSTATE {})", d.message(), d.code().code()),
+        None => match std::error::Error::source(e) {
+            Some(s) => format!("postgres: {e}: {s}"),
+            None => format!("postgres: {e}"),
+        },
+    }
+}
+
 impl From<postgres::Error> for StoreError {
     fn from(e: postgres::Error) -> StoreError {
+        let msg = pg_message(&e);
         match pg_state(&e) {
             // lock_not_available (lock_timeout), serialization failure, deadlock
             Some("55P03" | "40001" | "40P01") => StoreError::Busy { waited_secs: 0 },
             // admin shutdown, crash shutdown, cannot connect now; connection exceptions
-            Some(c) if c.starts_with("57P") || c.starts_with("08") => {
-                StoreError::Unavailable(format!("postgres: {e}"))
-            }
-            Some(_) => StoreError::Db(format!("postgres: {e}")),
+            Some(c) if c.starts_with("57P") || c.starts_with("08") => StoreError::Unavailable(msg),
+            Some(_) => StoreError::Db(msg),
             // no SQLSTATE: the connection failed or closed (I/O, protocol)
             None if e.is_closed() || std::error::Error::source(&e).is_some() => {
-                StoreError::Unavailable(format!("postgres: {e}"))
+                StoreError::Unavailable(msg)
             }
-            None => StoreError::Db(format!("postgres: {e}")),
+            None => StoreError::Db(msg),
         }
     }
 }

@@ -190,3 +190,91 @@ macro_rules! both_backends {
         }
     )+};
 }
+
+impl PgSchema {
+    /// A client on this schema inside a transaction that holds the database's write lock
+    /// (as a writer in another process would) until it is dropped or committed.
+    pub fn hold_write_lock(&self) -> Result<postgres::Client, StoreError> {
+        let mut c = self.client()?;
+        c.batch_execute(&format!(
+            "BEGIN; SELECT pg_advisory_xact_lock({}, hashtext(current_schema()))",
+            crate::pg::WRITE_LOCK
+        ))?;
+        Ok(c)
+    }
+
+    /// This schema's URL through a proxy (see [`Proxy`]).
+    pub fn url_via(&self, proxy: &Proxy) -> String {
+        let port = proxy.port;
+        let via = self
+            .url
+            .replacen("127.0.0.1:5432", &format!("127.0.0.1:{port}"), 1)
+            .replacen("localhost:5432", &format!("127.0.0.1:{port}"), 1);
+        via
+    }
+}
+
+/// A TCP proxy on 127.0.0.1 in front of the test server that a test can cut (every
+/// connection closed, new ones refused at once) and restore: "the database is lost" and
+/// "it is back" without stopping a server other tests use.
+#[derive(Debug)]
+pub struct Proxy {
+    /// The port it listens on.
+    pub port: u16,
+    cut: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    open: std::sync::Arc<std::sync::Mutex<Vec<std::net::TcpStream>>>,
+}
+
+impl Proxy {
+    /// Start a proxy to `target` (`host:port`).
+    pub fn start(target: &str) -> std::io::Result<Proxy> {
+        use std::sync::atomic::Ordering;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+        let port = listener.local_addr()?.port();
+        let cut = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let open: std::sync::Arc<std::sync::Mutex<Vec<std::net::TcpStream>>> = Default::default();
+        let (c2, o2, target) = (cut.clone(), open.clone(), target.to_string());
+        std::thread::spawn(move || {
+            for client in listener.incoming() {
+                let Ok(client) = client else { continue };
+                if c2.load(Ordering::SeqCst) {
+                    let _ = client.shutdown(std::net::Shutdown::Both);
+                    continue;
+                }
+                let Ok(server) = std::net::TcpStream::connect(&target) else {
+                    continue;
+                };
+                let (Ok(c_r), Ok(s_r)) = (client.try_clone(), server.try_clone()) else {
+                    continue;
+                };
+                if let Ok(mut o) = o2.lock() {
+                    o.extend([c_r.try_clone(), s_r.try_clone()].into_iter().flatten());
+                }
+                let pipe = |mut from: std::net::TcpStream, mut to: std::net::TcpStream| {
+                    std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut from, &mut to);
+                        let _ = to.shutdown(std::net::Shutdown::Both);
+                    });
+                };
+                pipe(client, server);
+                pipe(s_r, c_r);
+            }
+        });
+        Ok(Proxy { port, cut, open })
+    }
+
+    /// Lose the database: close every connection and refuse new ones.
+    pub fn cut(&self) {
+        self.cut.store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Ok(mut o) = self.open.lock() {
+            for s in o.drain(..) {
+                let _ = s.shutdown(std::net::Shutdown::Both);
+            }
+        }
+    }
+
+    /// The database is back.
+    pub fn restore(&self) {
+        self.cut.store(false, std::sync::atomic::Ordering::SeqCst);
+    }
+}
