@@ -88,12 +88,6 @@ pub(crate) trait Row {
     fn text(&self, i: usize) -> Result<String, StoreError> {
         Ok(self.opt_text(i)?.unwrap_or_default())
     }
-    fn opt_int(&self, i: usize) -> Result<Option<i64>, StoreError> {
-        match self.value(i)? {
-            Val::Null => Ok(None),
-            _ => self.int(i).map(Some),
-        }
-    }
 }
 
 /// Something that runs SQL: a connection or a transaction of either backend.

@@ -25,6 +25,7 @@
 //! It knows nothing of validation rules (callers validate first) or of HTTP.
 
 pub mod access;
+mod copy;
 mod db;
 mod ingest;
 pub mod marking;
@@ -33,6 +34,7 @@ mod pg;
 pub mod taxii;
 pub mod testing;
 
+pub use copy::{Digest, TypeDigest};
 pub use pg::{is_postgres_url, redact_url};
 
 use concord_stix::{canonical, concord_ext};
@@ -40,7 +42,7 @@ use db::{Sql, SqlExt, P};
 use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
+use sha2::{Digest as _, Sha256};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -582,6 +584,27 @@ impl Store {
             .into_iter()
             .map(|(t, n)| (t, u64::try_from(n).unwrap_or(0)))
             .collect())
+    }
+
+    /// A random 32-byte key kept in the database under `name`, made on first use: every
+    /// server on the same database gets the same one (TAXII cursors made by one server
+    /// open on another).
+    pub fn shared_key(&self, name: &str) -> Result<[u8; 32], StoreError> {
+        let mut fresh = [0u8; 32];
+        fresh[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+        fresh[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+        let mut db = self.read()?;
+        db.execute(
+            "INSERT INTO server_keys (name, key) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+            &[P::Text(name), P::Blob(&fresh)],
+        )?;
+        let key = db.one(
+            "SELECT key FROM server_keys WHERE name = ?1",
+            &[P::Text(name)],
+            |r| r.blob(0),
+        )?;
+        <[u8; 32]>::try_from(key.as_slice())
+            .map_err(|_| StoreError::Db(format!("server key {name} is not 32 bytes")))
     }
 
     /// Number of audit log entries (every write leaves one).

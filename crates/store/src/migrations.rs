@@ -233,12 +233,15 @@ fn migrations(kind: Kind) -> Vec<Migration> {
     // 7: the governing TLP level counts granular markings and resolves custom marking
     // definitions (unknown ones read as red)
     out.push(Migration::Rust(remark));
+    // 8: keys every server on the database shares (TAXII cursors made by one server open
+    // on another)
+    out.push(Migration::Sql(match kind {
+        Kind::Sqlite => "CREATE TABLE IF NOT EXISTS server_keys (name TEXT PRIMARY KEY, key BLOB NOT NULL);",
+        Kind::Postgres => {
+            r#"CREATE TABLE IF NOT EXISTS server_keys (name TEXT COLLATE "C" PRIMARY KEY, key BYTEA NOT NULL);"#
+        }
+    }));
     out
-}
-
-/// How many migrations this build knows (the same for both backends).
-pub(crate) fn count() -> usize {
-    migrations(Kind::Sqlite).len()
 }
 
 /// Recompute `tlp` and `markings` of every object that carries a granular marking or a

@@ -311,7 +311,7 @@ fn postgres_migrations_run_once_when_servers_start_together() {
         .query_one("SELECT version FROM concord_schema", &[])
         .unwrap()
         .get(0);
-    assert_eq!(v, 7);
+    assert_eq!(v, 8);
     let rows: i64 = c
         .query_one("SELECT COUNT(*) FROM concord_schema", &[])
         .unwrap()
@@ -331,7 +331,7 @@ fn postgres_a_newer_schema_is_refused() {
     pg.execute("UPDATE concord_schema SET version = 99").unwrap();
     assert!(matches!(
         pg.open(),
-        Err(StoreError::TooNew { found: 99, known: 7 })
+        Err(StoreError::TooNew { found: 99, known: 8 })
     ));
 }
 
@@ -420,3 +420,75 @@ fn postgres_handles_share_one_database() {
         .unwrap()
         .is_some());
 }
+
+fn servers_share_their_keys(b: &TestBackend) {
+    let (s1, s2, _dir) = two_handles(b);
+    let k = s1.shared_key("taxii-cursor").unwrap();
+    assert_eq!(s2.shared_key("taxii-cursor").unwrap(), k);
+    assert_ne!(s1.shared_key("other").unwrap(), k);
+}
+
+concord_store::both_backends!(servers_share_their_keys);
+
+/// A store with something in every table.
+fn filled(s: &mut Store) {
+    let objs: Vec<Value> = (0..300).map(|n| indicator(n, T1)).collect();
+    s.ingest_values(&objs, "EST", "feed").unwrap();
+    let mut v2 = indicator(3, T2);
+    v2["object_marking_refs"] = json!(["marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"]);
+    s.ingest_values(&[v2, rel(1, "indicates")], "EST", "feed").unwrap();
+    let c = s.create_collection("copied", None, true, true).unwrap();
+    s.add_to_collection(
+        &c,
+        &[("indicator--00000003-2222-4333-8444-555555555555".into(), T2.into())],
+    )
+    .unwrap();
+    s.create_token(&Principal::Hub).unwrap();
+    s.put_policy("EST", "text", &Principal::Member("EST".into()))
+        .unwrap();
+    s.put_status("st", &Principal::Hub, "{}").unwrap();
+    s.shared_key("taxii-cursor").unwrap();
+}
+
+fn a_copy_holds_the_same_objects_and_goes_on(b: &TestBackend) {
+    // from an SQLite file into this backend
+    let dir = tempfile::tempdir().unwrap();
+    let mut src = Store::open(&dir.path().join("src.db")).unwrap();
+    filled(&mut src);
+    let mut dst = b.store();
+    let copied = src.copy_to(&mut dst, &mut |_, _| {}).unwrap();
+    assert_eq!(copied["objects"], 302);
+    assert_eq!(src.digest().unwrap(), dst.digest().unwrap());
+    let mut want = src.table_counts().unwrap();
+    *want.get_mut("audit_log").unwrap() += 1; // the copy itself
+    assert_eq!(dst.table_counts().unwrap(), want);
+    // the same pages, the same cursors, the same tokens
+    let est = Principal::Member("EST".into());
+    let q = query(DEFAULT_COLLECTION, 50, None);
+    assert_eq!(walk(&src, &q, &est), walk(&dst, &q, &est));
+    let a = src.page(&q, &est).unwrap();
+    let b2 = dst.page(&q, &est).unwrap();
+    assert_eq!(
+        a.objects.iter().map(|o| o.seq).collect::<Vec<_>>(),
+        b2.objects.iter().map(|o| o.seq).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        src.shared_key("taxii-cursor").unwrap(),
+        dst.shared_key("taxii-cursor").unwrap()
+    );
+    let c = &dst.collections().unwrap()[1];
+    assert_eq!(walk(&dst, &query(&c.id, 10, None), &est).len(), 1, "collection membership copied");
+    // writes go on after the copied sequence numbers
+    let last = dst.get("indicator--00000003-2222-4333-8444-555555555555").unwrap().unwrap().seq;
+    dst.ingest_values(&[indicator(5_000, T1)], "hub", "after").unwrap();
+    let new = dst.get("indicator--00001388-2222-4333-8444-555555555555").unwrap().unwrap();
+    assert!(new.seq > last);
+    assert_ne!(src.digest().unwrap(), dst.digest().unwrap());
+    // a target that is not empty is refused, and left as it was
+    let before = dst.table_counts().unwrap();
+    let e = src.copy_to(&mut dst, &mut |_, _| {}).unwrap_err();
+    assert!(e.to_string().contains("not empty"), "{e}");
+    assert_eq!(dst.table_counts().unwrap(), before);
+}
+
+concord_store::both_backends!(a_copy_holds_the_same_objects_and_goes_on);
