@@ -75,6 +75,15 @@ impl Pg {
         if config.get_application_name().is_none() {
             config.application_name("concord");
         }
+        // one connection first, for a clear error when the server is not there
+        let first = config.connect(postgres::NoTls).map_err(|e| {
+            let why = match StoreError::from(e) {
+                StoreError::Unavailable(m) | StoreError::Db(m) => m,
+                other => other.to_string(),
+            };
+            StoreError::Unavailable(format!("cannot connect to PostgreSQL at {name}: {why}"))
+        })?;
+        drop(first);
         let pool = r2d2::Pool::builder()
             .max_size(POOL_SIZE)
             .min_idle(Some(1))

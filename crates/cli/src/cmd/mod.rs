@@ -59,6 +59,17 @@ impl DbArg {
         concord_store::redact_url(&self.0.to_string_lossy())
     }
 
+    /// The SQLite file this names (none for PostgreSQL).
+    pub fn sqlite_path(&self) -> Option<&Path> {
+        if self.is_postgres() {
+            return None;
+        }
+        Some(match self.0.to_str().and_then(|s| s.strip_prefix("sqlite:")) {
+            Some(rest) => Path::new(rest.strip_prefix("//").unwrap_or(rest)),
+            None => &self.0,
+        })
+    }
+
     /// Whether this names a PostgreSQL database.
     pub fn is_postgres(&self) -> bool {
         self.0.to_str().is_some_and(concord_store::is_postgres_url)
