@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Generate the built-in FICTIONAL demo scenario (crates/server/data/demo-scenario.json).
+"""Generate the built-in FICTIONAL demo scenario (crates/app/data/demo-scenario.json).
 
-usage: python3 tools/gen_demo.py > crates/server/data/demo-scenario.json
+usage: python3 tools/gen_demo.py > crates/app/data/demo-scenario.json
 
 Everything here is invented: the states (user-assigned ISO 3166 codes XRS and XKV), the
 actors, the incidents, the addresses (documentation ranges) and the claims. Techniques are

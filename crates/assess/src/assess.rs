@@ -4,7 +4,7 @@
 use crate::facts::IncidentFacts;
 use crate::severity::{Severity, SeverityModel};
 use concord_policy::doctrine::{legal_class_rule, RULE_TEXT};
-use concord_policy::vocab::{LEGAL, SECTOR, SEVERITY};
+use concord_policy::vocab::{self, ACTOR, ATTRIBUTION, LEGAL, SECTOR, SEVERITY};
 use concord_policy::{Alliance, PolicySet, Vector};
 use concord_stix::concord_ext::EFFECTS;
 use serde::Serialize;
@@ -45,8 +45,8 @@ pub struct Assessment {
     pub members_affected: usize,
     pub attribution: Attribution,
     pub legal: BTreeMap<String, Legal>,
-    /// The DESIGN 3 vector, ready for `decide --assessment`.
-    pub vector: serde_json::Value,
+    /// The DESIGN 3 vector (its JSON form is ready for `decide --assessment`).
+    pub vector: Vector,
     /// For campaigns: each incident's own severity.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub incidents: Vec<serde_json::Value>,
@@ -65,13 +65,11 @@ impl Assessment {
             reasons: r.reasons.clone(),
         };
         self.actor = r.actor;
-        self.vector["attribution"] = json!(r.level);
-        self.vector["actor"] = json!(r.actor);
-    }
-
-    /// The vector for `decide`.
-    pub fn to_vector(&self) -> Option<Vector> {
-        Vector::from_json(&self.vector).ok()
+        // the engine's words are vocabulary words (tested below); an unknown one would keep
+        // the previous value rather than invent another
+        self.vector.attribution =
+            vocab::index(ATTRIBUTION, r.level).unwrap_or(self.vector.attribution);
+        self.vector.actor = vocab::index(ACTOR, r.actor).unwrap_or(self.vector.actor);
     }
 }
 
@@ -131,10 +129,15 @@ fn build(
             ));
         }
     }
-    let vector = json!({
-        "severity": severity.level, "attribution": "none", "effects": EFFECTS[usize::from(effects)], "actor": "unknown",
-        "sectors": sectors, "victims": victims, "members_affected": victims.len(),
-    });
+    let vector = Vector {
+        severity: sev_index,
+        attribution: vocab::index(ATTRIBUTION, "none").unwrap_or(0),
+        effects: vocab::index(vocab::EFFECTS, EFFECTS[usize::from(effects)]).unwrap_or(effects),
+        actor: vocab::index(ACTOR, "unknown").unwrap_or(0),
+        sectors: sector_bits,
+        victims: victims.iter().cloned().collect(),
+        members_affected: u32::try_from(victims.len()).unwrap_or(u32::MAX),
+    };
     Assessment {
         id: id.to_string(),
         kind,
@@ -229,5 +232,24 @@ fn empty(id: &str) -> IncidentFacts {
         first_seen: None,
         last_seen: None,
         defaulted: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_engine_words_are_vector_words() {
+        // the attribution engine's levels and actor kinds, and the extension's effects, are
+        // the vector's vocabulary (set_attribution and build index into it)
+        for w in ["none", "low", "moderate", "high"] {
+            assert!(vocab::index(ATTRIBUTION, w).is_some(), "{w}");
+        }
+        for w in ["unknown", "criminal", "state_aligned", "state"] {
+            assert!(vocab::index(ACTOR, w).is_some(), "{w}");
+        }
+        assert_eq!(EFFECTS, vocab::EFFECTS);
+        assert_eq!(concord_stix::concord_ext::SECTORS, SECTOR);
     }
 }

@@ -12,6 +12,13 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use toml_edit::ImDocument;
 
+/// Why a severity model file was refused: every problem, each naming the file and key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", problems.join("\n"))]
+pub struct SeverityModelError {
+    pub problems: Vec<String>,
+}
+
 /// Sectors whose disruption cascades into others (NCISS "cross-sector dependency").
 pub const CRITICAL_SECTORS: &[&str] = &[
     "energy",
@@ -111,10 +118,11 @@ pub struct Severity {
 impl SeverityModel {
     /// Read a model file: `[weights]` category = weight, `[levels.<category>]` level = score,
     /// `[cutoffs]` low/medium/high/severe/emergency = score. Unlisted entries keep defaults.
-    pub fn parse(file: &str, text: &str) -> Result<SeverityModel, String> {
+    pub fn parse(file: &str, text: &str) -> Result<SeverityModel, SeverityModelError> {
         let mut m = SeverityModel::default();
-        let doc = ImDocument::parse(text)
-            .map_err(|e| format!("{file}: not valid TOML: {}", e.message().trim()))?;
+        let doc = ImDocument::parse(text).map_err(|e| SeverityModelError {
+            problems: vec![format!("{file}: not valid TOML: {}", e.message().trim())],
+        })?;
         let mut errors = Vec::new();
         let num = |v: &toml_edit::Item| v.as_float().or_else(|| v.as_integer().map(|i| i as f64));
         for (k, item) in doc.as_table().iter() {
@@ -182,7 +190,7 @@ impl SeverityModel {
         if errors.is_empty() {
             Ok(m)
         } else {
-            Err(errors.join("\n"))
+            Err(SeverityModelError { problems: errors })
         }
     }
 

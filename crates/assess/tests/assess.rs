@@ -108,10 +108,10 @@ fn campaign_takes_the_worst_and_the_union() {
     assert_eq!(c.severity.level, "low");
     assert_eq!(c.legal["GBR"].class, "below_threshold");
     assert_eq!(c.legal["EST"].class, "sovereignty_violation");
-    let v = c.to_vector().unwrap();
+    let v = &c.vector;
     assert_eq!(v.members_affected, 3);
     let i = assess_incident(&f2, &m, &a, &p);
     assert_eq!(i.attribution.level, "none");
     assert!(!i.attribution.reasons.is_empty());
-    assert_eq!(i.vector["actor"], "unknown");
+    assert_eq!(i.vector.actor_word(), "unknown");
 }

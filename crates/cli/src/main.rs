@@ -61,6 +61,7 @@ enum Command {
     /// A decision brief for the council: situation, assessment, options, path to consensus, recommendation.
     Brief(cmd::brief::Args),
     /// Serve TAXII 2.1 and the JSON API over HTTP.
+    #[cfg(feature = "serve")]
     Serve(cmd::serve::Args),
     /// Copy a whole store into another, empty one (e.g. SQLite to PostgreSQL) and verify
     /// the copy: counts and hashes per object type.
@@ -124,6 +125,7 @@ fn main() {
         Command::Adversary(a) => cmd::adversary::run(&ctx, a),
         Command::Replay(a) => cmd::replay::run(&ctx, a),
         Command::Brief(a) => cmd::brief::run(&ctx, a),
+        #[cfg(feature = "serve")]
         Command::Serve(a) => cmd::serve::run(&ctx, a),
         Command::Migrate(a) => cmd::migrate::run(&ctx, a),
         Command::Sync(a) => cmd::sync::run(&ctx, a),

@@ -5,6 +5,15 @@
 use crate::alliance::Alliance;
 use crate::policy::PolicySet;
 
+/// Why a list of forums was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ForumListError {
+    #[error("unknown forum '{0}' (valid: {valid})", valid = FORUM_IDS.join(", "))]
+    Unknown(String),
+    #[error("forum '{0}' is listed twice")]
+    Twice(String),
+}
+
 /// The ids of the built-in forums, in display order.
 pub const FORUM_IDS: [&str; 2] = ["nato", "eu"];
 
@@ -33,17 +42,14 @@ impl Forum {
     }
 
     /// Parse a comma-separated list of forum ids (`nato,eu`), each known, none twice.
-    pub fn parse_list(list: &str) -> Result<Vec<String>, String> {
+    pub fn parse_list(list: &str) -> Result<Vec<String>, ForumListError> {
         let mut out: Vec<String> = Vec::new();
         for id in list.split(',').map(str::trim) {
             if !FORUM_IDS.contains(&id) {
-                return Err(format!(
-                    "unknown forum '{id}' (valid: {})",
-                    FORUM_IDS.join(", ")
-                ));
+                return Err(ForumListError::Unknown(id.to_string()));
             }
             if out.iter().any(|x| x == id) {
-                return Err(format!("forum '{id}' is listed twice"));
+                return Err(ForumListError::Twice(id.to_string()));
             }
             out.push(id.to_string());
         }

@@ -4,6 +4,13 @@ use concord_policy::vocab::{ACTOR, ATTRIBUTION, EFFECTS, SECTOR, SEVERITY};
 use concord_policy::Alliance;
 use toml_edit::ImDocument;
 
+/// Why a prior file was refused: every problem, each with file and line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", problems.join("\n"))]
+pub struct PriorError {
+    pub problems: Vec<String>,
+}
+
 /// The members_affected values of the default space.
 pub const MEMBERS_AFFECTED: [u32; 3] = [1, 3, 10];
 
@@ -46,10 +53,11 @@ impl Weights {
 
     /// Parse a prior file: `[weights.<dimension>]` tables mapping levels (member codes for
     /// `victim`, values for `members_affected`) to non-negative weights.
-    pub fn parse_prior(file: &str, text: &str, alliance: &Alliance) -> Result<Weights, String> {
+    pub fn parse_prior(file: &str, text: &str, alliance: &Alliance) -> Result<Weights, PriorError> {
         let mut w = Weights::uniform(alliance.members.len());
-        let doc = ImDocument::parse(text)
-            .map_err(|e| format!("{file}: not valid TOML: {}", e.message().trim()))?;
+        let doc = ImDocument::parse(text).map_err(|e| PriorError {
+            problems: vec![format!("{file}: not valid TOML: {}", e.message().trim())],
+        })?;
         let pos = |span: Option<std::ops::Range<usize>>| {
             let off = span.map_or(0, |s| s.start);
             let line = 1 + text[..off.min(text.len())].matches('\n').count();
@@ -128,7 +136,7 @@ impl Weights {
         if errors.is_empty() {
             Ok(w)
         } else {
-            Err(errors.join("\n"))
+            Err(PriorError { problems: errors })
         }
     }
 }

@@ -8,7 +8,7 @@ use crate::error::AppError;
 use crate::{views, with_reader, with_store, Shared};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use concord_store::access::Principal;
 use serde_json::{json, Value};
@@ -22,6 +22,7 @@ pub fn routes() -> Router<Shared> {
         .route("/api/v1/assessments/{id}", get(assessment))
         .route("/api/v1/attribution/{id}", get(attribution))
         .route("/api/v1/decisions/{id}", get(decision))
+        .route("/api/v1/correlate", post(correlate))
         .route("/api/v1/rift", get(rift))
         .route("/api/v1/policies", get(policies))
         .route("/api/v1/policies/{member}", get(policy).put(put_policy))
@@ -38,16 +39,14 @@ async fn whoami(caller: Caller) -> Json<Value> {
 async fn list(st: &Shared, p: Principal, ty: &'static str) -> Result<Vec<Value>, AppError> {
     with_reader(st, move |s, _| {
         let mut out = Vec::new();
-        s.for_each_latest::<AppError>(&[ty], |o| {
-            if p.may_read(o.tlp.as_deref(), &o.submitter, o.recipients.as_deref()) {
-                let v = o.value()?;
-                let ext = v
-                    .get("extensions")
-                    .and_then(|e| e.get(concord_stix::concord_ext::EXTENSION_ID));
-                out.push(json!({"id": o.id, "name": v.get("name"), "modified": o.modified,
-                    "tlp": o.tlp.clone().unwrap_or_else(|| "green".into()), "submitter": o.submitter,
-                    "victims": ext.and_then(|e| e.get("victims")), "first_seen": v.get("first_seen").or_else(|| ext.and_then(|e| e.get("first_seen")))}));
-            }
+        s.reader(&p).for_each_latest::<AppError>(&[ty], |o| {
+            let v = o.value()?;
+            let ext = v
+                .get("extensions")
+                .and_then(|e| e.get(concord_stix::concord_ext::EXTENSION_ID));
+            out.push(json!({"id": o.id, "name": v.get("name"), "modified": o.modified,
+                "tlp": o.tlp.clone().unwrap_or_else(|| "green".into()), "submitter": o.submitter,
+                "victims": ext.and_then(|e| e.get("victims")), "first_seen": v.get("first_seen").or_else(|| ext.and_then(|e| e.get("first_seen")))}));
             Ok(())
         })?;
         Ok(out)
@@ -76,12 +75,11 @@ async fn assessment(
     let a = with_reader(&st, move |s, state| {
         let policies = state.policy_set();
         Ok(views::assess(
-            s,
+            &s.reader(&p),
             &id,
             &concord_assess::SeverityModel::default(),
             &state.alliance,
             &policies,
-            &p,
         )?)
     })
     .await?;
@@ -95,8 +93,9 @@ async fn attribution(
 ) -> Result<Json<Value>, AppError> {
     let p = caller.principal;
     let r = with_reader(&st, move |s, _| {
-        let kb = views::knowledge_base(s, &p)?;
-        views::attribution_of(s, &kb, &id, None, &p)?.ok_or_else(|| {
+        let r = s.reader(&p);
+        let kb = views::knowledge_base(&r)?;
+        views::attribution_of(&r, &kb, &id, None)?.ok_or_else(|| {
             AppError::not_found(format!("{id}: no incident or campaign with this id"))
         })
     })
@@ -113,20 +112,102 @@ async fn decision(
     let d = with_reader(&st, move |s, state| {
         let policies = state.policy_set();
         let a = views::assess(
-            s,
+            &s.reader(&p),
             &id,
             &concord_assess::SeverityModel::default(),
             &state.alliance,
             &policies,
-            &p,
         )?;
-        let v = a
-            .to_vector()
-            .ok_or_else(|| AppError::internal("assessment vector did not parse"))?;
-        Ok(concord_policy::decide(&state.alliance, &policies, &v))
+        Ok(concord_policy::decide(
+            &state.alliance,
+            &policies,
+            &a.vector,
+        ))
     })
     .await?;
     Ok(Json(serde_json::to_value(d).map_err(AppError::internal)?))
+}
+
+/// What `POST /api/v1/correlate` takes (every field optional; the defaults are the CLI's).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorrelateRequest {
+    /// Only report: store nothing.
+    #[serde(default)]
+    pub dry_run: bool,
+    pub window_days: Option<f64>,
+    pub min_shared: Option<usize>,
+    pub min_jaccard: Option<f64>,
+}
+
+impl CorrelateRequest {
+    /// The correlation parameters, checked.
+    pub fn params(&self) -> Result<concord_assess::correlate::Params, AppError> {
+        let d = concord_assess::correlate::Params::default();
+        let p = concord_assess::correlate::Params {
+            window_days: self.window_days.unwrap_or(d.window_days),
+            min_shared: self.min_shared.unwrap_or(d.min_shared),
+            min_jaccard: self.min_jaccard.unwrap_or(d.min_jaccard),
+        };
+        if !(p.window_days.is_finite() && p.window_days >= 0.0) {
+            return Err(AppError::bad_request("window_days must be a number >= 0"));
+        }
+        if !(0.0..=1.0).contains(&p.min_jaccard) {
+            return Err(AppError::bad_request("min_jaccard must be from 0 to 1"));
+        }
+        Ok(p)
+    }
+}
+
+/// Correlate, as the caller, what the caller may read: incidents grouped into campaigns,
+/// stored (unless a dry run) as concord's own objects scoped to the members that may read
+/// every input. Storing needs a principal that may write; a read-only one (the `--demo`
+/// visitor) may ask for a dry run.
+pub async fn run_correlation(
+    st: &Shared,
+    who: &Principal,
+    may_write: bool,
+    req: &CorrelateRequest,
+) -> Result<concord_app::correlate::Correlation, AppError> {
+    let params = req.params()?;
+    if !req.dry_run && !may_write {
+        return Err(AppError::forbidden(
+            "this principal may not write: ask for a dry run ({\"dry_run\": true})",
+        ));
+    }
+    let p = who.clone();
+    if req.dry_run {
+        // a dry run only reads
+        return with_reader(st, move |s, _| {
+            Ok(concord_app::correlate::preview(&s.reader(&p), &params)?)
+        })
+        .await;
+    }
+    with_store(st, move |s, _| {
+        Ok(concord_app::correlate::correlate(s, &p, &params)?)
+    })
+    .await
+}
+
+async fn correlate(
+    State(st): State<Shared>,
+    caller: Caller,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, AppError> {
+    let req: CorrelateRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        CorrelateRequest::default()
+    } else {
+        let concord_stix::json::Strict(v) = serde_json::from_slice(&body).map_err(|e| {
+            AppError::bad_request(format!(
+                "the body is not valid JSON: line {}, column {}: {e}",
+                e.line(),
+                e.column()
+            ))
+        })?;
+        serde_json::from_value(v).map_err(|e| AppError::bad_request(format!("{e}")))?
+    };
+    let c = run_correlation(&st, &caller.principal, caller.may_write, &req).await?;
+    Ok(Json(serde_json::to_value(c).map_err(AppError::internal)?))
 }
 
 async fn rift(State(st): State<Shared>, _: Caller) -> Result<Json<Value>, AppError> {
@@ -284,6 +365,17 @@ async fn openapi() -> Json<Value> {
             "/api/v1/assessments/{id}": get_id("Assessment of an incident or campaign: severity, effects, victims, legal class per member, attribution, the vector, and the reasons"),
             "/api/v1/attribution/{id}": get_id("Attribution: groups, states, level, reasons, ACH matrix"),
             "/api/v1/decisions/{id}": get_id("The decision (DESIGN 6) on an incident or campaign: each rung's outcome, blockers, path to consensus"),
+            "/api/v1/correlate": {
+                "post": {"summary": "Correlate the incidents the caller may read into campaigns; unless dry_run, store them as concord's, each readable only by those who may read all of its inputs",
+                         "security": [{"bearer": []}, {"basic": []}],
+                         "requestBody": {"required": false, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "properties": {
+                             "dry_run": {"type": "boolean", "default": false},
+                             "window_days": {"type": "number", "default": 14},
+                             "min_shared": {"type": "integer", "default": 3},
+                             "min_jaccard": {"type": "number", "default": 0.5}}}}}},
+                         "responses": {"200": {"description": "{incidents, campaigns: [{id, name, incidents, reasons}], ignored, stored: [new or changed, unchanged] | null}"},
+                                       "400": {"description": "bad body or parameters"},
+                                       "403": {"description": "storing needs a principal that may write"}}}},
             "/api/v1/rift": get_plain("Rift analytics over the whole scenario space (DESIGN 7)"),
             "/api/v1/policies": get_plain("Every member's policy text"),
             "/api/v1/policies/{member}": {

@@ -80,14 +80,15 @@ impl From<concord_store::StoreError> for AppError {
     }
 }
 
-impl From<crate::views::ViewError> for AppError {
-    fn from(e: crate::views::ViewError) -> AppError {
-        use crate::views::ViewError as V;
+impl From<concord_app::Error> for AppError {
+    fn from(e: concord_app::Error) -> AppError {
+        use concord_app::Error as E;
         match e {
-            V::NotFound(m) => AppError::not_found(m),
-            V::Invalid(m) => AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "Cannot assess", m),
-            V::Store(e) => AppError::from(e),
-            V::Internal(m) => AppError::internal(m),
+            E::NotFound(m) => AppError::not_found(m),
+            E::Invalid(m) => AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "Cannot assess", m),
+            E::Store(e) => AppError::from(e),
+            E::Unusable(e) => AppError::bad_request(e.to_string()),
+            E::Internal(m) => AppError::internal(m),
         }
     }
 }

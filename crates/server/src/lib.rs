@@ -2,8 +2,9 @@
 //!
 //! concord over HTTP: TAXII 2.1 under `/taxii2/`, the JSON API under `/api/v1/` (with an
 //! OpenAPI document), authentication by bearer token or HTTP Basic, and marking-based
-//! access (DESIGN 8 to 10). Also the derived views ([`views`]) the CLI shares, so the CLI
-//! and the API compute the same figures.
+//! access (DESIGN 8 to 10). Handlers are adapters: the use cases (writes, derived views,
+//! correlation, the brief) are `concord_app`'s, shared with the CLI, so both compute the
+//! same figures.
 //!
 //! Invariants:
 //! - The only crate with HTTP types. `app(state)` builds the whole router, so tests call it
@@ -20,20 +21,30 @@
 
 pub mod api;
 pub mod auth;
-pub mod brief;
 pub mod cursor;
-pub mod demo;
 pub mod error;
 pub mod session;
 pub mod taxii;
-pub mod views;
 pub mod web;
+
+// the application layer's modules, under their old paths for the handlers
+pub use concord_app::{brief, demo, views};
 
 use axum::Router;
 use concord_policy::{Alliance, PolicySet};
 use concord_store::Store;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, RwLock};
+
+/// Why the server state could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error(transparent)]
+    Store(#[from] concord_store::StoreError),
+    /// The policy set (the starting texts overlaid with the stored versions) does not check.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Policies(Vec<concord_policy::Diagnostic>),
+}
 
 /// Everything a request may need.
 #[derive(Debug)]
@@ -103,19 +114,14 @@ impl AppState {
         alliance: Alliance,
         texts: Vec<(String, String)>,
         demo: bool,
-    ) -> Result<AppState, String> {
+    ) -> Result<AppState, StateError> {
         let mut map: BTreeMap<String, String> = texts.into_iter().collect();
-        for (member, text, _) in store.stored_policies().map_err(|e| e.to_string())? {
+        for (member, text, _) in store.stored_policies()? {
             map.insert(format!("{member}.toml"), text);
         }
         let files: Vec<(String, String)> = map.clone().into_iter().collect();
-        let set = PolicySet::from_texts(&files, &alliance).map_err(|e| {
-            e.diagnostics
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("\n")
-        })?;
+        let set = PolicySet::from_texts(&files, &alliance)
+            .map_err(|e| StateError::Policies(e.diagnostics))?;
         Ok(AppState {
             store: Mutex::new(store),
             alliance,

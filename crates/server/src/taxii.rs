@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use concord_store::taxii::{PageQuery, Versions};
-use concord_store::{NewObject, ObjectMeta, StoredObject};
+use concord_store::StoredObject;
 use serde_json::{json, Value};
 
 /// The API root's path.
@@ -526,56 +526,35 @@ async fn post_objects(
     let principal = caller.principal.clone();
     let coll = id.clone();
     let status = with_store(&st, move |s, _| {
+        use concord_app::submit::{submit, Atomicity, Input, Submission};
         let now = concord_stix::timestamp::now();
-        let opts = concord_stix::Options::default();
-        let mut failures = Vec::new();
-        let mut valid: Vec<(Value, String)> = Vec::new();
-        for (i, o) in objects.iter().enumerate() {
-            let oid = o.get("id").and_then(Value::as_str).unwrap_or("").to_string();
-            let version = o
-                .get("modified")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string();
-            let r = concord_stix::validate::validate_object(o, &format!("$.objects[{i}]"), &opts);
-            if r.is_valid() {
-                valid.push((o.clone(), o.to_string()));
-            } else {
-                let msg: Vec<String> = r.errors.iter().map(|e| format!("{}: {}", e.path, e.message)).collect();
-                failures.push(json!({"id": oid, "version": version, "message": msg.join("; ")}));
-            }
-        }
-        let stored = |s: &mut concord_store::Store, batch: &[(Value, String)]| {
-            let news: Vec<NewObject<'_>> = batch
-                .iter()
-                .map(|(v, raw)| NewObject { raw, path: "$", meta: ObjectMeta::of(v) })
-                .collect();
-            s.ingest(&news, principal.name(), &format!("TAXII POST to {coll}"))
-        };
-        let mut ok: Vec<&(Value, String)> = Vec::new();
-        let all = stored(s, &valid)?;
-        if all.rejections.is_empty() {
-            ok.extend(valid.iter());
-        } else {
-            // one at a time, so one refused object does not block the rest
-            for item in &valid {
-                let r = stored(s, std::slice::from_ref(item))?;
-                if r.rejections.is_empty() {
-                    ok.push(item);
-                } else {
-                    let v = &item.0;
-                    failures.push(json!({"id": v.get("id"), "version": v.get("modified"),
-                        "message": r.rejections.iter().map(|x| x.reason.clone()).collect::<Vec<_>>().join("; ")}));
-                }
-            }
-        }
-        let keys: Vec<(String, String)> = ok
+        // each object on its own: invalid or refused objects are failures, the rest stored
+        let done = submit(
+            s,
+            Submission {
+                input: Input::Objects(&objects),
+                options: &concord_stix::Options::default(),
+                submitter: &principal,
+                source: &format!("TAXII POST to {coll}"),
+                atomicity: Atomicity::EachObject,
+            },
+        )?;
+        let failures: Vec<Value> = done
+            .skipped
             .iter()
-            .map(|(v, _)| {
-                let g = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
-                (g("id"), g("modified"))
+            .map(|f| {
+                let msg: Vec<String> = f
+                    .findings
+                    .iter()
+                    .map(|e| match e.code.as_str() {
+                        "store" => e.message.clone(),
+                        _ => format!("{}: {}", e.path, e.message),
+                    })
+                    .collect();
+                json!({"id": f.id, "version": f.version, "message": msg.join("; ")})
             })
             .collect();
+        let keys = done.accepted;
         s.add_to_collection(&coll, &keys)?;
         let successes: Vec<Value> = keys
             .iter()

@@ -51,6 +51,7 @@ fn render(name: &str, ctx: minijinja::Value) -> Result<Html<String>, AppError> {
 pub fn routes() -> Router<Shared> {
     Router::new()
         .route("/", get(index))
+        .route("/correlate", post(correlate))
         .route("/campaigns/{id}", get(campaign))
         .route("/campaigns/{id}/brief", get(brief_page))
         .route("/rift", get(rift))
@@ -121,28 +122,31 @@ async fn index(State(st): State<Shared>, h: HeaderMap) -> Result<Response, AppEr
     let Some(v) = viewer(&st, &h).await else {
         return Ok(to_login());
     };
+    index_page(&st, &v, Value::Null).await
+}
+
+/// The campaign list, with the outcome of a correlation when there was one.
+async fn index_page(st: &Shared, v: &Viewer, correlated: Value) -> Result<Response, AppError> {
     let p = v.principal.clone();
-    let rows = with_reader(&st, move |s, state| {
+    let rows = with_reader(st, move |s, state| {
         let policies = state.policy_set();
+        let r = s.reader(&p);
         let mut ids = Vec::new();
-        s.for_each_latest::<AppError>(&["campaign"], |o| {
-            if p.may_read(o.tlp.as_deref(), &o.submitter, o.recipients.as_deref()) {
-                ids.push(o.id);
-            }
+        r.for_each_latest::<AppError>(&["campaign"], |o| {
+            ids.push(o.id);
             Ok(())
         })?;
-        let kb = views::knowledge_base(s, &p)?;
+        let kb = views::knowledge_base(&r)?;
         let mut rows = Vec::new();
         for id in ids {
             // a campaign that cannot be assessed (no readable incidents) is not listed
             let Ok((a, _, d)) = views::decision_with(
-                s,
+                &r,
                 &kb,
                 &id,
                 &Default::default(),
                 &state.alliance,
                 &policies,
-                &p,
             ) else {
                 continue;
             };
@@ -158,9 +162,53 @@ async fn index(State(st): State<Shared>, h: HeaderMap) -> Result<Response, AppEr
     .await?;
     Ok(render(
         "index.html",
-        merge(base(&st, Some(&v)), json!({"campaigns": rows})),
+        merge(
+            base(st, Some(v)),
+            json!({"campaigns": rows, "correlated": correlated}),
+        ),
     )?
     .into_response())
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct CorrelateForm {
+    csrf: Option<String>,
+}
+
+/// The correlate action: incidents the viewer may read grouped into campaigns and stored
+/// as concord's (a read-only viewer gets a preview that stores nothing); then the list.
+async fn correlate(
+    State(st): State<Shared>,
+    h: HeaderMap,
+    Form(f): Form<CorrelateForm>,
+) -> Result<Response, AppError> {
+    let Some(v) = viewer(&st, &h).await else {
+        return Ok(to_login());
+    };
+    session::check_form(&st, &h, v.session.as_ref(), f.csrf.as_deref())?;
+    let req = crate::api::CorrelateRequest {
+        dry_run: !v.may_write,
+        ..Default::default()
+    };
+    let c = crate::api::run_correlation(&st, &v.principal, v.may_write, &req).await?;
+    let summary = match c.stored {
+        Some((changed, same)) => format!(
+            "{} incident(s) you may read, {} campaign(s); stored {changed} new or changed object(s), {same} unchanged.",
+            c.incidents,
+            c.campaigns.len()
+        ),
+        None => format!(
+            "{} incident(s) you may read, {} campaign(s); read-only: nothing stored.",
+            c.incidents,
+            c.campaigns.len()
+        ),
+    };
+    index_page(
+        &st,
+        &v,
+        json!({"summary": summary, "campaigns": c.campaigns}),
+    )
+    .await
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -180,17 +228,17 @@ async fn campaign(
     let p = v.principal.clone();
     let data = with_reader(&st, move |s, state| {
         let policies = state.policy_set();
-        let kb = views::knowledge_base(s, &p)?;
+        let r = s.reader(&p);
+        let kb = views::knowledge_base(&r)?;
         let (a, attr, d) = views::decision_with(
-            s,
+            &r,
             &kb,
             &id,
             &Default::default(),
             &state.alliance,
             &policies,
-            &p,
         )?;
-        let replay = views::replay_with(s, &kb, &id, &state.alliance, &policies, &p)?;
+        let replay = views::replay_with(&r, &kb, &id, &state.alliance, &policies)?;
         Ok((
             a,
             attr,
@@ -265,8 +313,13 @@ async fn brief_page(
     let demo = st.demo;
     let page = with_reader(&st, move |s, state| {
         let policies = state.policy_set();
-        let (a, attr, d) =
-            views::decision(s, &id, &Default::default(), &state.alliance, &policies, &p)?;
+        let (a, attr, d) = views::decision(
+            &s.reader(&p),
+            &id,
+            &Default::default(),
+            &state.alliance,
+            &policies,
+        )?;
         let eu = concord_policy::decide(&state.eu.alliance, &state.eu.policies, &d.vector);
         Ok(brief::html(&brief::BriefInput {
             assessment: &a,
@@ -555,31 +608,33 @@ async fn ingest(
     let p = v.principal.clone();
     let may_write = v.may_write;
     let report = with_store(&st, move |s, _| {
-        let doc = match concord_stix::json::parse_document(&f.bundle, "upload") {
-            Ok(d) => d,
-            Err(e) => return Ok(json!({"valid": false, "summary": format!("not usable: {e}"), "errors": [], "warnings": []})),
+        use concord_app::submit::{check, submit, Atomicity, Input, Submission};
+        let input = Input::Document { text: &f.bundle, name: "upload" };
+        let opts = concord_stix::Options::default();
+        // a read-only session validates and stores nothing
+        let done = if may_write {
+            submit(s, Submission { input, options: &opts, submitter: &p, source: "web upload", atomicity: Atomicity::Whole })
+        } else {
+            check(input, &opts)
         };
-        let r = concord_stix::validate::validate_document(&doc, &concord_stix::Options::default());
-        let errors: Vec<Value> = r.errors.iter().map(|e| json!({"code": e.code, "id": e.id, "path": e.path, "message": e.message})).collect();
-        let warnings: Vec<Value> = r.warnings.iter().map(|e| json!({"code": e.code, "id": e.id, "path": e.path, "message": e.message})).collect();
-        let n = doc.objects.len();
-        if !errors.is_empty() {
+        let done = match done {
+            Ok(d) => d,
+            Err(concord_app::Error::Unusable(e)) => return Ok(json!({"valid": false, "summary": format!("not usable: {e}"), "errors": [], "warnings": []})),
+            Err(e) => return Err(e.into()),
+        };
+        let warnings = &done.report.warnings;
+        let n = done.objects;
+        if !done.report.is_valid() {
+            let errors = &done.report.errors;
             return Ok(json!({"valid": false, "summary": format!("{n} object(s); {} error(s): nothing stored", errors.len()), "errors": errors, "warnings": warnings}));
         }
         if !may_write {
             return Ok(json!({"valid": true, "summary": format!("{n} object(s), valid; read-only session: nothing stored"), "errors": [], "warnings": warnings}));
         }
-        let news: Vec<concord_store::NewObject<'_>> = doc
-            .objects
-            .iter()
-            .map(|o| concord_store::NewObject { raw: o.raw, path: &o.path, meta: concord_store::ObjectMeta::of(&o.value) })
-            .collect();
-        let sum = s.ingest(&news, p.name(), "web upload")?;
-        if sum.rejections.is_empty() {
-            Ok(json!({"valid": true, "summary": format!("{n} object(s), valid: {} stored, {} already stored", sum.stored, sum.duplicates), "errors": [], "warnings": warnings}))
+        if done.is_stored() {
+            Ok(json!({"valid": true, "summary": format!("{n} object(s), valid: {} stored, {} already stored", done.summary.stored, done.summary.duplicates), "errors": [], "warnings": warnings}))
         } else {
-            let errs: Vec<Value> = sum.rejections.iter().map(|r| json!({"code": "store", "id": r.id, "path": r.path, "message": r.reason})).collect();
-            Ok(json!({"valid": false, "summary": "refused by the store: nothing stored", "errors": errs, "warnings": warnings}))
+            Ok(json!({"valid": false, "summary": "refused by the store: nothing stored", "errors": done.errors(), "warnings": warnings}))
         }
     })
     .await?;

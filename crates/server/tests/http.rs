@@ -373,6 +373,8 @@ async fn bad_requests_get_the_right_taxii_error_and_store_nothing() {
             .store
             .lock()
             .unwrap()
+            // every request below is EST's (or refused): EST reads all it may have stored
+            .reader(&Principal::Member("EST".into()))
             .count_by_type()
             .unwrap()
             .values()
@@ -577,6 +579,12 @@ async fn many_writers_and_readers_lose_nothing() {
     for t in tasks {
         t.await.unwrap();
     }
-    let n = state.store.lock().unwrap().count_by_type().unwrap()["indicator"];
+    let n = state
+        .store
+        .lock()
+        .unwrap()
+        .reader(&Principal::Hub)
+        .count_by_type()
+        .unwrap()["indicator"];
     assert_eq!(n, 160);
 }

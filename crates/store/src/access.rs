@@ -47,6 +47,14 @@ impl Principal {
         }
     }
 
+    /// The member code, for a member.
+    pub fn member(&self) -> Option<&str> {
+        match self {
+            Principal::Member(m) => Some(m),
+            _ => None,
+        }
+    }
+
     /// Hub-like readers (the hub and admins).
     pub fn is_hub(&self) -> bool {
         matches!(self, Principal::Hub | Principal::Admin)
@@ -105,8 +113,8 @@ impl Scope {
             None | Some("clear" | "green") => None,
             Some(l) => {
                 let mut set = std::collections::BTreeSet::new();
-                if crate::ingest::is_member_code(submitter) {
-                    set.insert(submitter.to_string());
+                if let Some(m) = Principal::from_name(submitter).member() {
+                    set.insert(m.to_string());
                 }
                 if l != "amber+strict" {
                     set.extend(

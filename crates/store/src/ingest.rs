@@ -559,7 +559,7 @@ impl Store {
                 Err(r) => unusable.push(Rejection {
                     id: String::new(),
                     path: o.path.to_string(),
-                    reason: r.clone(),
+                    reason: r.to_string(),
                 }),
             }
         }

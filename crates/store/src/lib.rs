@@ -31,11 +31,14 @@ mod ingest;
 pub mod marking;
 mod migrations;
 mod pg;
+mod reader;
 pub mod taxii;
 pub mod testing;
 
 pub use copy::{Digest, TypeDigest};
 pub use pg::{is_postgres_url, redact_url};
+
+pub use reader::Reader;
 
 use concord_stix::{canonical, concord_ext};
 use db::{Sql, SqlExt, P};
@@ -87,8 +90,14 @@ pub struct Rejection {
 pub struct NewObject<'a> {
     pub raw: &'a str,
     pub path: &'a str,
-    pub meta: Result<ObjectMeta, String>,
+    pub meta: Result<ObjectMeta, MetaError>,
 }
+
+/// Why the indexed columns of an object could not be read (it lacks a string `id` or
+/// `type`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("object has no string '{0}'")]
+pub struct MetaError(pub &'static str);
 
 /// The indexed columns of an object and its canonical-JSON hash.
 #[derive(Debug, Clone)]
@@ -118,11 +127,21 @@ impl ObjectMeta {
         &self.ty
     }
 
+    /// The object's `id`.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The object's `modified` (empty for an unversioned object).
+    pub fn modified(&self) -> &str {
+        &self.modified
+    }
+
     /// Extract the indexed columns; an error names what is missing.
-    pub fn of(v: &Value) -> Result<ObjectMeta, String> {
+    pub fn of(v: &Value) -> Result<ObjectMeta, MetaError> {
         let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
-        let id = s("id").ok_or("object has no string 'id'")?;
-        let ty = s("type").ok_or("object has no string 'type'")?;
+        let id = s("id").ok_or(MetaError("id"))?;
+        let ty = s("type").ok_or(MetaError("type"))?;
         Ok(ObjectMeta {
             marking_refs: marking::marking_refs(v),
             defines: (ty == "marking-definition").then(|| marking::meaning(v)),
@@ -477,7 +496,7 @@ impl Store {
         "id, type, modified, created_by_ref, tlp, submitter, date_added, raw, seq, recipients, author";
 
     /// The latest version of an object.
-    pub fn get(&self, id: &str) -> Result<Option<StoredObject>, StoreError> {
+    pub(crate) fn get(&self, id: &str) -> Result<Option<StoredObject>, StoreError> {
         let sql = format!(
             "SELECT {} FROM objects WHERE id = ?1 ORDER BY modified DESC LIMIT 1",
             Self::COLS
@@ -486,7 +505,7 @@ impl Store {
     }
 
     /// Every stored version of an object, oldest first.
-    pub fn versions(&self, id: &str) -> Result<Vec<StoredObject>, StoreError> {
+    pub(crate) fn versions(&self, id: &str) -> Result<Vec<StoredObject>, StoreError> {
         let sql = format!(
             "SELECT {} FROM objects WHERE id = ?1 ORDER BY modified",
             Self::COLS
@@ -495,7 +514,7 @@ impl Store {
     }
 
     /// The latest version of every object of a type, in insertion order.
-    pub fn latest_of_type(&self, ty: &str) -> Result<Vec<StoredObject>, StoreError> {
+    pub(crate) fn latest_of_type(&self, ty: &str) -> Result<Vec<StoredObject>, StoreError> {
         let sql = format!(
             "SELECT {} FROM objects o WHERE type = ?1 AND modified = (SELECT MAX(modified) FROM objects WHERE id = o.id) ORDER BY seq",
             Self::COLS
@@ -504,7 +523,7 @@ impl Store {
     }
 
     /// The latest version of every relationship with `id` as its source or target.
-    pub fn relationships_of(&self, id: &str) -> Result<Vec<StoredObject>, StoreError> {
+    pub(crate) fn relationships_of(&self, id: &str) -> Result<Vec<StoredObject>, StoreError> {
         let sql = format!(
             "SELECT {} FROM objects o WHERE type = 'relationship' AND (source_ref = ?1 OR target_ref = ?1)
                AND modified = (SELECT MAX(modified) FROM objects WHERE id = o.id) ORDER BY seq",
@@ -515,7 +534,7 @@ impl Store {
 
     /// Visit the latest version of every object whose type is in `types`, in insertion
     /// order, one row at a time (bulk reads for correlation and the knowledge base).
-    pub fn for_each_latest<E: From<StoreError>>(
+    pub(crate) fn for_each_latest<E: From<StoreError>>(
         &self,
         types: &[&str],
         mut f: impl FnMut(StoredObject) -> Result<(), E>,
@@ -549,7 +568,7 @@ impl Store {
 
     /// The latest, unrevoked version of every relationship whose `relationship_type` is in
     /// `types`, read from the indexed columns without parsing the JSON.
-    pub fn edges(&self, types: &[&str]) -> Result<Vec<Edge>, StoreError> {
+    pub(crate) fn edges(&self, types: &[&str]) -> Result<Vec<Edge>, StoreError> {
         if types.is_empty() {
             return Ok(Vec::new());
         }
@@ -571,19 +590,6 @@ impl Store {
                 recipients: r.opt_text(6)?,
             })
         })
-    }
-
-    /// Number of stored object versions by type.
-    pub fn count_by_type(&self) -> Result<BTreeMap<String, u64>, StoreError> {
-        let rows = self.read()?.rows(
-            "SELECT type, COUNT(*) FROM objects GROUP BY type",
-            &[],
-            |r| Ok((r.text(0)?, r.int(1)?)),
-        )?;
-        Ok(rows
-            .into_iter()
-            .map(|(t, n)| (t, u64::try_from(n).unwrap_or(0)))
-            .collect())
     }
 
     /// A random 32-byte key kept in the database under `name`, made on first use: every

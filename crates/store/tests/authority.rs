@@ -122,7 +122,8 @@ fn references_to_unknown_identities_are_resolved_at_write_time(b: &TestBackend) 
     );
     assert_eq!(r.stored, 2, "{}", reasons(&r));
     assert_eq!(
-        s.get("indicator--00000001-2222-4333-8444-555555555555")
+        s.reader(&Principal::Member("EST".into()))
+            .get("indicator--00000001-2222-4333-8444-555555555555")
             .unwrap()
             .unwrap()
             .author
@@ -143,6 +144,7 @@ fn references_to_unknown_identities_are_resolved_at_write_time(b: &TestBackend) 
         1
     );
     let o = s
+        .reader(&Principal::Hub)
         .get("indicator--00000003-2222-4333-8444-555555555555")
         .unwrap()
         .unwrap();
@@ -183,7 +185,7 @@ fn only_the_submitter_versions_an_object(b: &TestBackend) {
     );
     assert_eq!(r.stored, 0);
     let est = Principal::Member("EST".into());
-    let latest = s.get(CAMPAIGN).unwrap().unwrap();
+    let latest = s.reader(&est).get(CAMPAIGN).unwrap().unwrap();
     assert!(latest.readable_by(&est));
     assert_eq!(latest.value().unwrap()["name"], "grid");
     // EST itself may
@@ -256,10 +258,14 @@ fn granular_and_custom_markings_govern_reading(b: &TestBackend) {
     stated["object_marking_refs"] = json!([stmt_def]);
     let r = ingest(&mut s, &[gran, unknown, def, amber, stmt, stated], "EST");
     assert_eq!(r.stored, 6, "{}", reasons(&r));
+    // read as the submitter (EST stored 1 to 4, POL 5), which reads its own objects
     let tlp = |s: &Store, n: u32| {
-        s.get(&format!("indicator--{n:08x}-2222-4333-8444-555555555555"))
-            .unwrap()
-            .unwrap()
+        s.reader(&Principal::Member(
+            if n == 5 { "POL" } else { "EST" }.into(),
+        ))
+        .get(&format!("indicator--{n:08x}-2222-4333-8444-555555555555"))
+        .unwrap()
+        .unwrap()
     };
     assert_eq!(tlp(&s, 1).tlp.as_deref(), Some("red"));
     assert!(!tlp(&s, 1).readable_by(&lva));
@@ -323,6 +329,7 @@ fn an_older_database_is_remarked_on_open() {
     drop(c);
     let s = Store::open(&path).unwrap();
     let o = s
+        .reader(&Principal::Member("EST".into()))
         .get("indicator--00000001-2222-4333-8444-555555555555")
         .unwrap()
         .unwrap();
@@ -346,7 +353,11 @@ fn campaigns_derived_by_an_older_build_go_to_concord() {
         .unwrap();
     drop(c);
     let s = Store::open(&path).unwrap();
-    let o = s.get(CAMPAIGN).unwrap().unwrap();
+    let o = s
+        .reader(&Principal::Concord)
+        .get(CAMPAIGN)
+        .unwrap()
+        .unwrap();
     assert_eq!(o.submitter, "concord");
     assert!(!o.readable_by(&Principal::Hub));
 }

@@ -70,25 +70,27 @@ fn the_whole_interface(b: &TestBackend) {
     v2["object_marking_refs"] = json!(["marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"]);
     assert_eq!(s.ingest_values(&[v2], "hub", "t").unwrap().stored, 1);
     let id3 = "indicator--00000003-2222-4333-8444-555555555555";
-    assert_eq!(s.versions(id3).unwrap().len(), 2);
-    let latest = s.get(id3).unwrap().unwrap();
+    let h = s.reader(&hub);
+    assert_eq!(h.versions(id3).unwrap().len(), 2);
+    let latest = h.get(id3).unwrap().unwrap();
     assert_eq!(latest.modified.as_deref(), Some(T2));
     assert_eq!(latest.tlp.as_deref(), Some("red"));
     assert!(!latest.readable_by(&est));
-    assert_eq!(s.latest_of_type("indicator").unwrap().len(), 10);
-    assert_eq!(s.count_by_type().unwrap()["indicator"], 11);
+    assert_eq!(h.latest_of_type("indicator").unwrap().len(), 10);
+    assert_eq!(h.count_by_type().unwrap()["indicator"], 11);
+    assert_eq!(s.reader(&est).count_by_type().unwrap()["indicator"], 9);
     assert_eq!(
-        s.relationships_of("campaign--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f")
+        h.relationships_of("campaign--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f")
             .unwrap()
             .len(),
         2
     );
-    let e = s.edges(&["indicates"]).unwrap();
+    let e = h.edges(&["indicates"]).unwrap();
     assert_eq!(e.len(), 1);
     assert_eq!(e[0].source_ref, "indicator--00000001-2222-4333-8444-555555555555");
     // streaming stops at the caller's error
     let mut seen = 0;
-    let stop: Result<(), StoreError> = s.for_each_latest(&["indicator", "relationship"], |_| {
+    let stop: Result<(), StoreError> = h.for_each_latest(&["indicator", "relationship"], |_| {
         seen += 1;
         if seen == 4 {
             Err(StoreError::Refused("enough".into()))
@@ -99,7 +101,7 @@ fn the_whole_interface(b: &TestBackend) {
     assert!(matches!(stop, Err(StoreError::Refused(m)) if m == "enough"));
     assert_eq!(seen, 4);
     let mut all = 0;
-    s.for_each_latest::<StoreError>(&["indicator", "relationship"], |_| {
+    h.for_each_latest::<StoreError>(&["indicator", "relationship"], |_| {
         all += 1;
         Ok(())
     })
@@ -144,7 +146,7 @@ fn the_whole_interface(b: &TestBackend) {
     let id5 = "indicator--00000005-2222-4333-8444-555555555555";
     assert_eq!(s.delete_versions(id5, &[], &est).unwrap(), 0);
     assert_eq!(s.delete_versions(id5, &[], &hub).unwrap(), 1);
-    assert!(s.get(id5).unwrap().is_none());
+    assert!(s.reader(&hub).get(id5).unwrap().is_none());
     // status resources are replaced, and read by their maker (or the hub)
     s.put_status("st-1", &est, "{\"a\":1}").unwrap();
     s.put_status("st-1", &est, "{\"a\":2}").unwrap();
@@ -283,7 +285,10 @@ fn concurrent_writes_resolve_by_the_rules(b: &TestBackend) {
             lost.rejections
         );
     }
-    assert_eq!(s1.count_by_type().unwrap()["indicator"], 220);
+    assert_eq!(
+        s1.reader(&Principal::Hub).count_by_type().unwrap()["indicator"],
+        220
+    );
 }
 
 concord_store::both_backends!(
@@ -394,7 +399,7 @@ fn postgres_a_lost_database_fails_calls_then_recovers_and_bundles_stay_whole() {
     let r = writer.join().unwrap();
     proxy.restore();
     let direct = pg.open().unwrap();
-    let n = direct.count_by_type().unwrap()["indicator"];
+    let n = direct.reader(&Principal::Hub).count_by_type().unwrap()["indicator"];
     match r {
         Ok(sum) => {
             assert_eq!(sum.stored, 6000);
@@ -416,6 +421,7 @@ fn postgres_handles_share_one_database() {
     assert!(a.describe().starts_with("postgres://"));
     a.ingest_values(&[indicator(7, T1)], "hub", "t").unwrap();
     assert!(b
+        .reader(&Principal::Hub)
         .get("indicator--00000007-2222-4333-8444-555555555555")
         .unwrap()
         .is_some());
@@ -479,9 +485,18 @@ fn a_copy_holds_the_same_objects_and_goes_on(b: &TestBackend) {
     let c = &dst.collections().unwrap()[1];
     assert_eq!(walk(&dst, &query(&c.id, 10, None), &est).len(), 1, "collection membership copied");
     // writes go on after the copied sequence numbers
-    let last = dst.get("indicator--00000003-2222-4333-8444-555555555555").unwrap().unwrap().seq;
+    let last = dst
+        .reader(&est)
+        .get("indicator--00000003-2222-4333-8444-555555555555")
+        .unwrap()
+        .unwrap()
+        .seq;
     dst.ingest_values(&[indicator(5_000, T1)], "hub", "after").unwrap();
-    let new = dst.get("indicator--00001388-2222-4333-8444-555555555555").unwrap().unwrap();
+    let new = dst
+        .reader(&Principal::Hub)
+        .get("indicator--00001388-2222-4333-8444-555555555555")
+        .unwrap()
+        .unwrap();
     assert!(new.seq > last);
     assert_ne!(src.digest().unwrap(), dst.digest().unwrap());
     // a target that is not empty is refused, and left as it was

@@ -2,8 +2,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use concord_store::access::Principal;
 use concord_store::testing::TestBackend;
-
 use concord_store::{NewObject, ObjectMeta, Store};
 use serde_json::{json, Value};
 
@@ -30,7 +30,10 @@ fn reingest_is_harmless(b: &TestBackend) {
     assert_eq!((a.stored, a.duplicates), (1, 0));
     let b = ingest(&mut s, &objs, "hub");
     assert_eq!((b.stored, b.duplicates, b.rejected), (0, 1, 0));
-    assert_eq!(s.count_by_type().unwrap()["campaign"], 1);
+    assert_eq!(
+        s.reader(&Principal::Hub).count_by_type().unwrap()["campaign"],
+        1
+    );
 }
 
 fn key_order_does_not_make_a_conflict(b: &TestBackend) {
@@ -70,7 +73,7 @@ fn conflicting_content_rejects_the_whole_bundle(b: &TestBackend) {
         r.rejections
     );
     assert_eq!(
-        s.count_by_type().unwrap()["campaign"],
+        s.reader(&Principal::Hub).count_by_type().unwrap()["campaign"],
         1,
         "nothing of the rejected bundle is stored"
     );
@@ -86,12 +89,14 @@ fn new_versions_keep_created_and_creator(b: &TestBackend) {
     );
     assert_eq!(ok.stored, 1);
     assert_eq!(
-        s.versions("campaign--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f")
+        s.reader(&Principal::Hub)
+            .versions("campaign--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f")
             .unwrap()
             .len(),
         2
     );
     let latest = s
+        .reader(&Principal::Hub)
         .get("campaign--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f")
         .unwrap()
         .unwrap();
@@ -177,7 +182,10 @@ fn file_store_uses_wal_and_reopens() {
         ingest(&mut s, &[campaign("2026-01-01T00:00:00.000Z", "A")], "hub");
     }
     let s = Store::open(&path).unwrap();
-    assert_eq!(s.count_by_type().unwrap()["campaign"], 1);
+    assert_eq!(
+        s.reader(&Principal::Hub).count_by_type().unwrap()["campaign"],
+        1
+    );
     assert_eq!(s.audit_len().unwrap(), 1);
     let conn = rusqlite::Connection::open(&path).unwrap();
     let mode: String = conn
@@ -199,18 +207,21 @@ fn relationships_are_indexed_by_endpoint(b: &TestBackend) {
         "source_ref": "incident--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "target_ref": "campaign--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"});
     assert_eq!(ingest(&mut s, &[rel], "hub").stored, 1);
     assert_eq!(
-        s.relationships_of("campaign--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f")
+        s.reader(&Principal::Hub)
+            .relationships_of("campaign--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f")
             .unwrap()
             .len(),
         1
     );
     assert_eq!(
-        s.relationships_of("incident--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f")
+        s.reader(&Principal::Hub)
+            .relationships_of("incident--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f")
             .unwrap()
             .len(),
         1
     );
     assert!(s
+        .reader(&Principal::Hub)
         .relationships_of("incident--00000000-17d4-4cbf-938f-98ee46b3cd3f")
         .unwrap()
         .is_empty());

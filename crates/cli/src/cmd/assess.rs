@@ -2,7 +2,6 @@
 
 use super::{Ctx, PolicyArgs};
 use crate::exit;
-use anyhow::Context;
 use concord_assess::{Assessment, SeverityModel};
 use concord_policy::{Alliance, PolicySet};
 use concord_store::Store;
@@ -34,7 +33,7 @@ pub fn model(path: Option<&PathBuf>) -> Result<SeverityModel, Refusal> {
     let name = p.display().to_string();
     let text = std::fs::read_to_string(p)
         .map_err(|e| (exit::UNUSABLE, format!("{name}: cannot read: {e}")))?;
-    SeverityModel::parse(&name, &text).map_err(|e| (exit::INVALID, e))
+    SeverityModel::parse(&name, &text).map_err(|e| (exit::INVALID, e.to_string()))
 }
 
 /// Assess a stored incident or campaign as the CLI's viewer; a refusal carries the exit code.
@@ -46,10 +45,10 @@ pub fn assess_stored(
     policies: &PolicySet,
     viewer: &concord_store::access::Principal,
 ) -> anyhow::Result<Result<Assessment, Refusal>> {
-    use concord_server::views::{assess, ViewError};
-    match assess(store, id, model, alliance, policies, viewer) {
+    use concord_app::{views::assess, Error};
+    match assess(&store.reader(viewer), id, model, alliance, policies) {
         Ok(a) => Ok(Ok(a)),
-        Err(ViewError::NotFound(m) | ViewError::Invalid(m)) => Ok(Err((exit::INVALID, m))),
+        Err(Error::NotFound(m) | Error::Invalid(m)) => Ok(Err((exit::INVALID, m))),
         Err(e) => Err(e.into()),
     }
 }
@@ -69,8 +68,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
             return Ok(code);
         }
     };
-    let store =
-        Store::open(&ctx.db).with_context(|| format!("opening database {}", ctx.db.display()))?;
+    let store = ctx.open()?;
     let a = match assess_stored(
         &store,
         &args.id,
@@ -142,7 +140,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
         for r in &a.reasons {
             writeln!(out, "  - {r}")?;
         }
-        writeln!(out, "vector       {}", a.vector)?;
+        writeln!(out, "vector       {}", a.vector.to_json())?;
     }
     out.flush()?;
     Ok(exit::OK)

@@ -4,12 +4,10 @@
 
 use super::{Ctx, PolicyArgs};
 use crate::exit;
-use anyhow::Context;
 use concord_assess::attribution::{
     attribute_guarded, decision_sensitivity, Attribution, Params, TtpIndex,
 };
 use concord_assess::estimative::{percent, statement};
-use concord_store::Store;
 use std::collections::BTreeSet;
 use std::io::Write;
 
@@ -42,11 +40,10 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
             return Ok(exit::INVALID);
         }
     };
-    let store =
-        Store::open(&ctx.db).with_context(|| format!("opening database {}", ctx.db.display()))?;
-    let viewer = ctx.viewer();
-    let kb = concord_server::views::knowledge_base(&store, &viewer)?;
-    let Some(mut ids) = concord_server::views::incident_ids(&store, &args.id, &viewer)? else {
+    let store = ctx.open()?;
+    let reader = store.reader(&ctx.viewer());
+    let kb = concord_app::views::knowledge_base(&reader)?;
+    let Some(mut ids) = concord_app::views::incident_ids(&reader, &args.id)? else {
         eprintln!(
             "error: {}: no stored incident or campaign with this id",
             args.id
@@ -56,7 +53,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     if !ids.contains(&args.id) {
         ids.insert(0, args.id.clone());
     }
-    let obs = concord_server::views::observation(&store, &kb, &ids, &viewer)?;
+    let obs = concord_app::views::observation(&reader, &kb, &ids)?;
     let params = Params::default();
     let ttp = TtpIndex::new(&kb, &params);
     let protected: BTreeSet<String> = alliance.members.iter().map(|m| m.code.clone()).collect();
@@ -66,32 +63,33 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     // each evidence item removed or downgraded
     let model = concord_assess::SeverityModel::default();
     let mut no_decision = None;
-    match concord_server::views::assess_with(
-        &store, &kb, &args.id, &model, &alliance, &policies, &viewer,
-    ) {
+    match concord_app::views::assess_with(&reader, &kb, &args.id, &model, &alliance, &policies) {
         Ok((mut a, _)) => {
             a.set_attribution(&r);
             let base = a.vector.clone();
             let decide = |level: &str, actor: &str| -> Vec<(String, bool)> {
-                let mut v = base.clone();
-                v["attribution"] = serde_json::json!(level);
-                v["actor"] = serde_json::json!(actor);
-                match concord_policy::Vector::from_json(&v) {
-                    Ok(v) => concord_policy::decide(&alliance, &policies, &v)
-                        .options
-                        .into_iter()
-                        .map(|o| (o.id, o.adopted))
-                        .collect(),
-                    Err(_) => Vec::new(),
-                }
+                use concord_policy::vocab::{index, ACTOR, ATTRIBUTION};
+                let (Some(level), Some(actor)) = (index(ATTRIBUTION, level), index(ACTOR, actor))
+                else {
+                    return Vec::new();
+                };
+                let v = concord_policy::Vector {
+                    attribution: level,
+                    actor,
+                    ..base.clone()
+                };
+                concord_policy::decide(&alliance, &policies, &v)
+                    .options
+                    .into_iter()
+                    .map(|o| (o.id, o.adopted))
+                    .collect()
             };
             let s = decision_sensitivity(&kb, &ttp, &obs, at, &params, &protected, &r, &decide);
             r.sensitivity = Some(s);
         }
-        Err(
-            concord_server::views::ViewError::Invalid(m)
-            | concord_server::views::ViewError::NotFound(m),
-        ) => no_decision = Some(m),
+        Err(concord_app::Error::Invalid(m) | concord_app::Error::NotFound(m)) => {
+            no_decision = Some(m)
+        }
         Err(e) => return Err(e.into()),
     }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());

@@ -3,7 +3,7 @@
 use super::{Ctx, PolicyArgs};
 use crate::exit;
 use anyhow::Context;
-use concord_server::brief::{html, markdown, BriefInput};
+use concord_app::brief::{html, markdown, BriefInput};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -48,18 +48,16 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
         }
     };
     let store = ctx.store(args.demo)?;
-    let viewer = ctx.viewer();
-    use concord_server::views::{self, ViewError};
+    use concord_app::{views, Error};
     let (a, attr, d) = match views::decision(
-        &store,
+        &store.reader(&ctx.viewer()),
         &args.id,
         &Default::default(),
         &alliance,
         &policies,
-        &viewer,
     ) {
         Ok(x) => x,
-        Err(ViewError::NotFound(m) | ViewError::Invalid(m)) => {
+        Err(Error::NotFound(m) | Error::Invalid(m)) => {
             eprintln!("error: {m}");
             return Ok(exit::INVALID);
         }
@@ -71,7 +69,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
         .map(|f| concord_policy::decide(&f.alliance, &f.policies, &d.vector));
     let also = match (&eu, &eu_decision) {
         (Some(f), Some(ed)) if args.policy.alliance.is_none() => {
-            vec![concord_server::brief::ForumDecision {
+            vec![concord_app::brief::ForumDecision {
                 alliance: &f.alliance,
                 decision: ed,
                 policies: &f.policies.origin,

@@ -53,8 +53,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
                     return Ok(code);
                 }
             };
-            let store = concord_store::Store::open(&ctx.db)
-                .with_context(|| format!("opening database {}", ctx.db.display()))?;
+            let store = ctx.open()?;
             match super::assess::assess_stored(
                 &store,
                 id,
@@ -63,10 +62,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
                 policies,
                 &ctx.viewer(),
             )? {
-                Ok(a) => match a.to_vector() {
-                    Some(v) => v,
-                    None => anyhow::bail!("the assessment of {id} gave an invalid vector"),
-                },
+                Ok(a) => a.vector,
                 Err((code, m)) => {
                     eprintln!("error: {m}");
                     return Ok(code);

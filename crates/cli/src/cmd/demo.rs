@@ -4,8 +4,9 @@
 use super::Ctx;
 use crate::exit;
 use anyhow::Context;
-use concord_stix::{concord_ext, json, validate};
-use concord_store::{NewObject, ObjectMeta, Store};
+use concord_stix::concord_ext;
+use concord_store::access::Principal;
+use concord_store::Store;
 use serde_json::Value;
 use std::io::Write;
 
@@ -21,27 +22,12 @@ pub struct Args {
 }
 
 pub fn run(_ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
-    let doc = json::parse_document(DEMO_BUNDLE, "demo-bundle.json")
-        .context("parsing the built-in demo bundle")?;
-    let report = validate::validate_document(&doc, &concord_stix::Options::default());
-    anyhow::ensure!(
-        report.is_valid(),
-        "the built-in demo bundle is invalid: {:?}",
-        report.errors
-    );
     let dir = tempfile::tempdir().context("creating a temporary directory")?;
     let db = dir.path().join("demo.db");
     let mut store = Store::open(&db)?;
-    let objects: Vec<NewObject<'_>> = doc
-        .objects
-        .iter()
-        .map(|o| NewObject {
-            raw: o.raw,
-            path: &o.path,
-            meta: ObjectMeta::of(&o.value),
-        })
-        .collect();
-    let summary = store.ingest(&objects, "hub", "built-in demo bundle")?;
+    let summary = concord_app::demo::load(&mut store, DEMO_BUNDLE, "demo-bundle.json")?.summary;
+    // what the hub, which stored it, reads
+    let reader = store.reader(&Principal::Hub);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.json {
         writeln!(
@@ -62,11 +48,11 @@ pub fn run(_ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
         db.display()
     )?;
     writeln!(out, "{:<24} {:>6}", "type", "stored")?;
-    for (t, n) in store.count_by_type()? {
+    for (t, n) in reader.count_by_type()? {
         writeln!(out, "{t:<24} {n:>6}")?;
     }
     writeln!(out, "\nincidents:")?;
-    for inc in store.latest_of_type("incident")? {
+    for inc in reader.latest_of_type("incident")? {
         let v = inc.value()?;
         let facts = &v["extensions"][concord_ext::EXTENSION_ID];
         let list = |k: &str| {

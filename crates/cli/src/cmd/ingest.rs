@@ -2,9 +2,9 @@
 
 use super::{CheckArgs, Ctx};
 use crate::{exit, input};
-use anyhow::Context;
-use concord_stix::{json, validate, InputError};
-use concord_store::{IngestSummary, NewObject, ObjectMeta, Rejection, Store};
+use concord_stix::{json, InputError};
+use concord_store::access::Principal;
+use concord_store::{IngestSummary, Store};
 use serde_json::{json, Value};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -33,8 +33,9 @@ fn ingest_file(
     file: &Path,
     opts: &concord_stix::Options,
     max_bytes: u64,
-    submitter: &str,
+    submitter: &Principal,
 ) -> anyhow::Result<FileOutcome> {
+    use concord_app::submit::{submit, Atomicity, Input, Submission};
     let name = file.display().to_string();
     let bytes = match json::read_file(file, max_bytes) {
         Ok(b) => b,
@@ -44,57 +45,37 @@ fn ingest_file(
         Ok(t) => t,
         Err(e) => return Ok(FileOutcome::Unusable(e)),
     };
-    let doc = match json::split_document(text, &name) {
+    let input = Input::Document { text, name: &name };
+    let done = match submit(
+        store,
+        Submission {
+            input,
+            options: opts,
+            submitter,
+            source: &name,
+            atomicity: Atomicity::Whole,
+        },
+    ) {
         Ok(d) => d,
-        Err(e) => return Ok(FileOutcome::Unusable(e)),
+        Err(concord_app::Error::Unusable(e)) => return Ok(FileOutcome::Unusable(e)),
+        Err(e) => return Err(anyhow::Error::from(e).context(format!("storing {name}"))),
     };
-    // One parallel pass: parse, validate, extract the indexed columns; values are dropped.
-    let (report, metas) = match validate::validate_stream(&doc, opts, ObjectMeta::of) {
-        Ok(x) => x,
-        Err(e) => return Ok(FileOutcome::Unusable(e)),
-    };
-    if !report.is_valid() {
-        let mut s = IngestSummary {
-            rejected: doc.parts.len(),
-            ..IngestSummary::default()
-        };
-        for m in &metas {
-            let ty = m.as_ref().map_or("(no type)", ObjectMeta::object_type);
-            s.by_type.entry(ty.to_string()).or_default().rejected += 1;
-        }
-        let errors = report
-            .errors
+    if done.is_stored() {
+        Ok(FileOutcome::Stored(done.summary))
+    } else {
+        let errors = done
+            .errors()
             .iter()
             .map(|f| serde_json::to_value(f).unwrap_or(Value::Null))
             .collect();
-        return Ok(FileOutcome::Rejected(s, errors));
-    }
-    let objects: Vec<NewObject<'_>> = doc
-        .parts
-        .iter()
-        .zip(metas)
-        .map(|(p, meta)| NewObject {
-            raw: p.raw,
-            path: &p.path,
-            meta,
-        })
-        .collect();
-    let summary = store
-        .ingest(&objects, submitter, &name)
-        .with_context(|| format!("storing {name}"))?;
-    if summary.rejections.is_empty() {
-        Ok(FileOutcome::Stored(summary))
-    } else {
-        let errors = summary.rejections.iter().map(|r: &Rejection| json!({"code": "store", "id": r.id, "path": r.path, "message": r.reason})).collect();
-        Ok(FileOutcome::Rejected(summary, errors))
+        Ok(FileOutcome::Rejected(done.summary, errors))
     }
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     let opts = args.check.options()?;
     let files = input::expand(&args.files);
-    let mut store =
-        Store::open(&ctx.db).with_context(|| format!("opening database {}", ctx.db.display()))?;
+    let mut store = ctx.open()?;
     let bar = indicatif::ProgressBar::new(files.len() as u64);
     bar.set_style(
         indicatif::ProgressStyle::with_template(
@@ -108,13 +89,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     for file in &files {
         let name = file.display().to_string();
         bar.set_message(name.clone());
-        match ingest_file(
-            &mut store,
-            file,
-            &opts,
-            args.check.max_bytes,
-            &ctx.submitter,
-        )? {
+        match ingest_file(&mut store, file, &opts, args.check.max_bytes, &ctx.viewer())? {
             FileOutcome::Stored(s) => {
                 per_file.push(json!({"file": name, "status": "stored", "stored": s.stored, "duplicates": s.duplicates}));
                 total.merge(s);

@@ -3,8 +3,6 @@
 
 use super::Ctx;
 use crate::exit;
-use anyhow::Context;
-use concord_store::Store;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -26,12 +24,11 @@ pub enum Command {
 }
 
 pub fn run(ctx: &Ctx, cmd: Command) -> anyhow::Result<i32> {
-    let mut store =
-        Store::open(&ctx.db).with_context(|| format!("opening database {}", ctx.db.display()))?;
+    let mut store = ctx.open()?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match cmd {
         Command::Show { group, json } => {
-            let kb = concord_server::views::knowledge_base(&store, &ctx.viewer())?;
+            let kb = concord_app::views::knowledge_base(&store.reader(&ctx.viewer()))?;
             match group {
                 None => {
                     let s = kb.summary();
@@ -143,7 +140,7 @@ pub fn run(ctx: &Ctx, cmd: Command) -> anyhow::Result<i32> {
                     return Ok(exit::INVALID);
                 }
             };
-            let (changed, same) = concord_server::views::upsert_derived(
+            let (changed, same) = concord_app::submit::upsert_derived(
                 &mut store,
                 objects,
                 &format!("kb import-galaxy {name}"),

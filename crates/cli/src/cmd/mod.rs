@@ -17,6 +17,7 @@ pub mod policy;
 pub mod replay;
 pub mod rift;
 pub mod schema;
+#[cfg(feature = "serve")]
 pub mod serve;
 pub mod sync;
 pub mod token;
@@ -89,16 +90,21 @@ impl Ctx {
     pub fn store(&self, demo: bool) -> anyhow::Result<concord_store::Store> {
         use anyhow::Context;
         if demo {
-            concord_server::demo::store().map_err(|e| anyhow::anyhow!(e))
+            Ok(concord_app::demo::store()?)
         } else {
             concord_store::Store::open(&self.db)
                 .with_context(|| format!("opening database {}", self.db.display()))
         }
     }
 
-    /// The principal the CLI reads as (the hub, or the member of `--as`).
+    /// The principal the CLI reads and writes as (the hub, or the member of `--as`).
     pub fn viewer(&self) -> concord_store::access::Principal {
         concord_store::access::Principal::from_name(&self.submitter)
+    }
+
+    /// The database of `--db` (opened, migrated).
+    pub fn open(&self) -> anyhow::Result<concord_store::Store> {
+        self.store(false)
     }
 }
 
@@ -251,7 +257,7 @@ impl PolicyArgs {
     /// to a single forum only.
     pub fn forums(&self, list: Option<&str>) -> Result<Vec<concord_policy::Forum>, ConfigErrors> {
         let ids = concord_policy::Forum::parse_list(list.unwrap_or("nato"))
-            .map_err(ConfigErrors::usage)?;
+            .map_err(|e| ConfigErrors::usage(e.to_string()))?;
         if ids.len() > 1 && (self.alliance.is_some() || self.policies.is_some()) {
             return Err(ConfigErrors::usage(
                 "--alliance and --policies replace one forum: give a single --forum with them"

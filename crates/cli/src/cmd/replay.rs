@@ -3,8 +3,6 @@
 
 use super::{Ctx, PolicyArgs};
 use crate::exit;
-use anyhow::Context;
-use concord_store::Store;
 use std::io::Write;
 
 #[derive(Debug, clap::Args)]
@@ -26,18 +24,16 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
             return Ok(exit::INVALID);
         }
     };
-    let store =
-        Store::open(&ctx.db).with_context(|| format!("opening database {}", ctx.db.display()))?;
-    use concord_server::views::ViewError;
-    let result = match concord_server::views::replay(
-        &store,
+    let store = ctx.open()?;
+    use concord_app::Error;
+    let result = match concord_app::views::replay(
+        &store.reader(&ctx.viewer()),
         &args.id,
         &alliance,
         &policies,
-        &ctx.viewer(),
     ) {
         Ok(r) => r,
-        Err(ViewError::NotFound(m) | ViewError::Invalid(m)) => {
+        Err(Error::NotFound(m) | Error::Invalid(m)) => {
             eprintln!("error: {m}");
             return Ok(exit::INVALID);
         }

@@ -73,7 +73,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     store.set_lock_wait(std::time::Duration::from_secs(args.lock_wait))?;
     let texts = policy_texts(&args.policy)?;
     let mut state = concord_server::AppState::new(store, alliance, texts, args.demo)
-        .map_err(|e| anyhow::anyhow!("the policies do not check: {e}"))?;
+        .context("the policies do not check")?;
     state.max_body = args.max_body;
     state.public_url = args.public_url.clone();
     if !args.demo {

@@ -6,7 +6,6 @@ use super::Ctx;
 use crate::exit;
 use anyhow::Context;
 use base64::Engine;
-use concord_store::{NewObject, ObjectMeta, Store};
 use serde_json::Value;
 use std::io::Write;
 
@@ -36,8 +35,9 @@ pub struct Args {
 const TAXII: &str = "application/taxii+json;version=2.1";
 
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
-    let mut store =
-        Store::open(&ctx.db).with_context(|| format!("opening database {}", ctx.db.display()))?;
+    use concord_app::submit::{submit, Atomicity, Input, Submission};
+    let mut store = ctx.open()?;
+    let viewer = ctx.viewer();
     let root = if args.from.ends_with('/') {
         args.from.clone()
     } else {
@@ -106,46 +106,29 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
             .cloned()
             .unwrap_or_default();
         fetched += objects.len();
-        let mut valid: Vec<(Value, String)> = Vec::new();
-        for (i, o) in objects.iter().enumerate() {
-            let r = concord_stix::validate::validate_object(o, &format!("$.objects[{i}]"), &opts);
-            if r.is_valid() {
-                valid.push((o.clone(), o.to_string()));
-            } else {
-                skipped.push(serde_json::json!({"id": o.get("id"), "version": o.get("modified"),
-                    "errors": r.errors.iter().map(|e| format!("{} {}: {}", e.code, e.path, e.message)).collect::<Vec<_>>()}));
-            }
-        }
-        let ingest = |s: &mut Store, batch: &[(Value, String)]| {
-            let news: Vec<NewObject<'_>> = batch
+        // each object on its own: invalid or refused objects are skipped, never blocking
+        let done = submit(
+            &mut store,
+            Submission {
+                input: Input::Objects(&objects),
+                options: &opts,
+                submitter: &viewer,
+                source: &format!("sync {root} {}", args.collection),
+                atomicity: Atomicity::EachObject,
+            },
+        )?;
+        stored += done.summary.stored;
+        duplicates += done.summary.duplicates;
+        for s in &done.skipped {
+            let errors: Vec<String> = s
+                .findings
                 .iter()
-                .map(|(v, raw)| NewObject {
-                    raw,
-                    path: "$",
-                    meta: ObjectMeta::of(v),
+                .map(|e| match e.code.as_str() {
+                    "store" => e.message.clone(),
+                    code => format!("{code} {}: {}", e.path, e.message),
                 })
                 .collect();
-            s.ingest(
-                &news,
-                &ctx.submitter,
-                &format!("sync {root} {}", args.collection),
-            )
-        };
-        let all = ingest(&mut store, &valid)?;
-        if all.rejections.is_empty() {
-            stored += all.stored;
-            duplicates += all.duplicates;
-        } else {
-            for item in &valid {
-                let r = ingest(&mut store, std::slice::from_ref(item))?;
-                if r.rejections.is_empty() {
-                    stored += r.stored;
-                    duplicates += r.duplicates;
-                } else {
-                    skipped.push(serde_json::json!({"id": item.0.get("id"), "version": item.0.get("modified"),
-                        "errors": r.rejections.iter().map(|x| x.reason.clone()).collect::<Vec<_>>()}));
-                }
-            }
+            skipped.push(serde_json::json!({"id": s.id, "version": s.version, "errors": errors}));
         }
         let more = page.get("more").and_then(Value::as_bool).unwrap_or(false);
         next = page.get("next").and_then(|n| {
