@@ -385,7 +385,10 @@ fn postgres_a_lost_database_fails_calls_then_recovers_and_bundles_stay_whole() {
     proxy.cut();
     let lost = s.ingest_values(&[indicator(2, T1)], "hub", "t");
     assert!(matches!(lost, Err(StoreError::Unavailable(_))), "{lost:?}");
-    assert!(matches!(s.get("x"), Err(StoreError::Unavailable(_))));
+    assert!(matches!(
+        s.reader(&Principal::Hub).get("x"),
+        Err(StoreError::Unavailable(_))
+    ));
     proxy.restore();
     assert_eq!(s.ingest_values(&[indicator(2, T1)], "hub", "t").unwrap().stored, 1);
     // a bundle in flight when the connection goes is stored whole or not at all
