@@ -1,12 +1,15 @@
 //! # concord-store
 //!
-//! Persistence for concord: the embedded SQLite store (default; WAL journal) holding
-//! versioned STIX objects, ingest batches and the audit log.
+//! Persistence for concord: versioned STIX objects, ingest batches and the audit log, in an
+//! embedded SQLite file (default; WAL journal) or a PostgreSQL database (shared by several
+//! servers), chosen by the location given to [`Store::open`] / [`Store::connect`]; which
+//! one is hidden behind the same methods (decision 0012).
 //!
 //! Invariants:
-//! - The only crate with SQL. Callers see plain Rust types, never `rusqlite` ones, so a
-//!   PostgreSQL backend can sit behind the same interface.
-//! - Migrations are an append-only list; `PRAGMA user_version` records how many ran.
+//! - The only crate with SQL, written once for both backends (`db`). Callers see plain Rust
+//!   types, never a driver's.
+//! - Migrations are an append-only list (one SQL text per backend, entry for entry);
+//!   `PRAGMA user_version` / the table `concord_schema` record how many ran.
 //! - Objects are keyed by (id, modified), `modified` empty for unversioned objects. An
 //!   object equal as canonical JSON to the stored one is a duplicate; a different one
 //!   under the same key is rejected; a new version keeps `created` and `created_by_ref`;
@@ -19,7 +22,9 @@
 //! - The TLP level that governs reading is decided at write time ([`marking`]): the most
 //!   restrictive of every object and granular marking; unknown markings read as red.
 //! - A bundle is stored whole or not at all: one transaction, rolled back on any rejection.
-//!   Writes begin `BEGIN IMMEDIATE` and wait for another writer's lock (queue, not fail).
+//!   Writes begin `BEGIN IMMEDIATE` (PostgreSQL: a transaction-level advisory lock) and
+//!   wait for another writer's lock (queue, not fail), so insertion sequence numbers follow
+//!   commit order.
 //! - The raw JSON is kept verbatim next to the indexed columns.
 //!
 //! It knows nothing of validation rules (callers validate first) or of HTTP.
