@@ -25,17 +25,26 @@ fn a_database_down_at_start_exits_3_with_a_clear_message() {
         vec!["--db", url, "serve", "--addr", "127.0.0.1:0"],
         vec!["--db", url, "token", "list"],
     ] {
-        let out = concord().args(&args).timeout(std::time::Duration::from_secs(60)).output().unwrap();
+        let out = concord()
+            .args(&args)
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(3), "{args:?}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(
-            err.contains("cannot connect to PostgreSQL at postgres://concord:***@127.0.0.1:1/alliance"),
+            err.contains(
+                "cannot connect to PostgreSQL at postgres://concord:***@127.0.0.1:1/alliance"
+            ),
             "{err}"
         );
         assert!(err.contains("refused"), "says why: {err}");
         assert!(!err.contains("s3cret"), "no password in messages: {err}");
     }
-    let out = concord().args(["--db", "mysql://x/y", "token", "list"]).output().unwrap();
+    let out = concord()
+        .args(["--db", "mysql://x/y", "token", "list"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown database URL scheme 'mysql'"));
 }
@@ -46,18 +55,41 @@ fn migrate_copies_an_sqlite_store_into_postgres_and_verifies_it() {
     let d = tempfile::tempdir().unwrap();
     let file = d.path().join("c.db");
     let db = file.to_str().unwrap();
-    concord().args(["--db", db, "ingest"]).arg(demo_bundle()).assert().success();
-    concord().args(["--db", db, "token", "create", "--member", "EST"]).assert().success();
+    concord()
+        .args(["--db", db, "ingest"])
+        .arg(demo_bundle())
+        .assert()
+        .success();
+    concord()
+        .args(["--db", db, "token", "create", "--member", "EST"])
+        .assert()
+        .success();
     let out = concord()
-        .args(["migrate", "--json", "--from", &format!("sqlite:{db}"), "--to", &pg.url])
+        .args([
+            "migrate",
+            "--json",
+            "--from",
+            &format!("sqlite:{db}"),
+            "--to",
+            &pg.url,
+        ])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["verified"], true, "{doc}");
     assert_eq!(doc["copied"]["objects"], 33);
     assert_eq!(doc["copied"]["tokens"], 1);
-    assert!(doc["types"].as_array().unwrap().iter().all(|t| t["same"] == true));
+    assert!(doc["types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|t| t["same"] == true));
     // the copy is a working store: the same bundle is all duplicates there
     let out = concord()
         .args(["--db", &pg.url, "ingest", "--json"])
@@ -66,7 +98,11 @@ fn migrate_copies_an_sqlite_store_into_postgres_and_verifies_it() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!((doc["stored"].as_u64(), doc["duplicates"].as_u64()), (Some(0), Some(33)), "{doc}");
+    assert_eq!(
+        (doc["stored"].as_u64(), doc["duplicates"].as_u64()),
+        (Some(0), Some(33)),
+        "{doc}"
+    );
     // a second copy into the same database is refused: it is not empty
     let out = concord()
         .args(["migrate", "--from", db, "--to", &pg.url])
@@ -111,7 +147,9 @@ fn http(port: u16, method: &str, path: &str, token: &str, body: Option<&str>) ->
     let text = String::from_utf8_lossy(&out);
     let (head, rest) = text.split_once("\r\n\r\n").unwrap();
     let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-    let chunked = head.to_ascii_lowercase().contains("transfer-encoding: chunked");
+    let chunked = head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked");
     let body = if chunked {
         // de-chunk
         let mut b = String::new();
@@ -141,7 +179,10 @@ fn serve(url: &str) -> (Child, u16) {
         .unwrap();
     let start = std::time::Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(start.elapsed() < std::time::Duration::from_secs(60), "serve did not start");
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(60),
+            "serve did not start"
+        );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     (Child(child), port)
@@ -154,14 +195,20 @@ fn two_serve_processes_on_one_database() {
         .args(["--db", &pg.url, "token", "create", "--member", "EST"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
     let (_a, pa) = serve(&pg.url);
     let (_b, pb) = serve(&pg.url);
     let objects = "/taxii2/alliance/collections/365fed99-08fa-fdcd-a1b3-fb247eb41d01/objects/";
-    let ind = |n: usize| json!({"type": "indicator", "spec_version": "2.1", "id": format!("indicator--{n:08x}-2222-4333-8444-555555555555"),
+    let ind = |n: usize| {
+        json!({"type": "indicator", "spec_version": "2.1", "id": format!("indicator--{n:08x}-2222-4333-8444-555555555555"),
         "created": "2026-03-02T00:00:00.000Z", "modified": "2026-03-02T00:00:00.000Z",
-        "pattern": format!("[ipv4-addr:value = '198.51.100.{n}']"), "pattern_type": "stix", "valid_from": "2026-03-02T00:00:00Z"});
+        "pattern": format!("[ipv4-addr:value = '198.51.100.{n}']"), "pattern_type": "stix", "valid_from": "2026-03-02T00:00:00Z"})
+    };
     // written through A, read through B at once
     let env = json!({"objects": (0..12).map(ind).collect::<Vec<_>>()}).to_string();
     let (st, status) = http(pa, "POST", objects, &token, Some(&env));
@@ -179,7 +226,13 @@ fn two_serve_processes_on_one_database() {
     let mut next = page["next"].as_str().map(str::to_string);
     let mut port = pa;
     while let Some(c) = next {
-        let (st, page) = http(port, "GET", &format!("{objects}?limit=5&next={c}"), &token, None);
+        let (st, page) = http(
+            port,
+            "GET",
+            &format!("{objects}?limit=5&next={c}"),
+            &token,
+            None,
+        );
         assert_eq!(st, 200, "cursor from the other server: {page}");
         seen.extend(
             page["objects"]

@@ -113,13 +113,19 @@ async fn two_servers(a: &Shared, b: &Shared, est: &str) {
     let (st, _, one) = call(
         &b,
         get(
-            &format!("{}indicator--00000007-2222-4333-8444-555555555555/", objects_uri()),
+            &format!(
+                "{}indicator--00000007-2222-4333-8444-555555555555/",
+                objects_uri()
+            ),
             &est,
         ),
     )
     .await;
     assert_eq!(st, StatusCode::OK);
-    assert_eq!(one["objects"][0]["id"], "indicator--00000007-2222-4333-8444-555555555555");
+    assert_eq!(
+        one["objects"][0]["id"],
+        "indicator--00000007-2222-4333-8444-555555555555"
+    );
     // a page from A, the next page from B with A's cursor, and so on: every object once
     let mut seen = Vec::new();
     let mut next: Option<String> = None;
@@ -147,7 +153,11 @@ async fn two_servers(a: &Shared, b: &Shared, est: &str) {
     }
     let unique: std::collections::HashSet<&String> = seen.iter().collect();
     assert_eq!(unique.len(), seen.len(), "no object twice: {seen:?}");
-    assert_eq!(seen.len(), 26, "every object, the one written meanwhile included");
+    assert_eq!(
+        seen.len(),
+        26,
+        "every object, the one written meanwhile included"
+    );
 }
 
 #[test]

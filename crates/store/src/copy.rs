@@ -70,12 +70,12 @@ const TABLES: &[(&str, &str, &[&str])] = &[
             "created",
         ],
     ),
-    ("collection_objects", "collection, seq", &["collection", "seq"]),
     (
-        "taxii_status",
-        "id",
-        &["id", "principal", "created", "doc"],
+        "collection_objects",
+        "collection, seq",
+        &["collection", "seq"],
     ),
+    ("taxii_status", "id", &["id", "principal", "created", "doc"]),
     (
         "policies",
         "seq",

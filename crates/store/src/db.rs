@@ -535,7 +535,7 @@ impl Drop for PgTx {
 /// A write transaction of either backend.
 pub(crate) enum Tx<'a> {
     Lite(rusqlite::Transaction<'a>),
-    Pg(PgTx),
+    Pg(Box<PgTx>),
 }
 
 impl Tx<'_> {
@@ -594,7 +594,7 @@ impl Sql for Tx<'_> {
 /// A read connection of either backend.
 pub(crate) enum Conn<'a> {
     Lite(Lite<'a>),
-    Pg(Pooled),
+    Pg(Box<Pooled>),
 }
 
 impl Sql for Conn<'_> {

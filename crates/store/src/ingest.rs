@@ -233,7 +233,11 @@ fn authorship(
 /// DESIGN 8 against every other version (stored or earlier in the bundle): a new version
 /// keeps `created` and `created_by_ref`; a revoked object stays revoked (a later version
 /// must be revoked too; an older one may still be added as history).
-fn version_rules(p: &ObjectMeta, stored: &[Stored], in_bundle: &[InBundle<'_>]) -> Result<(), String> {
+fn version_rules(
+    p: &ObjectMeta,
+    stored: &[Stored],
+    in_bundle: &[InBundle<'_>],
+) -> Result<(), String> {
     let others = stored
         .iter()
         .map(|s| {
@@ -311,7 +315,11 @@ struct Plan<'o> {
 
 /// Apply the rules to every object of a bundle, in order (an object sees the versions
 /// earlier in the bundle). No database access: `known` was read before.
-fn plan<'o>(prepared: &[(&'o NewObject<'o>, &'o ObjectMeta)], submitter: &str, known: &Known) -> Plan<'o> {
+fn plan<'o>(
+    prepared: &[(&'o NewObject<'o>, &'o ObjectMeta)],
+    submitter: &str,
+    known: &Known,
+) -> Plan<'o> {
     let who = Principal::from_name(submitter);
     let mut summary = IngestSummary::default();
     let mut rejections = Vec::new();
@@ -370,7 +378,13 @@ fn plan<'o>(prepared: &[(&'o NewObject<'o>, &'o ObjectMeta)], submitter: &str, k
             None => {}
         }
         let earlier = in_bundle.get(p.id.as_str()).map_or(&[][..], Vec::as_slice);
-        if let Err(why) = authority(&who, submitter, p, stored, earlier.first().map(|b| b.member)) {
+        if let Err(why) = authority(
+            &who,
+            submitter,
+            p,
+            stored,
+            earlier.first().map(|b| b.member),
+        ) {
             rejections.push(reject(why));
             continue;
         }
@@ -414,7 +428,10 @@ const LOAD_CHUNK: usize = 500;
 
 /// Read what the rules need: every stored version of the bundle's ids and of the
 /// identities they name, and the stored definitions of the custom markings they carry.
-fn load_known(db: &mut dyn Sql, prepared: &[(&NewObject<'_>, &ObjectMeta)]) -> Result<Known, StoreError> {
+fn load_known(
+    db: &mut dyn Sql,
+    prepared: &[(&NewObject<'_>, &ObjectMeta)],
+) -> Result<Known, StoreError> {
     let mut ids: Vec<&str> = Vec::new();
     let mut seen: HashSet<&str> = HashSet::new();
     let mut defs: Vec<&str> = Vec::new();

@@ -390,9 +390,7 @@ impl Store {
     pub fn describe(&self) -> String {
         match &self.backend {
             Backend::Sqlite { path: None, .. } => "sqlite (in memory)".into(),
-            Backend::Sqlite {
-                path: Some(p), ..
-            } => format!("sqlite:{}", p.display()),
+            Backend::Sqlite { path: Some(p), .. } => format!("sqlite:{}", p.display()),
             Backend::Postgres(pg) => pg.name.clone(),
         }
     }
@@ -418,7 +416,7 @@ impl Store {
     pub(crate) fn read(&self) -> Result<db::Conn<'_>, StoreError> {
         Ok(match &self.backend {
             Backend::Sqlite { conn, .. } => db::Conn::Lite(db::Lite(conn)),
-            Backend::Postgres(pg) => db::Conn::Pg(pg.get()?),
+            Backend::Postgres(pg) => db::Conn::Pg(Box::new(pg.get()?)),
         })
     }
 
@@ -446,7 +444,9 @@ impl Store {
                     "BEGIN; SET LOCAL lock_timeout = {ms}; SELECT pg_advisory_xact_lock({}, hashtext(current_schema()))",
                     pg::WRITE_LOCK
                 );
-                Ok(db::Tx::Pg(db::PgTx::begin(conn, &preamble).map_err(busy)?))
+                Ok(db::Tx::Pg(Box::new(
+                    db::PgTx::begin(conn, &preamble).map_err(busy)?,
+                )))
             }
         }
     }

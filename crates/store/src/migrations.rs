@@ -253,14 +253,7 @@ fn remark(db: &mut dyn Sql) -> Result<(), StoreError> {
             "SELECT seq, raw, submitter, markings FROM objects
               WHERE raw LIKE '%granular_markings%' OR markings IS NOT NULL",
             &[],
-            |r| {
-                Ok((
-                    r.int(0)?,
-                    r.text(1)?,
-                    r.text(2)?,
-                    r.opt_text(3)?,
-                ))
-            },
+            |r| Ok((r.int(0)?, r.text(1)?, r.text(2)?, r.opt_text(3)?)),
         )?
         .into_iter()
         .filter(|(_, raw, _, markings)| {

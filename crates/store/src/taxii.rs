@@ -284,8 +284,7 @@ impl Store {
             &[P::Text(id)],
             |r| Ok((r.int(0)?, r.text(1)?, r.text(2)?)),
         )? {
-            if (modified.is_empty() || modified.contains(&m)) && (by.is_hub() || sub == by.name())
-            {
+            if (modified.is_empty() || modified.contains(&m)) && (by.is_hub() || sub == by.name()) {
                 seqs.push(seq);
             }
         }

@@ -63,7 +63,10 @@ impl PgSchema {
         let base = test_pg_url();
         if !pg_available() {
             if std::env::var_os("CONCORD_TEST_PG_REQUIRED").is_some_and(|v| v != "0") {
-                panic!("no PostgreSQL at {} (CONCORD_TEST_PG_REQUIRED is set)", crate::redact_url(&base));
+                panic!(
+                    "no PostgreSQL at {} (CONCORD_TEST_PG_REQUIRED is set)",
+                    crate::redact_url(&base)
+                );
             }
             eprintln!(
                 "skipping: no PostgreSQL at {} (set CONCORD_TEST_PG)",

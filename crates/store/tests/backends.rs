@@ -87,7 +87,10 @@ fn the_whole_interface(b: &TestBackend) {
     );
     let e = h.edges(&["indicates"]).unwrap();
     assert_eq!(e.len(), 1);
-    assert_eq!(e[0].source_ref, "indicator--00000001-2222-4333-8444-555555555555");
+    assert_eq!(
+        e[0].source_ref,
+        "indicator--00000001-2222-4333-8444-555555555555"
+    );
     // streaming stops at the caller's error
     let mut seen = 0;
     let stop: Result<(), StoreError> = h.for_each_latest(&["indicator", "relationship"], |_| {
@@ -112,33 +115,61 @@ fn the_whole_interface(b: &TestBackend) {
     assert_eq!(ids.len(), 11, "EST reads all but the red one: {ids:?}");
     assert!(!ids.iter().any(|i| i == id3));
     // the hub submitted the red version, so it reads it
-    assert_eq!(walk(&s, &query(DEFAULT_COLLECTION, 1000, None), &hub).len(), 12);
+    assert_eq!(
+        walk(&s, &query(DEFAULT_COLLECTION, 1000, None), &hub).len(),
+        12
+    );
     let mut q = query(DEFAULT_COLLECTION, 100, None);
     q.versions = Versions::All;
     q.types = vec!["indicator".into()];
     assert_eq!(walk(&s, &q, &hub).len(), 11);
-    assert_eq!(walk(&s, &q, &est).len(), 9, "EST may not read the latest version, so no version of it");
-    assert_eq!(s.readable_versions(DEFAULT_COLLECTION, id3, &hub).unwrap().len(), 2);
-    assert_eq!(s.readable_versions(DEFAULT_COLLECTION, id3, &est).unwrap().len(), 0);
+    assert_eq!(
+        walk(&s, &q, &est).len(),
+        9,
+        "EST may not read the latest version, so no version of it"
+    );
+    assert_eq!(
+        s.readable_versions(DEFAULT_COLLECTION, id3, &hub)
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(
+        s.readable_versions(DEFAULT_COLLECTION, id3, &est)
+            .unwrap()
+            .len(),
+        0
+    );
     // collections
     let c = s
         .create_collection("National feeds", Some("from the nodes"), true, false)
         .unwrap();
     let cols = s.collections().unwrap();
     assert_eq!(cols[0].id, DEFAULT_COLLECTION, "the default first");
-    assert!(cols.iter().any(|x| x.id == c && x.members_write && !x.hub_write));
+    assert!(cols
+        .iter()
+        .any(|x| x.id == c && x.members_write && !x.hub_write));
     s.add_to_collection(
         &c,
         &[
-            ("indicator--00000001-2222-4333-8444-555555555555".into(), T1.into()),
-            ("indicator--00000002-2222-4333-8444-555555555555".into(), T1.into()),
+            (
+                "indicator--00000001-2222-4333-8444-555555555555".into(),
+                T1.into(),
+            ),
+            (
+                "indicator--00000002-2222-4333-8444-555555555555".into(),
+                T1.into(),
+            ),
         ],
     )
     .unwrap();
     // adding twice is harmless
     s.add_to_collection(
         &c,
-        &[("indicator--00000001-2222-4333-8444-555555555555".into(), T1.into())],
+        &[(
+            "indicator--00000001-2222-4333-8444-555555555555".into(),
+            T1.into(),
+        )],
     )
     .unwrap();
     assert_eq!(walk(&s, &query(&c, 1, None), &est).len(), 2);
@@ -150,8 +181,14 @@ fn the_whole_interface(b: &TestBackend) {
     // status resources are replaced, and read by their maker (or the hub)
     s.put_status("st-1", &est, "{\"a\":1}").unwrap();
     s.put_status("st-1", &est, "{\"a\":2}").unwrap();
-    assert_eq!(s.status("st-1", &est).unwrap().as_deref(), Some("{\"a\":2}"));
-    assert_eq!(s.status("st-1", &Principal::Member("LVA".into())).unwrap(), None);
+    assert_eq!(
+        s.status("st-1", &est).unwrap().as_deref(),
+        Some("{\"a\":2}")
+    );
+    assert_eq!(
+        s.status("st-1", &Principal::Member("LVA".into())).unwrap(),
+        None
+    );
     assert!(s.status("st-1", &hub).unwrap().is_some());
     // tokens
     let t = s.create_token(&est).unwrap();
@@ -169,7 +206,9 @@ fn the_whole_interface(b: &TestBackend) {
     s.put_policy("LVA", "l1", &Principal::Admin).unwrap();
     let p = s.stored_policies().unwrap();
     assert_eq!(
-        p.iter().map(|(m, t, _)| (m.as_str(), t.as_str())).collect::<Vec<_>>(),
+        p.iter()
+            .map(|(m, t, _)| (m.as_str(), t.as_str()))
+            .collect::<Vec<_>>(),
         vec![("EST", "v2"), ("LVA", "l1")]
     );
     // the audit log has every write, newest last
@@ -277,7 +316,11 @@ fn concurrent_writes_resolve_by_the_rules(b: &TestBackend) {
         let (a1, a2, b1, b2) = (a1.unwrap(), a2.unwrap(), b1.unwrap(), b2.unwrap());
         assert_eq!(a1.stored + b1.stored, 10, "{a1:?} {b1:?}");
         assert_eq!(a1.duplicates + b1.duplicates, 10);
-        assert_eq!(a2.stored + b2.stored, 1, "exactly one of two conflicting versions");
+        assert_eq!(
+            a2.stored + b2.stored,
+            1,
+            "exactly one of two conflicting versions"
+        );
         let lost = if a2.stored == 1 { &b2 } else { &a2 };
         assert!(
             lost.rejections[0].reason.contains("different content"),
@@ -333,10 +376,14 @@ fn postgres_migrations_run_once_when_servers_start_together() {
 fn postgres_a_newer_schema_is_refused() {
     let Some(pg) = PgSchema::create() else { return };
     drop(pg.open().unwrap());
-    pg.execute("UPDATE concord_schema SET version = 99").unwrap();
+    pg.execute("UPDATE concord_schema SET version = 99")
+        .unwrap();
     assert!(matches!(
         pg.open(),
-        Err(StoreError::TooNew { found: 99, known: 8 })
+        Err(StoreError::TooNew {
+            found: 99,
+            known: 8
+        })
     ));
 }
 
@@ -348,7 +395,10 @@ fn postgres_a_writer_waits_for_another_then_gives_up_as_busy() {
     s.set_lock_wait(std::time::Duration::from_secs(1)).unwrap();
     let t0 = std::time::Instant::now();
     let r = s.ingest_values(&[indicator(1, T1)], "hub", "t");
-    assert!(matches!(r, Err(StoreError::Busy { waited_secs: 1 })), "{r:?}");
+    assert!(
+        matches!(r, Err(StoreError::Busy { waited_secs: 1 })),
+        "{r:?}"
+    );
     assert!(t0.elapsed() >= std::time::Duration::from_millis(900));
     // a longer wait outlasts the other writer
     s.set_lock_wait(std::time::Duration::from_secs(30)).unwrap();
@@ -357,7 +407,12 @@ fn postgres_a_writer_waits_for_another_then_gives_up_as_busy() {
         let mut holder = holder;
         holder.batch_execute("COMMIT").unwrap();
     });
-    assert_eq!(s.ingest_values(&[indicator(1, T1)], "hub", "t").unwrap().stored, 1);
+    assert_eq!(
+        s.ingest_values(&[indicator(1, T1)], "hub", "t")
+            .unwrap()
+            .stored,
+        1
+    );
     release.join().unwrap();
 }
 
@@ -381,7 +436,12 @@ fn postgres_a_lost_database_fails_calls_then_recovers_and_bundles_stay_whole() {
     drop(pg.open().unwrap());
     let proxy = Proxy::start("127.0.0.1:5432").unwrap();
     let mut s = Store::connect(&pg.url_via(&proxy)).unwrap();
-    assert_eq!(s.ingest_values(&[indicator(1, T1)], "hub", "t").unwrap().stored, 1);
+    assert_eq!(
+        s.ingest_values(&[indicator(1, T1)], "hub", "t")
+            .unwrap()
+            .stored,
+        1
+    );
     proxy.cut();
     let lost = s.ingest_values(&[indicator(2, T1)], "hub", "t");
     assert!(matches!(lost, Err(StoreError::Unavailable(_))), "{lost:?}");
@@ -390,7 +450,12 @@ fn postgres_a_lost_database_fails_calls_then_recovers_and_bundles_stay_whole() {
         Err(StoreError::Unavailable(_))
     ));
     proxy.restore();
-    assert_eq!(s.ingest_values(&[indicator(2, T1)], "hub", "t").unwrap().stored, 1);
+    assert_eq!(
+        s.ingest_values(&[indicator(2, T1)], "hub", "t")
+            .unwrap()
+            .stored,
+        1
+    );
     // a bundle in flight when the connection goes is stored whole or not at all
     let big: Vec<Value> = (100..6100).map(|n| indicator(n, T1)).collect();
     let writer = {
@@ -445,11 +510,15 @@ fn filled(s: &mut Store) {
     s.ingest_values(&objs, "EST", "feed").unwrap();
     let mut v2 = indicator(3, T2);
     v2["object_marking_refs"] = json!(["marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"]);
-    s.ingest_values(&[v2, rel(1, "indicates")], "EST", "feed").unwrap();
+    s.ingest_values(&[v2, rel(1, "indicates")], "EST", "feed")
+        .unwrap();
     let c = s.create_collection("copied", None, true, true).unwrap();
     s.add_to_collection(
         &c,
-        &[("indicator--00000003-2222-4333-8444-555555555555".into(), T2.into())],
+        &[(
+            "indicator--00000003-2222-4333-8444-555555555555".into(),
+            T2.into(),
+        )],
     )
     .unwrap();
     s.create_token(&Principal::Hub).unwrap();
@@ -486,7 +555,11 @@ fn a_copy_holds_the_same_objects_and_goes_on(b: &TestBackend) {
         dst.shared_key("taxii-cursor").unwrap()
     );
     let c = &dst.collections().unwrap()[1];
-    assert_eq!(walk(&dst, &query(&c.id, 10, None), &est).len(), 1, "collection membership copied");
+    assert_eq!(
+        walk(&dst, &query(&c.id, 10, None), &est).len(),
+        1,
+        "collection membership copied"
+    );
     // writes go on after the copied sequence numbers
     let last = dst
         .reader(&est)
@@ -494,7 +567,8 @@ fn a_copy_holds_the_same_objects_and_goes_on(b: &TestBackend) {
         .unwrap()
         .unwrap()
         .seq;
-    dst.ingest_values(&[indicator(5_000, T1)], "hub", "after").unwrap();
+    dst.ingest_values(&[indicator(5_000, T1)], "hub", "after")
+        .unwrap();
     let new = dst
         .reader(&Principal::Hub)
         .get("indicator--00001388-2222-4333-8444-555555555555")

@@ -24,7 +24,10 @@ pub struct Args {
 
 pub fn run(_ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     if args.from.display() == args.to.display() {
-        anyhow::bail!("--from and --to name the same database ({})", args.from.display());
+        anyhow::bail!(
+            "--from and --to name the same database ({})",
+            args.from.display()
+        );
     }
     if args.from.sqlite_path().is_some_and(|p| !p.exists()) {
         anyhow::bail!("--from {}: no such SQLite file", args.from.display());
@@ -87,7 +90,11 @@ pub fn run(_ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
             args.from.display(),
             args.to.display()
         )?;
-        writeln!(out, "{:<28} {:>10}  {:<16} verified", "type", "versions", "sha256")?;
+        writeln!(
+            out,
+            "{:<28} {:>10}  {:<16} verified",
+            "type", "versions", "sha256"
+        )?;
         for (t, d) in &got {
             let same = want.get(t) == Some(d);
             writeln!(

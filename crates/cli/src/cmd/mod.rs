@@ -65,10 +65,12 @@ impl DbArg {
         if self.is_postgres() {
             return None;
         }
-        Some(match self.0.to_str().and_then(|s| s.strip_prefix("sqlite:")) {
-            Some(rest) => Path::new(rest.strip_prefix("//").unwrap_or(rest)),
-            None => &self.0,
-        })
+        Some(
+            match self.0.to_str().and_then(|s| s.strip_prefix("sqlite:")) {
+                Some(rest) => Path::new(rest.strip_prefix("//").unwrap_or(rest)),
+                None => &self.0,
+            },
+        )
     }
 
     /// Whether this names a PostgreSQL database.
