@@ -20,7 +20,7 @@ work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
-psql_() { psql -q -X -v ON_ERROR_STOP=1 "$pg" -c "$1" > /dev/null; }
+psql_() { PGOPTIONS="-c client_min_messages=warning" psql -q -X -v ON_ERROR_STOP=1 "$pg" -c "$1" > /dev/null; }
 schema_url() { echo "$pg?options=-csearch_path%3D$1"; }
 fresh_schema() { psql_ "DROP SCHEMA IF EXISTS $1 CASCADE; CREATE SCHEMA $1"; schema_url "$1"; }
 secs() { /usr/bin/time -f '%e %M' -o "$work/t" "$@" > /dev/null; read -r s k < "$work/t"; printf '%6.2f s, peak RSS %4.0f MiB' "$s" "$(echo "$k/1024" | bc -l)"; }

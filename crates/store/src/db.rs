@@ -419,6 +419,12 @@ impl PgConn {
             return Ok(s.clone());
         }
         let st = self.client.prepare(&to_dollars(sql))?;
+        // A statement with a list of values (`IN (?, ?, ...)`) is prepared afresh each time
+        // (and closed after): kept, PostgreSQL would switch it to a generic plan after five
+        // runs, which cannot see the values and scans the whole table for 500 ids.
+        if sql.contains(" IN (?") {
+            return Ok(st);
+        }
         if self.statements.len() > 512 {
             self.statements.clear();
         }
