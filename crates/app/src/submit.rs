@@ -62,6 +62,20 @@ pub struct Skipped {
     pub findings: Vec<Finding>,
 }
 
+impl Skipped {
+    /// Why, one line a finding: `CODE PATH: MESSAGE` for the validator's, the bare reason
+    /// for the store's.
+    pub fn reasons(&self) -> Vec<String> {
+        self.findings
+            .iter()
+            .map(|f| match f.code.as_str() {
+                "store" => f.message.clone(),
+                code => format!("{code} {}: {}", f.path, f.message),
+            })
+            .collect()
+    }
+}
+
 /// What a submission did.
 #[derive(Debug, Clone, Default)]
 pub struct Submitted {

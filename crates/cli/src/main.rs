@@ -107,7 +107,11 @@ fn main() {
         .init();
     let ctx = cmd::Ctx {
         db: cli.db,
-        submitter: cli.as_member.unwrap_or_else(|| "hub".into()),
+        principal: cli
+            .as_member
+            .map_or(concord_store::access::Principal::Hub, |m| {
+                concord_store::access::Principal::Member(m)
+            }),
     };
     let code = match cli.command {
         Command::Validate(a) => cmd::validate::run(&ctx, a),

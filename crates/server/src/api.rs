@@ -197,14 +197,8 @@ async fn correlate(
     let req: CorrelateRequest = if body.iter().all(u8::is_ascii_whitespace) {
         CorrelateRequest::default()
     } else {
-        let concord_stix::json::Strict(v) = serde_json::from_slice(&body).map_err(|e| {
-            AppError::bad_request(format!(
-                "the body is not valid JSON: line {}, column {}: {e}",
-                e.line(),
-                e.column()
-            ))
-        })?;
-        serde_json::from_value(v).map_err(|e| AppError::bad_request(format!("{e}")))?
+        serde_json::from_value(crate::error::strict_json(&body)?)
+            .map_err(|e| AppError::bad_request(format!("the body: {e}")))?
     };
     let c = run_correlation(&st, &caller.principal, caller.may_write, &req).await?;
     Ok(Json(serde_json::to_value(c).map_err(AppError::internal)?))

@@ -67,6 +67,20 @@ impl AppError {
     }
 }
 
+/// A request body as strict JSON, as the CLI reads files: a duplicate key is an error
+/// (last-wins would let a second `object_marking_refs` clear a red marking); nesting is
+/// capped by serde_json's recursion limit (128) and the size by the body limit.
+pub fn strict_json(body: &[u8]) -> Result<serde_json::Value, AppError> {
+    let concord_stix::json::Strict(v) = serde_json::from_slice(body).map_err(|e| {
+        AppError::bad_request(format!(
+            "the body is not valid JSON: line {}, column {}: {e}",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    Ok(v)
+}
+
 impl From<concord_store::StoreError> for AppError {
     fn from(e: concord_store::StoreError) -> AppError {
         match e {

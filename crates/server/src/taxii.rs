@@ -509,13 +509,7 @@ async fn post_objects(
     // strict JSON, as the CLI reads files: a duplicate key is an error (last-wins would let
     // a second `object_marking_refs` clear a red marking); nesting is capped by serde_json's
     // recursion limit (128) and the size by the body limit
-    let concord_stix::json::Strict(doc) = serde_json::from_slice(&body).map_err(|e| {
-        AppError::bad_request(format!(
-            "the body is not valid JSON: line {}, column {}: {e}",
-            e.line(),
-            e.column()
-        ))
-    })?;
+    let doc = crate::error::strict_json(&body)?;
     let objects = doc
         .get("objects")
         .and_then(Value::as_array)
@@ -542,17 +536,7 @@ async fn post_objects(
         let failures: Vec<Value> = done
             .skipped
             .iter()
-            .map(|f| {
-                let msg: Vec<String> = f
-                    .findings
-                    .iter()
-                    .map(|e| match e.code.as_str() {
-                        "store" => e.message.clone(),
-                        _ => format!("{}: {}", e.path, e.message),
-                    })
-                    .collect();
-                json!({"id": f.id, "version": f.version, "message": msg.join("; ")})
-            })
+            .map(|f| json!({"id": f.id, "version": f.version, "message": f.reasons().join("; ")}))
             .collect();
         let keys = done.accepted;
         s.add_to_collection(&coll, &keys)?;

@@ -83,8 +83,8 @@ impl DbArg {
 #[derive(Debug)]
 pub struct Ctx {
     pub db: DbArg,
-    /// `hub`, or the member code given with `--as`.
-    pub submitter: String,
+    /// The hub, or the member given with `--as` (checked to be an alliance member).
+    pub principal: concord_store::access::Principal,
 }
 
 impl Ctx {
@@ -101,7 +101,7 @@ impl Ctx {
 
     /// The principal the CLI reads and writes as (the hub, or the member of `--as`).
     pub fn viewer(&self) -> concord_store::access::Principal {
-        concord_store::access::Principal::from_name(&self.submitter)
+        self.principal.clone()
     }
 
     /// The database of `--db` (opened, migrated).

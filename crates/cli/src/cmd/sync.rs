@@ -120,15 +120,8 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
         stored += done.summary.stored;
         duplicates += done.summary.duplicates;
         for s in &done.skipped {
-            let errors: Vec<String> = s
-                .findings
-                .iter()
-                .map(|e| match e.code.as_str() {
-                    "store" => e.message.clone(),
-                    code => format!("{code} {}: {}", e.path, e.message),
-                })
-                .collect();
-            skipped.push(serde_json::json!({"id": s.id, "version": s.version, "errors": errors}));
+            skipped
+                .push(serde_json::json!({"id": s.id, "version": s.version, "errors": s.reasons()}));
         }
         let more = page.get("more").and_then(Value::as_bool).unwrap_or(false);
         next = page.get("next").and_then(|n| {
