@@ -6,15 +6,15 @@ mod exit;
 mod input;
 
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
 
 /// concord: decision support for an alliance facing state-sponsored cyber campaigns.
 #[derive(Debug, Parser)]
 #[command(name = "concord", version, about, long_about = None)]
 struct Cli {
-    /// SQLite database file.
+    /// The database: an SQLite file (PATH or sqlite:PATH), or PostgreSQL
+    /// (postgres://USER[:PASSWORD]@HOST[:PORT]/DB).
     #[arg(long, global = true, env = "CONCORD_DB", default_value = "concord.db")]
-    db: PathBuf,
+    db: cmd::DbArg,
     /// Act as this member (ISO 3166 alpha-3 code of an alliance member, uppercase) instead
     /// of the hub.
     #[arg(long = "as", global = true, value_name = "MEMBER", value_parser = member_code)]
@@ -63,6 +63,9 @@ enum Command {
     /// Serve TAXII 2.1 and the JSON API over HTTP.
     #[cfg(feature = "serve")]
     Serve(cmd::serve::Args),
+    /// Copy a whole store into another, empty one (e.g. SQLite to PostgreSQL) and verify
+    /// the copy: counts and hashes per object type.
+    Migrate(cmd::migrate::Args),
     /// Pull a collection from another TAXII 2.1 server.
     Sync(cmd::sync::Args),
     /// Principals' tokens: create (printed once), list, revoke.
@@ -128,6 +131,7 @@ fn main() {
         Command::Brief(a) => cmd::brief::run(&ctx, a),
         #[cfg(feature = "serve")]
         Command::Serve(a) => cmd::serve::run(&ctx, a),
+        Command::Migrate(a) => cmd::migrate::run(&ctx, a),
         Command::Sync(a) => cmd::sync::run(&ctx, a),
         Command::Token(c) => cmd::token::run(&ctx, c),
         Command::Collection(c) => cmd::collection::run(&ctx, c),

@@ -2,7 +2,8 @@
 //! continue after, masked with a keyed pad and a random nonce (so it reveals neither the
 //! position nor, by comparing two cursors, how many objects, readable or hidden, lie
 //! between them) and authenticated with a keyed tag (so a client cannot make one up). The
-//! key is random per server process: cursors do not outlive a restart.
+//! key is random: per process by default, or kept in the database (`concord serve` does, with
+//! `Store::shared_key`), so every server on one database accepts the others' cursors.
 //!
 //! Construction: nonce (8 random bytes) || seq XOR SHA-256(key || "pad" || nonce)[..8] ||
 //! SHA-256(key || "tag" || nonce || seq)[..8], base64url without padding. The inputs to the

@@ -47,6 +47,15 @@ impl AppError {
             "another writer holds the database; nothing was written, try again shortly",
         )
     }
+    /// The database cannot be reached (PostgreSQL down or the connection lost): 503, try
+    /// again (with `Retry-After`); nothing was written.
+    pub fn unavailable() -> AppError {
+        AppError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Database unavailable",
+            "the database cannot be reached; nothing was written, try again shortly",
+        )
+    }
     /// Something went wrong inside: logged in full, reported without detail.
     pub fn internal(detail: impl std::fmt::Display) -> AppError {
         tracing::error!("internal error: {detail}");
@@ -76,6 +85,10 @@ impl From<concord_store::StoreError> for AppError {
     fn from(e: concord_store::StoreError) -> AppError {
         match e {
             concord_store::StoreError::Busy { .. } => AppError::busy(),
+            concord_store::StoreError::Unavailable(m) => {
+                tracing::warn!("database unavailable: {m}");
+                AppError::unavailable()
+            }
             e => AppError::internal(e),
         }
     }

@@ -65,7 +65,8 @@ pub struct AppState {
     /// The URL clients reach this server at (`serve --public-url`): TAXII discovery names
     /// it; without it discovery gives paths, never what a client sent as `Host`.
     pub public_url: Option<String>,
-    /// Key of the TAXII `next` cursors (random per process).
+    /// Key of the TAXII `next` cursors (random per process; `concord serve` uses the
+    /// database's, so that servers sharing a database accept each other's cursors).
     pub cursor_key: [u8; 32],
     /// Extra read-only connections to the same database file (WAL lets them read while
     /// the main connection writes); empty for an in-memory store.

@@ -1,4 +1,5 @@
-//! Ingest throughput into a fresh SQLite file: the 5-group ATT&CK subset from
+//! Ingest throughput into a fresh SQLite file and, when a PostgreSQL server answers at
+//! `CONCORD_TEST_PG`, into a fresh PostgreSQL schema: the 5-group ATT&CK subset from
 //! ../shared/data when present, else a synthetic bundle.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -23,24 +24,41 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("ingest");
     g.throughput(Throughput::Bytes(text.len() as u64));
     g.sample_size(10);
+    let store_it = |store: &mut Store| {
+        let doc = json::split_document(&text, "bench").expect("parses");
+        let (_, metas) =
+            validate::validate_stream(&doc, &Options::default(), ObjectMeta::of).expect("json");
+        let objs: Vec<NewObject<'_>> = doc
+            .parts
+            .iter()
+            .zip(metas)
+            .map(|(p, meta)| NewObject {
+                raw: p.raw,
+                path: &p.path,
+                meta,
+            })
+            .collect();
+        store.ingest(&objs, "hub", "bench").expect("stored").stored
+    };
+    if concord_store::testing::pg_available() {
+        g.bench_function("validate+store (fresh postgres schema)", |b| {
+            b.iter(|| {
+                let pg = concord_store::testing::PgSchema::create().expect("schema");
+                let mut store = pg.open().expect("open");
+                store_it(&mut store)
+            })
+        });
+    } else {
+        eprintln!(
+            "skipping the PostgreSQL bench: no PostgreSQL at {}",
+            concord_store::redact_url(&concord_store::testing::test_pg_url())
+        );
+    }
     g.bench_function("validate+store (fresh sqlite file)", |b| {
         b.iter(|| {
             let dir = tempfile::tempdir().expect("tempdir");
             let mut store = Store::open(&dir.path().join("b.db")).expect("open");
-            let doc = json::split_document(&text, "bench").expect("parses");
-            let (_, metas) =
-                validate::validate_stream(&doc, &Options::default(), ObjectMeta::of).expect("json");
-            let objs: Vec<NewObject<'_>> = doc
-                .parts
-                .iter()
-                .zip(metas)
-                .map(|(p, meta)| NewObject {
-                    raw: p.raw,
-                    path: &p.path,
-                    meta,
-                })
-                .collect();
-            store.ingest(&objs, "hub", "bench").expect("stored").stored
+            store_it(&mut store)
         })
     });
     g.finish();

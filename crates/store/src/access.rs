@@ -8,8 +8,8 @@
 //!   amber+strict: the submitter and the hub (and admins); red: the submitter and the named
 //!   recipients only.
 
+use crate::db::{Sql, SqlExt, P};
 use crate::{Store, StoreError};
-use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -181,30 +181,25 @@ impl Store {
             uuid::Uuid::new_v4().simple()
         );
         let now = concord_stix::timestamp::now();
-        let tx = self.begin_write()?;
+        let mut tx = self.begin_write()?;
         tx.execute(
             "INSERT INTO tokens (principal, hash, created) VALUES (?1, ?2, ?3)",
-            params![principal.name(), hash(&secret), now],
+            &[
+                P::Text(principal.name()),
+                P::Blob(&hash(&secret)),
+                P::Text(&now),
+            ],
         )?;
-        tx.execute(
-            "INSERT INTO audit_log (at, principal, action, detail) VALUES (?1, 'admin', 'token-create', ?2)",
-            params![now, principal.name()],
-        )?;
+        crate::audit(&mut tx, &now, "admin", "token-create", principal.name())?;
         tx.commit()?;
         Ok(secret)
     }
 
     /// The principal a token stands for, if it is known and not revoked.
     pub fn authenticate(&self, token: &str) -> Result<Option<Principal>, StoreError> {
-        let name: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT principal FROM tokens WHERE hash = ?1 AND revoked = 0",
-                params![hash(token)],
-                |r| r.get(0),
-            )
-            .optional()?;
-        Ok(name.map(|n| Principal::from_name(&n)))
+        Ok(self
+            .authenticate_with_id(token)?
+            .map(|(_, principal)| principal))
     }
 
     /// The id and principal of a token, if it is known and not revoked (web sessions keep
@@ -213,55 +208,50 @@ impl Store {
         &self,
         token: &str,
     ) -> Result<Option<(i64, Principal)>, StoreError> {
-        let row: Option<(i64, String)> = self
-            .conn
-            .query_row(
-                "SELECT seq, principal FROM tokens WHERE hash = ?1 AND revoked = 0",
-                params![hash(token)],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
+        let row = self.read()?.opt(
+            "SELECT seq, principal FROM tokens WHERE hash = ?1 AND revoked = 0",
+            &[P::Blob(&hash(token))],
+            |r| Ok((r.int(0)?, r.text(1)?)),
+        )?;
         Ok(row.map(|(id, n)| (id, Principal::from_name(&n))))
     }
 
     /// Whether a token id exists and is not revoked.
     pub fn token_active(&self, id: i64) -> Result<bool, StoreError> {
-        let n: i64 = self.conn.query_row(
+        let n = self.read()?.one(
             "SELECT COUNT(*) FROM tokens WHERE seq = ?1 AND revoked = 0",
-            params![id],
-            |r| r.get(0),
+            &[P::Int(id)],
+            |r| r.int(0),
         )?;
         Ok(n > 0)
     }
 
     /// Every token (without secrets).
     pub fn tokens(&self) -> Result<Vec<TokenInfo>, StoreError> {
-        let mut st = self
-            .conn
-            .prepare("SELECT seq, principal, created, revoked FROM tokens ORDER BY seq")?;
-        let rows = st
-            .query_map([], |r| {
+        self.read()?.rows(
+            "SELECT seq, principal, created, revoked FROM tokens ORDER BY seq",
+            &[],
+            |r| {
                 Ok(TokenInfo {
-                    id: r.get(0)?,
-                    principal: r.get(1)?,
-                    created: r.get(2)?,
-                    revoked: r.get::<_, i64>(3)? != 0,
+                    id: r.int(0)?,
+                    principal: r.text(1)?,
+                    created: r.text(2)?,
+                    revoked: r.int(3)? != 0,
                 })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+            },
+        )
     }
 
     /// Revoke a token by its id; false when there is no such token.
     pub fn revoke_token(&mut self, id: i64) -> Result<bool, StoreError> {
         let now = concord_stix::timestamp::now();
-        let tx = self.begin_write()?;
-        let n = tx.execute("UPDATE tokens SET revoked = 1 WHERE seq = ?1", params![id])?;
+        let mut tx = self.begin_write()?;
+        let n = tx.execute(
+            "UPDATE tokens SET revoked = 1 WHERE seq = ?1",
+            &[P::Int(id)],
+        )?;
         if n > 0 {
-            tx.execute(
-                "INSERT INTO audit_log (at, principal, action, detail) VALUES (?1, 'admin', 'token-revoke', ?2)",
-                params![now, id.to_string()],
-            )?;
+            crate::audit(&mut tx, &now, "admin", "token-revoke", &id.to_string())?;
         }
         tx.commit()?;
         Ok(n > 0)
@@ -277,41 +267,37 @@ impl Store {
         by: &Principal,
     ) -> Result<(), StoreError> {
         let now = concord_stix::timestamp::now();
-        let tx = self.begin_write()?;
+        let mut tx = self.begin_write()?;
         tx.execute(
             "INSERT INTO policies (member, text, at, principal) VALUES (?1, ?2, ?3, ?4)",
-            params![member, text, now, by.name()],
+            &[
+                P::Text(member),
+                P::Text(text),
+                P::Text(&now),
+                P::Text(by.name()),
+            ],
         )?;
-        tx.execute(
-            "INSERT INTO audit_log (at, principal, action, detail) VALUES (?1, ?2, 'policy-update', ?3)",
-            params![now, by.name(), member],
-        )?;
+        crate::audit(&mut tx, &now, by.name(), "policy-update", member)?;
         tx.commit()?;
         Ok(())
     }
 
     /// The latest stored policy text of every member that has one: (member, text, at).
     pub fn stored_policies(&self) -> Result<Vec<(String, String, String)>, StoreError> {
-        let mut st = self.conn.prepare(
+        self.read()?.rows(
             "SELECT member, text, at FROM policies p WHERE seq = (SELECT MAX(seq) FROM policies WHERE member = p.member) ORDER BY member",
-        )?;
-        let rows = st
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+            &[],
+            |r| Ok((r.text(0)?, r.text(1)?, r.text(2)?)),
+        )
     }
 
     /// The audit log, newest last: (at, principal, action, detail).
     pub fn audit(&self, limit: usize) -> Result<Vec<(String, String, String, String)>, StoreError> {
-        let mut st = self.conn.prepare(
-            "SELECT at, principal, action, detail FROM (SELECT * FROM audit_log ORDER BY seq DESC LIMIT ?1) ORDER BY seq",
-        )?;
-        let rows = st
-            .query_map(params![limit as i64], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+        self.read()?.rows(
+            "SELECT at, principal, action, detail FROM (SELECT * FROM audit_log ORDER BY seq DESC LIMIT ?1) AS recent ORDER BY seq",
+            &[P::Int(i64::try_from(limit).unwrap_or(i64::MAX))],
+            |r| Ok((r.text(0)?, r.text(1)?, r.text(2)?, r.text(3)?)),
+        )
     }
 }
 

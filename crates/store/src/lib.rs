@@ -1,12 +1,15 @@
 //! # concord-store
 //!
-//! Persistence for concord: the embedded SQLite store (default; WAL journal) holding
-//! versioned STIX objects, ingest batches and the audit log.
+//! Persistence for concord: versioned STIX objects, ingest batches and the audit log, in an
+//! embedded SQLite file (default; WAL journal) or a PostgreSQL database (shared by several
+//! servers), chosen by the location given to [`Store::open`] / [`Store::connect`]; which
+//! one is hidden behind the same methods (decision 0012).
 //!
 //! Invariants:
-//! - The only crate with SQL. Callers see plain Rust types, never `rusqlite` ones, so a
-//!   PostgreSQL backend can sit behind the same interface.
-//! - Migrations are an append-only list; `PRAGMA user_version` records how many ran.
+//! - The only crate with SQL, written once for both backends (`db`). Callers see plain Rust
+//!   types, never a driver's.
+//! - Migrations are an append-only list (one SQL text per backend, entry for entry);
+//!   `PRAGMA user_version` / the table `concord_schema` record how many ran.
 //! - Objects are keyed by (id, modified), `modified` empty for unversioned objects. An
 //!   object equal as canonical JSON to the stored one is a duplicate; a different one
 //!   under the same key is rejected; a new version keeps `created` and `created_by_ref`;
@@ -19,25 +22,35 @@
 //! - The TLP level that governs reading is decided at write time ([`marking`]): the most
 //!   restrictive of every object and granular marking; unknown markings read as red.
 //! - A bundle is stored whole or not at all: one transaction, rolled back on any rejection.
-//!   Writes begin `BEGIN IMMEDIATE` and wait for another writer's lock (queue, not fail).
+//!   Writes begin `BEGIN IMMEDIATE` (PostgreSQL: a transaction-level advisory lock) and
+//!   wait for another writer's lock (queue, not fail), so insertion sequence numbers follow
+//!   commit order.
 //! - The raw JSON is kept verbatim next to the indexed columns.
 //!
 //! It knows nothing of validation rules (callers validate first) or of HTTP.
 
 pub mod access;
+mod copy;
+mod db;
 mod ingest;
 pub mod marking;
 mod migrations;
+mod pg;
 mod reader;
 pub mod taxii;
+pub mod testing;
+
+pub use copy::{Digest, TypeDigest};
+pub use pg::{is_postgres_url, redact_url};
 
 pub use reader::Reader;
 
 use concord_stix::{canonical, concord_ext};
-use rusqlite::{params, Connection, OptionalExtension};
+use db::{Sql, SqlExt, P};
+use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
+use sha2::{Digest as _, Sha256};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -45,11 +58,15 @@ use std::path::Path;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
-    Db(rusqlite::Error),
+    Db(String),
     /// Another writer held the database longer than this store waits (see
     /// [`Store::set_lock_wait`]); nothing was written. Try again later.
     #[error("the database is busy: another writer held it for more than {waited_secs} s; nothing was written, try again")]
     Busy { waited_secs: u64 },
+    /// The database cannot be reached (PostgreSQL down, connection lost); nothing was
+    /// written. Try again when it is back.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
     #[error("the database was written by a newer concord (schema version {found}; this build knows {known})")]
     TooNew { found: i64, known: usize },
     #[error("stored object {id} is not valid JSON: {message}")]
@@ -62,17 +79,6 @@ pub enum StoreError {
 /// growing pauses meanwhile): ten minutes, enough for the largest bundle another process
 /// may be storing.
 pub const DEFAULT_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
-
-impl From<rusqlite::Error> for StoreError {
-    fn from(e: rusqlite::Error) -> StoreError {
-        match e.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
-                StoreError::Busy { waited_secs: 0 }
-            }
-            _ => StoreError::Db(e),
-        }
-    }
-}
 
 /// Why one object made its bundle be rejected.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -270,12 +276,30 @@ impl StoredObject {
     }
 }
 
-/// The store.
-#[derive(Debug)]
+/// The store: an SQLite file (or memory), or a PostgreSQL database; which one is hidden
+/// behind the same methods.
 pub struct Store {
-    pub(crate) conn: Connection,
+    backend: Backend,
     /// How long a write waits for another writer's lock.
     lock_wait: std::time::Duration,
+}
+
+enum Backend {
+    Sqlite {
+        conn: Connection,
+        /// The file (none in memory): [`Store::share`] opens another connection to it.
+        path: Option<std::path::PathBuf>,
+    },
+    Postgres(pg::Pg),
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.describe())
+            .field("lock_wait", &self.lock_wait)
+            .finish()
+    }
 }
 
 /// The member an identity object stands for (concord extension `member`).
@@ -287,50 +311,144 @@ fn identity_member(v: &Value) -> Option<&str> {
 }
 
 impl Store {
-    /// Open (creating if needed) an SQLite database file and run pending migrations.
+    /// Open (creating if needed) a database and run pending migrations. The location is an
+    /// SQLite file path (`sqlite:PATH` too), or a PostgreSQL URL (`postgres://...` or
+    /// `postgresql://...`, see [`Store::connect`]).
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(url) = path.to_str().filter(|s| is_postgres_url(s)) {
+            return Store::connect(url);
+        }
+        let path = match path.to_str().and_then(|s| s.strip_prefix("sqlite:")) {
+            Some(rest) => Path::new(rest.strip_prefix("//").unwrap_or(rest)),
+            None => path,
+        };
         let conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        Store::init(conn)
+        Store::init(conn, Some(path.to_path_buf()))
     }
 
-    /// An in-memory store (tests, `concord demo`).
-    pub fn open_in_memory() -> Result<Store, StoreError> {
-        Store::init(Connection::open_in_memory()?)
-    }
-
-    fn init(conn: Connection) -> Result<Store, StoreError> {
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.busy_timeout(DEFAULT_LOCK_WAIT)?;
-        let mut conn = conn;
-        migrations::run(&mut conn)?;
+    /// Open a PostgreSQL database by URL (`postgres://user@host:5432/db`; libpq's
+    /// parameters, e.g. `?options=-csearch_path%3Dmyschema` for a schema) and run pending
+    /// migrations (one server migrates; others wait for it). Connections are pooled and
+    /// shared with [`Store::share`]. A database that cannot be reached is
+    /// [`StoreError::Unavailable`].
+    pub fn connect(url: &str) -> Result<Store, StoreError> {
+        let pg = pg::Pg::connect(url)?;
+        let mut conn = pg.get()?;
+        migrations::run_pg(&mut conn)?;
+        drop(conn);
         Ok(Store {
-            conn,
+            backend: Backend::Postgres(pg),
             lock_wait: DEFAULT_LOCK_WAIT,
         })
     }
 
+    /// An in-memory store (tests, `concord demo`).
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        Store::init(Connection::open_in_memory()?, None)
+    }
+
+    fn init(conn: Connection, path: Option<std::path::PathBuf>) -> Result<Store, StoreError> {
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(DEFAULT_LOCK_WAIT)?;
+        let mut conn = conn;
+        migrations::run_sqlite(&mut conn)?;
+        Ok(Store {
+            backend: Backend::Sqlite { conn, path },
+            lock_wait: DEFAULT_LOCK_WAIT,
+        })
+    }
+
+    /// Another handle on the same database for a concurrent reader or writer: a new
+    /// connection to the same SQLite file, or the same PostgreSQL pool. `None` for an
+    /// in-memory store.
+    pub fn share(&self) -> Result<Option<Store>, StoreError> {
+        let mut s = match &self.backend {
+            Backend::Sqlite { path: None, .. } => return Ok(None),
+            Backend::Sqlite {
+                path: Some(path), ..
+            } => Store::open(path)?,
+            Backend::Postgres(pg) => Store {
+                backend: Backend::Postgres(pg.clone()),
+                lock_wait: self.lock_wait,
+            },
+        };
+        s.set_lock_wait(self.lock_wait)?;
+        Ok(Some(s))
+    }
+
+    /// `sqlite` or `postgres`.
+    pub fn backend_name(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite { .. } => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Where the data is, for messages (a URL without its password).
+    pub fn describe(&self) -> String {
+        match &self.backend {
+            Backend::Sqlite { path: None, .. } => "sqlite (in memory)".into(),
+            Backend::Sqlite { path: Some(p), .. } => format!("sqlite:{}", p.display()),
+            Backend::Postgres(pg) => pg.name.clone(),
+        }
+    }
+
+    /// Whether the database answers now (a trivial query).
+    pub fn ping(&self) -> Result<(), StoreError> {
+        self.read()?.one("SELECT 1", &[], |r| r.int(0)).map(|_| ())
+    }
+
     /// How long a write waits for the lock another writer (another process) holds before
     /// it gives up with [`StoreError::Busy`]. SQLite retries meanwhile with growing pauses,
-    /// so writers queue. Default [`DEFAULT_LOCK_WAIT`]; the server uses less and answers
-    /// 503 with `Retry-After`.
+    /// PostgreSQL queues on an advisory lock, so writers queue. Default
+    /// [`DEFAULT_LOCK_WAIT`]; the server uses less and answers 503 with `Retry-After`.
     pub fn set_lock_wait(&mut self, wait: std::time::Duration) -> Result<(), StoreError> {
-        self.conn.busy_timeout(wait)?;
+        if let Backend::Sqlite { conn, .. } = &self.backend {
+            conn.busy_timeout(wait)?;
+        }
         self.lock_wait = wait;
         Ok(())
     }
 
-    /// Begin a write transaction: `BEGIN IMMEDIATE`, so the write lock is taken (or waited
-    /// for) at the start and a transaction never fails half-way for want of it.
-    pub(crate) fn begin_write(&mut self) -> Result<rusqlite::Transaction<'_>, StoreError> {
+    /// A connection for reading.
+    pub(crate) fn read(&self) -> Result<db::Conn<'_>, StoreError> {
+        Ok(match &self.backend {
+            Backend::Sqlite { conn, .. } => db::Conn::Lite(db::Lite(conn)),
+            Backend::Postgres(pg) => db::Conn::Pg(Box::new(pg.get()?)),
+        })
+    }
+
+    /// Begin a write transaction. SQLite: `BEGIN IMMEDIATE`, so the write lock is taken
+    /// (or waited for) at the start and a transaction never fails half-way for want of it.
+    /// PostgreSQL: the database's write lock (a transaction-level advisory lock), so
+    /// writers from every server queue one after another as they do on SQLite: the rules
+    /// read what the previous writer committed, and insertion sequence numbers are handed
+    /// out in commit order (TAXII pages never skip a row committed later).
+    pub(crate) fn begin_write(&mut self) -> Result<db::Tx<'_>, StoreError> {
         let waited_secs = self.lock_wait.as_secs();
-        self.conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(|e| match StoreError::from(e) {
-                StoreError::Busy { .. } => StoreError::Busy { waited_secs },
-                other => other,
-            })
+        let busy = |e: StoreError| match e {
+            StoreError::Busy { .. } => StoreError::Busy { waited_secs },
+            other => other,
+        };
+        match &mut self.backend {
+            Backend::Sqlite { conn, .. } => Ok(db::Tx::Lite(
+                conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                    .map_err(|e| busy(e.into()))?,
+            )),
+            Backend::Postgres(pg) => {
+                let conn = pg.get()?;
+                let ms = self.lock_wait.as_millis().max(1);
+                let preamble = format!(
+                    "BEGIN; SET LOCAL lock_timeout = {ms}; SELECT pg_advisory_xact_lock({}, hashtext(current_schema()))",
+                    pg::WRITE_LOCK
+                );
+                Ok(db::Tx::Pg(Box::new(
+                    db::PgTx::begin(conn, &preamble).map_err(busy)?,
+                )))
+            }
+        }
     }
 
     /// Store objects built in memory (derived objects, tests): their raw text is their
@@ -358,24 +476,24 @@ impl Store {
         self.ingest(&objects, submitter, source)
     }
 
-    pub(crate) fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredObject> {
-        let modified: String = r.get(2)?;
+    pub(crate) fn row(r: &dyn db::Row) -> Result<StoredObject, StoreError> {
+        let modified = r.text(2)?;
         Ok(StoredObject {
-            id: r.get(0)?,
-            object_type: r.get(1)?,
+            id: r.text(0)?,
+            object_type: r.text(1)?,
             modified: if modified.is_empty() {
                 None
             } else {
                 Some(modified)
             },
-            created_by_ref: r.get(3)?,
-            tlp: r.get(4)?,
-            submitter: r.get(5)?,
-            date_added: r.get(6)?,
-            raw: r.get(7)?,
-            seq: r.get(8)?,
-            recipients: r.get(9)?,
-            author: r.get(10)?,
+            created_by_ref: r.opt_text(3)?,
+            tlp: r.opt_text(4)?,
+            submitter: r.text(5)?,
+            date_added: r.text(6)?,
+            raw: r.text(7)?,
+            seq: r.int(8)?,
+            recipients: r.opt_text(9)?,
+            author: r.opt_text(10)?,
         })
     }
 
@@ -388,10 +506,7 @@ impl Store {
             "SELECT {} FROM objects WHERE id = ?1 ORDER BY modified DESC LIMIT 1",
             Self::COLS
         );
-        Ok(self
-            .conn
-            .query_row(&sql, params![id], Self::row)
-            .optional()?)
+        self.read()?.opt(&sql, &[P::Text(id)], Self::row)
     }
 
     /// Every stored version of an object, oldest first.
@@ -400,11 +515,7 @@ impl Store {
             "SELECT {} FROM objects WHERE id = ?1 ORDER BY modified",
             Self::COLS
         );
-        let mut st = self.conn.prepare(&sql)?;
-        let rows = st
-            .query_map(params![id], Self::row)?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+        self.read()?.rows(&sql, &[P::Text(id)], Self::row)
     }
 
     /// The latest version of every object of a type, in insertion order.
@@ -413,11 +524,7 @@ impl Store {
             "SELECT {} FROM objects o WHERE type = ?1 AND modified = (SELECT MAX(modified) FROM objects WHERE id = o.id) ORDER BY seq",
             Self::COLS
         );
-        let mut st = self.conn.prepare(&sql)?;
-        let rows = st
-            .query_map(params![ty], Self::row)?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+        self.read()?.rows(&sql, &[P::Text(ty)], Self::row)
     }
 
     /// The latest version of every relationship with `id` as its source or target.
@@ -427,11 +534,7 @@ impl Store {
                AND modified = (SELECT MAX(modified) FROM objects WHERE id = o.id) ORDER BY seq",
             Self::COLS
         );
-        let mut st = self.conn.prepare(&sql)?;
-        let rows = st
-            .query_map(params![id], Self::row)?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+        self.read()?.rows(&sql, &[P::Text(id)], Self::row)
     }
 
     /// Visit the latest version of every object whose type is in `types`, in insertion
@@ -444,20 +547,28 @@ impl Store {
         if types.is_empty() {
             return Ok(());
         }
-        let marks = vec!["?"; types.len()].join(", ");
         let sql = format!(
-            "SELECT {} FROM objects o WHERE type IN ({marks})
+            "SELECT {} FROM objects o WHERE type IN ({})
                AND modified = (SELECT MAX(modified) FROM objects WHERE id = o.id) ORDER BY seq",
-            Self::COLS
+            Self::COLS,
+            db::marks(types.len())
         );
-        let mut st = self.conn.prepare(&sql).map_err(StoreError::from)?;
-        let mut rows = st
-            .query(rusqlite::params_from_iter(types.iter()))
-            .map_err(StoreError::from)?;
-        while let Some(r) = rows.next().map_err(StoreError::from)? {
-            f(Self::row(r).map_err(StoreError::from)?)?;
+        let params: Vec<P<'_>> = types.iter().map(|t| P::Text(t)).collect();
+        let mut stopped: Option<E> = None;
+        let run = self.read().and_then(|mut c| {
+            c.each(&sql, &params, &mut |r| {
+                let o = Self::row(r)?;
+                f(o).map_err(|e| {
+                    stopped = Some(e);
+                    StoreError::Refused(String::new())
+                })
+            })
+        });
+        match (stopped, run) {
+            (Some(e), _) => Err(e),
+            (None, Err(e)) => Err(e.into()),
+            (None, Ok(())) => Ok(()),
         }
-        Ok(())
     }
 
     /// The latest, unrevoked version of every relationship whose `relationship_type` is in
@@ -466,34 +577,72 @@ impl Store {
         if types.is_empty() {
             return Ok(Vec::new());
         }
-        let marks = vec!["?"; types.len()].join(", ");
         let sql = format!(
             "SELECT id, relationship_type, source_ref, target_ref, tlp, submitter, recipients FROM objects o
-              WHERE type = 'relationship' AND relationship_type IN ({marks}) AND revoked = 0
-                AND modified = (SELECT MAX(modified) FROM objects WHERE id = o.id) ORDER BY seq"
+              WHERE type = 'relationship' AND relationship_type IN ({}) AND revoked = 0
+                AND modified = (SELECT MAX(modified) FROM objects WHERE id = o.id) ORDER BY seq",
+            db::marks(types.len())
         );
-        let mut st = self.conn.prepare(&sql)?;
-        let rows = st
-            .query_map(rusqlite::params_from_iter(types.iter()), |r| {
-                Ok(Edge {
-                    id: r.get(0)?,
-                    relationship_type: r.get(1)?,
-                    source_ref: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                    target_ref: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
-                    tlp: r.get(4)?,
-                    submitter: r.get(5)?,
-                    recipients: r.get(6)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+        let params: Vec<P<'_>> = types.iter().map(|t| P::Text(t)).collect();
+        self.read()?.rows(&sql, &params, |r| {
+            Ok(Edge {
+                id: r.text(0)?,
+                relationship_type: r.text(1)?,
+                source_ref: r.text(2)?,
+                target_ref: r.text(3)?,
+                tlp: r.opt_text(4)?,
+                submitter: r.text(5)?,
+                recipients: r.opt_text(6)?,
+            })
+        })
+    }
+
+    /// A random 32-byte key kept in the database under `name`, made on first use: every
+    /// server on the same database gets the same one (TAXII cursors made by one server
+    /// open on another).
+    pub fn shared_key(&self, name: &str) -> Result<[u8; 32], StoreError> {
+        let mut fresh = [0u8; 32];
+        fresh[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+        fresh[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+        let mut db = self.read()?;
+        db.execute(
+            "INSERT INTO server_keys (name, key) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+            &[P::Text(name), P::Blob(&fresh)],
+        )?;
+        let key = db.one(
+            "SELECT key FROM server_keys WHERE name = ?1",
+            &[P::Text(name)],
+            |r| r.blob(0),
+        )?;
+        <[u8; 32]>::try_from(key.as_slice())
+            .map_err(|_| StoreError::Db(format!("server key {name} is not 32 bytes")))
     }
 
     /// Number of audit log entries (every write leaves one).
     pub fn audit_len(&self) -> Result<u64, StoreError> {
-        let n: i64 = self
-            .conn
-            .query_row("SELECT COUNT(*) FROM audit_log", [], |r| r.get(0))?;
+        let n = self
+            .read()?
+            .one("SELECT COUNT(*) FROM audit_log", &[], |r| r.int(0))?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
+}
+
+/// Append an entry to the audit log (inside the write it records).
+pub(crate) fn audit(
+    db: &mut dyn Sql,
+    at: &str,
+    principal: &str,
+    action: &str,
+    detail: &str,
+) -> Result<(), StoreError> {
+    db.execute(
+        "INSERT INTO audit_log (at, principal, action, detail) VALUES (?1, ?2, ?3, ?4)",
+        &[
+            P::Text(at),
+            P::Text(principal),
+            P::Text(action),
+            P::Text(detail),
+        ],
+    )
+    .map(|_| ())
 }

@@ -1,16 +1,21 @@
-//! Append-only schema migrations. Never edit or reorder an entry: add a new one.
-//! `PRAGMA user_version` holds the number of migrations applied. Most are SQL; a few
-//! recompute columns in Rust (the rules live in Rust, not in SQL).
+//! Append-only schema migrations. Never edit or reorder an entry: add a new one, to both
+//! lists. SQLite: `PRAGMA user_version` holds the number of migrations applied;
+//! PostgreSQL: the table `concord_schema`. Most are SQL (one text per backend, entry for
+//! entry); a few recompute columns in Rust over either backend (the rules live in Rust,
+//! not in SQL).
 
+use crate::db::{Kind, Lite, Pooled, Sql, SqlExt, P};
+use crate::pg::MIGRATE_LOCK;
 use crate::StoreError;
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 
 enum Migration {
     Sql(&'static str),
-    Rust(fn(&rusqlite::Transaction<'_>) -> Result<(), StoreError>),
+    Rust(fn(&mut dyn Sql) -> Result<(), StoreError>),
 }
 
-const SQL: &[&str] = &[
+/// The SQL migrations for SQLite.
+const SQLITE: &[&str] = &[
     // 1: objects, ingest batches, audit log
     "CREATE TABLE ingests (
         seq INTEGER PRIMARY KEY,
@@ -113,48 +118,172 @@ const SQL: &[&str] = &[
      WHERE created_by_ref = 'identity--8c1f4e0a-3b2d-4f6a-9e7c-5d1b2a3c4e5f';",
 ];
 
+/// The same migrations for PostgreSQL, entry for entry (text compared byte-wise with
+/// `COLLATE "C"` as SQLite does; integers 64-bit; JSON read with `jsonb`).
+const POSTGRES: &[&str] = &[
+    // 1: objects, ingest batches, audit log
+    r#"CREATE TABLE ingests (
+        seq BIGSERIAL PRIMARY KEY,
+        source TEXT NOT NULL,
+        submitter TEXT NOT NULL,
+        at TEXT COLLATE "C" NOT NULL,
+        objects BIGINT NOT NULL
+    );
+    CREATE TABLE objects (
+        seq BIGSERIAL PRIMARY KEY,
+        id TEXT COLLATE "C" NOT NULL,
+        modified TEXT COLLATE "C" NOT NULL,
+        type TEXT COLLATE "C" NOT NULL,
+        created TEXT COLLATE "C",
+        created_by_ref TEXT COLLATE "C",
+        revoked BIGINT NOT NULL DEFAULT 0,
+        markings TEXT,
+        tlp TEXT,
+        submitter TEXT COLLATE "C" NOT NULL,
+        date_added TEXT COLLATE "C" NOT NULL,
+        ingest BIGINT NOT NULL REFERENCES ingests(seq),
+        hash BYTEA NOT NULL,
+        raw TEXT NOT NULL,
+        UNIQUE (id, modified)
+    );
+    CREATE INDEX objects_type ON objects (type);
+    CREATE INDEX objects_date_added ON objects (date_added);
+    CREATE TABLE audit_log (
+        seq BIGSERIAL PRIMARY KEY,
+        at TEXT COLLATE "C" NOT NULL,
+        principal TEXT NOT NULL,
+        action TEXT NOT NULL,
+        detail TEXT NOT NULL
+    );"#,
+    // 2: relationship endpoints as indexed columns (backfilled from the raw JSON)
+    r#"ALTER TABLE objects ADD COLUMN source_ref TEXT COLLATE "C";
+    ALTER TABLE objects ADD COLUMN target_ref TEXT COLLATE "C";
+    ALTER TABLE objects ADD COLUMN relationship_type TEXT COLLATE "C";
+    UPDATE objects SET source_ref = raw::jsonb->>'source_ref',
+                       target_ref = raw::jsonb->>'target_ref',
+                       relationship_type = raw::jsonb->>'relationship_type'
+     WHERE type = 'relationship';
+    CREATE INDEX objects_source_ref ON objects (source_ref);
+    CREATE INDEX objects_target_ref ON objects (target_ref);"#,
+    // 3: recipients (concord extension) as a column; principals' tokens; TAXII collections
+    // and status resources
+    r#"ALTER TABLE objects ADD COLUMN recipients TEXT;
+    UPDATE objects SET recipients = (raw::jsonb->'extensions'->'extension-definition--5b7e1c2a-9d4f-4c1e-8a36-2f0d6c9b7e41'->'recipients')::text
+     WHERE raw LIKE '%recipients%';
+    CREATE TABLE tokens (
+        seq BIGSERIAL PRIMARY KEY,
+        principal TEXT NOT NULL,
+        hash BYTEA NOT NULL UNIQUE,
+        created TEXT NOT NULL,
+        revoked BIGINT NOT NULL DEFAULT 0
+    );
+    CREATE TABLE collections (
+        id TEXT COLLATE "C" PRIMARY KEY,
+        title TEXT NOT NULL,
+        description TEXT,
+        members_write BIGINT NOT NULL DEFAULT 1,
+        hub_write BIGINT NOT NULL DEFAULT 0,
+        created TEXT COLLATE "C" NOT NULL
+    );
+    CREATE TABLE collection_objects (
+        collection TEXT COLLATE "C" NOT NULL REFERENCES collections(id),
+        seq BIGINT NOT NULL REFERENCES objects(seq),
+        PRIMARY KEY (collection, seq)
+    );
+    CREATE TABLE taxii_status (
+        id TEXT COLLATE "C" PRIMARY KEY,
+        principal TEXT NOT NULL,
+        created TEXT NOT NULL,
+        doc TEXT NOT NULL
+    );"#,
+    // 4: member policies edited through the server (versioned; the latest counts)
+    r#"CREATE TABLE policies (
+        seq BIGSERIAL PRIMARY KEY,
+        member TEXT COLLATE "C" NOT NULL,
+        text TEXT NOT NULL,
+        at TEXT NOT NULL,
+        principal TEXT NOT NULL
+    );
+    CREATE INDEX policies_member ON policies (member);"#,
+    // 5: the default TAXII collection exists from the start (no write on every read)
+    r#"INSERT INTO collections (id, title, description, members_write, hub_write, created)
+     VALUES ('365fed99-08fa-fdcd-a1b3-fb247eb41d01', 'Alliance incidents',
+             'Every object shared with the alliance; members write, everyone reads what its markings allow.',
+             1, 0, '2026-01-01T00:00:00.000Z')
+     ON CONFLICT DO NOTHING;"#,
+    // 6: who an identity stands for, and who an object's created_by_ref stood for when it
+    // was stored; objects concord derived belong to concord itself
+    r#"ALTER TABLE objects ADD COLUMN member TEXT;
+    UPDATE objects SET member = raw::jsonb->'extensions'->'extension-definition--5b7e1c2a-9d4f-4c1e-8a36-2f0d6c9b7e41'->>'member'
+     WHERE type = 'identity';
+    ALTER TABLE objects ADD COLUMN author TEXT;
+    UPDATE objects SET author = (SELECT i.member FROM objects i WHERE i.id = objects.created_by_ref ORDER BY i.seq LIMIT 1)
+     WHERE created_by_ref IS NOT NULL;
+    UPDATE objects SET submitter = 'concord'
+     WHERE created_by_ref = 'identity--8c1f4e0a-3b2d-4f6a-9e7c-5d1b2a3c4e5f';"#,
+];
+
 /// Every migration, in order.
-fn migrations() -> Vec<Migration> {
-    let mut out: Vec<Migration> = SQL.iter().map(|s| Migration::Sql(s)).collect();
+fn migrations(kind: Kind) -> Vec<Migration> {
+    let sql = match kind {
+        Kind::Sqlite => SQLITE,
+        Kind::Postgres => POSTGRES,
+    };
+    let mut out: Vec<Migration> = sql.iter().map(|s| Migration::Sql(s)).collect();
     // 7: the governing TLP level counts granular markings and resolves custom marking
     // definitions (unknown ones read as red)
     out.push(Migration::Rust(remark));
+    // 8: keys every server on the database shares (TAXII cursors made by one server open
+    // on another)
+    out.push(Migration::Sql(match kind {
+        Kind::Sqlite => "CREATE TABLE IF NOT EXISTS server_keys (name TEXT PRIMARY KEY, key BLOB NOT NULL);",
+        Kind::Postgres => {
+            r#"CREATE TABLE IF NOT EXISTS server_keys (name TEXT COLLATE "C" PRIMARY KEY, key BYTEA NOT NULL);"#
+        }
+    }));
     out
 }
 
 /// Recompute `tlp` and `markings` of every object that carries a granular marking or a
 /// marking that is not a predefined TLP one.
-fn remark(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
+fn remark(db: &mut dyn Sql) -> Result<(), StoreError> {
     use crate::marking;
-    let rows: Vec<(i64, String, String)> = {
-        let mut st = tx.prepare(
-            "SELECT seq, raw, submitter FROM objects
-              WHERE raw LIKE '%granular_markings%' OR (markings IS NOT NULL AND EXISTS
-                    (SELECT 1 FROM json_each(objects.markings) m WHERE m.value NOT IN (
-                       'marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9', 'marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da',
-                       'marking-definition--f88d31f6-486f-44da-b317-01333bde0b82', 'marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed',
-                       'marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487', 'marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb',
-                       'marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421', 'marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003',
-                       'marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1')))",
-        )?;
-        let rows = st
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<Result<Vec<_>, _>>()?;
-        rows
-    };
-    let mut def = tx.prepare(
-        "SELECT raw, submitter FROM objects WHERE id = ?1 AND type = 'marking-definition' ORDER BY seq LIMIT 1",
-    )?;
-    let mut upd = tx.prepare("UPDATE objects SET tlp = ?1, markings = ?2 WHERE seq = ?3")?;
+    let rows: Vec<(i64, String, String)> = db
+        .rows(
+            "SELECT seq, raw, submitter, markings FROM objects
+              WHERE raw LIKE '%granular_markings%' OR markings IS NOT NULL",
+            &[],
+            |r| Ok((r.int(0)?, r.text(1)?, r.text(2)?, r.opt_text(3)?)),
+        )?
+        .into_iter()
+        .filter(|(_, raw, _, markings)| {
+            raw.contains("granular_markings")
+                || markings
+                    .as_deref()
+                    .and_then(|m| serde_json::from_str::<Vec<String>>(m).ok())
+                    .is_some_and(|m| m.iter().any(|r| marking::predefined(r).is_none()))
+        })
+        .map(|(seq, raw, sub, _)| (seq, raw, sub))
+        .collect();
     for (seq, raw, submitter) in rows {
         // an unreadable stored object keeps the most restrictive level
         let (refs, level) = match serde_json::from_str::<serde_json::Value>(&raw) {
             Ok(v) => {
                 let refs = marking::marking_refs(&v);
+                let mut failed = None;
                 let level = marking::level(&refs, |r| {
-                    let (raw, by): (String, String) = def
-                        .query_row(params![r], |x| Ok((x.get(0)?, x.get(1)?)))
-                        .ok()?;
+                    let def = db.opt(
+                        "SELECT raw, submitter FROM objects WHERE id = ?1 AND type = 'marking-definition' ORDER BY seq LIMIT 1",
+                        &[P::Text(r)],
+                        |x| Ok((x.text(0)?, x.text(1)?)),
+                    );
+                    let (raw, by) = match def {
+                        Ok(d) => d?,
+                        Err(e) => {
+                            failed = Some(e);
+                            return None;
+                        }
+                    };
                     if by != submitter && !matches!(by.as_str(), "hub" | "admin") {
                         return None;
                     }
@@ -162,6 +291,9 @@ fn remark(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
                         .ok()
                         .map(|v| marking::meaning(&v))
                 });
+                if let Some(e) = failed {
+                    return Err(e);
+                }
                 (refs, level)
             }
             Err(_) => (Vec::new(), Some(marking::MOST_RESTRICTIVE)),
@@ -169,13 +301,25 @@ fn remark(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
         let markings = (!refs.is_empty())
             .then(|| serde_json::to_string(&refs).ok())
             .flatten();
-        upd.execute(params![level, markings, seq])?;
+        db.execute(
+            "UPDATE objects SET tlp = ?1, markings = ?2 WHERE seq = ?3",
+            &[P::from(level), P::from(&markings), P::Int(seq)],
+        )?;
     }
     Ok(())
 }
 
-pub(crate) fn run(conn: &mut Connection) -> Result<(), StoreError> {
-    let all = migrations();
+fn apply(m: &Migration, db: &mut dyn Sql) -> Result<(), StoreError> {
+    match m {
+        Migration::Sql(sql) => db.batch(sql),
+        Migration::Rust(f) => f(db),
+    }
+}
+
+/// SQLite: `PRAGMA user_version` counts the migrations applied; each runs in an immediate
+/// transaction, so two processes opening the same file migrate it once.
+pub(crate) fn run_sqlite(conn: &mut Connection) -> Result<(), StoreError> {
+    let all = migrations(Kind::Sqlite);
     let done: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if done > all.len() as i64 {
         return Err(StoreError::TooNew {
@@ -194,12 +338,64 @@ pub(crate) fn run(conn: &mut Connection) -> Result<(), StoreError> {
         if now > i as i64 {
             continue;
         }
-        match m {
-            Migration::Sql(sql) => tx.execute_batch(sql)?,
-            Migration::Rust(f) => f(&tx)?,
-        }
+        apply(m, &mut Lite(&tx))?;
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         tx.commit()?;
+    }
+    Ok(())
+}
+
+/// PostgreSQL: the table `concord_schema` counts the migrations applied. The whole run
+/// holds a session-level advisory lock, so when several servers start on one database one
+/// migrates and the others wait, then find nothing left to do.
+pub(crate) fn run_pg(conn: &mut Pooled) -> Result<(), StoreError> {
+    conn.batch(&format!(
+        "SELECT pg_advisory_lock({MIGRATE_LOCK}, hashtext(current_schema()))"
+    ))?;
+    let run = run_pg_locked(conn);
+    let unlock = conn.batch(&format!(
+        "SELECT pg_advisory_unlock({MIGRATE_LOCK}, hashtext(current_schema()))"
+    ));
+    run?;
+    unlock
+}
+
+fn run_pg_locked(conn: &mut Pooled) -> Result<(), StoreError> {
+    let all = migrations(Kind::Postgres);
+    conn.batch("CREATE TABLE IF NOT EXISTS concord_schema (version BIGINT NOT NULL)")?;
+    let done = match conn.opt("SELECT version FROM concord_schema", &[], |r| r.int(0))? {
+        Some(v) => v,
+        None => {
+            conn.execute("INSERT INTO concord_schema (version) VALUES (0)", &[])?;
+            0
+        }
+    };
+    if done > all.len() as i64 {
+        return Err(StoreError::TooNew {
+            found: done,
+            known: all.len(),
+        });
+    }
+    for (i, m) in all
+        .iter()
+        .enumerate()
+        .skip(usize::try_from(done).unwrap_or(0))
+    {
+        conn.batch("BEGIN")?;
+        let step = apply(m, &mut **conn).and_then(|()| {
+            conn.execute(
+                "UPDATE concord_schema SET version = ?1",
+                &[P::Int(i as i64 + 1)],
+            )
+            .map(|_| ())
+        });
+        match step {
+            Ok(()) => conn.batch("COMMIT")?,
+            Err(e) => {
+                let _ = conn.batch("ROLLBACK");
+                return Err(e);
+            }
+        }
     }
     Ok(())
 }

@@ -121,23 +121,22 @@ impl Store {
     fn count_by_type_and_marking(
         &self,
     ) -> Result<Vec<(String, Marking, Marking, u64)>, StoreError> {
-        let mut st = self.conn.prepare(
+        use crate::db::SqlExt;
+        self.read()?.rows(
             "SELECT o.type, l.tlp, l.submitter, l.recipients, o.tlp, o.submitter, o.recipients, COUNT(*)
                FROM objects o JOIN objects l ON l.id = o.id
                 AND l.modified = (SELECT MAX(modified) FROM objects WHERE id = o.id)
               GROUP BY o.type, l.tlp, l.submitter, l.recipients, o.tlp, o.submitter, o.recipients",
-        )?;
-        let rows = st
-            .query_map([], |r| {
+            &[],
+            |r| {
                 Ok((
-                    r.get::<_, String>(0)?,
-                    (r.get(1)?, r.get(2)?, r.get(3)?),
-                    (r.get(4)?, r.get(5)?, r.get(6)?),
-                    u64::try_from(r.get::<_, i64>(7)?).unwrap_or(0),
+                    r.text(0)?,
+                    (r.opt_text(1)?, r.text(2)?, r.opt_text(3)?),
+                    (r.opt_text(4)?, r.text(5)?, r.opt_text(6)?),
+                    u64::try_from(r.int(7)?).unwrap_or(0),
                 ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+            },
+        )
     }
 }
 

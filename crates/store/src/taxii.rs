@@ -16,8 +16,8 @@
 //! newer one exists.
 
 use crate::access::Principal;
+use crate::db::{marks, Sql, SqlExt, P};
 use crate::{Store, StoreError, StoredObject};
-use rusqlite::{params, params_from_iter, OptionalExtension};
 use serde::Serialize;
 
 /// The id of the collection every database has (created by migration 5).
@@ -80,22 +80,20 @@ pub struct Page {
 impl Store {
     /// Every collection, the default first.
     pub fn collections(&self) -> Result<Vec<Collection>, StoreError> {
-        let mut st = self.conn.prepare(
+        self.read()?.rows(
             "SELECT id, title, description, members_write, hub_write FROM collections
-             ORDER BY id != ?1, created, id",
-        )?;
-        let rows = st
-            .query_map(params![DEFAULT_COLLECTION], |r| {
+             ORDER BY id <> ?1, created, id",
+            &[P::Text(DEFAULT_COLLECTION)],
+            |r| {
                 Ok(Collection {
-                    id: r.get(0)?,
-                    title: r.get(1)?,
-                    description: r.get(2)?,
-                    members_write: r.get::<_, i64>(3)? != 0,
-                    hub_write: r.get::<_, i64>(4)? != 0,
+                    id: r.text(0)?,
+                    title: r.text(1)?,
+                    description: r.opt_text(2)?,
+                    members_write: r.int(3)? != 0,
+                    hub_write: r.int(4)? != 0,
                 })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+            },
+        )
     }
 
     /// One collection.
@@ -113,14 +111,24 @@ impl Store {
     ) -> Result<String, StoreError> {
         let id = uuid::Uuid::new_v4().to_string();
         let now = concord_stix::timestamp::now();
-        let tx = self.begin_write()?;
+        let mut tx = self.begin_write()?;
         tx.execute(
             "INSERT INTO collections (id, title, description, members_write, hub_write, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![id, title, description, members_write, hub_write, now],
+            &[
+                P::Text(&id),
+                P::Text(title),
+                P::from(description),
+                P::from(members_write),
+                P::from(hub_write),
+                P::Text(&now),
+            ],
         )?;
-        tx.execute(
-            "INSERT INTO audit_log (at, principal, action, detail) VALUES (?1, 'admin', 'collection-create', ?2)",
-            params![now, serde_json::json!({"id": id, "title": title}).to_string()],
+        crate::audit(
+            &mut tx,
+            &now,
+            "admin",
+            "collection-create",
+            &serde_json::json!({"id": id, "title": title}).to_string(),
         )?;
         tx.commit()?;
         Ok(id)
@@ -135,15 +143,14 @@ impl Store {
         if collection == DEFAULT_COLLECTION {
             return Ok(());
         }
-        let tx = self.begin_write()?;
-        {
-            let mut st = tx.prepare_cached(
-                "INSERT OR IGNORE INTO collection_objects (collection, seq)
-                 SELECT ?1, seq FROM objects WHERE id = ?2 AND modified = ?3",
+        let mut tx = self.begin_write()?;
+        for (id, m) in versions {
+            tx.execute(
+                "INSERT INTO collection_objects (collection, seq)
+                 SELECT CAST(?1 AS TEXT), seq FROM objects WHERE id = ?2 AND modified = ?3
+                 ON CONFLICT DO NOTHING",
+                &[P::Text(collection), P::Text(id), P::Text(m)],
             )?;
-            for (id, m) in versions {
-                st.execute(params![collection, id, m])?;
-            }
         }
         tx.commit()?;
         Ok(())
@@ -152,24 +159,21 @@ impl Store {
     /// One page of a collection's objects that `viewer` may read.
     pub fn page(&self, q: &PageQuery, viewer: &Principal) -> Result<Page, StoreError> {
         let mut sql = format!("SELECT {} FROM objects o WHERE seq > ?", Self::COLS);
-        let mut args: Vec<String> = vec![q.after_seq.unwrap_or(0).to_string()];
+        let mut args: Vec<P<'_>> = vec![P::Int(q.after_seq.unwrap_or(0))];
         if q.collection != DEFAULT_COLLECTION {
             sql.push_str(" AND seq IN (SELECT seq FROM collection_objects WHERE collection = ?)");
-            args.push(q.collection.clone());
+            args.push(P::Text(&q.collection));
         }
         if let Some(a) = &q.added_after {
             sql.push_str(" AND date_added > ?");
-            args.push(a.clone());
+            args.push(P::Text(a));
         }
-        let list = |sql: &mut String, args: &mut Vec<String>, col: &str, vals: &[String]| {
+        fn list<'a>(sql: &mut String, args: &mut Vec<P<'a>>, col: &str, vals: &'a [String]) {
             if !vals.is_empty() {
-                sql.push_str(&format!(
-                    " AND {col} IN ({})",
-                    vec!["?"; vals.len()].join(", ")
-                ));
-                args.extend(vals.iter().cloned());
+                sql.push_str(&format!(" AND {col} IN ({})", marks(vals.len())));
+                args.extend(vals.iter().map(|v| P::Text(v)));
             }
-        };
+        }
         list(&mut sql, &mut args, "id", &q.ids);
         list(&mut sql, &mut args, "type", &q.types);
         if !q.spec_versions.is_empty() {
@@ -193,20 +197,14 @@ impl Store {
         }
         sql.push_str(" ORDER BY seq LIMIT ?");
         let chunk = (q.limit + 1).max(64);
+        args.push(P::Int(i64::try_from(chunk).unwrap_or(i64::MAX)));
         let mut objects = Vec::new();
         let mut cursor = q.after_seq.unwrap_or(0);
-        let mut st = self.conn.prepare(&sql)?;
-        let mut latest = self.conn.prepare_cached(
-            "SELECT tlp, submitter, recipients FROM objects WHERE id = ?1 ORDER BY modified DESC LIMIT 1",
-        )?;
+        let mut db = self.read()?;
         let mut latest_ok: std::collections::HashMap<String, bool> = Default::default();
         loop {
-            args[0] = cursor.to_string();
-            let mut all = args.clone();
-            all.push(chunk.to_string());
-            let rows = st
-                .query_map(params_from_iter(all.iter()), Self::row)?
-                .collect::<Result<Vec<_>, _>>()?;
+            args[0] = P::Int(cursor);
+            let rows = db.rows(&sql, &args, Self::row)?;
             let n = rows.len();
             for o in rows {
                 cursor = o.seq;
@@ -215,10 +213,11 @@ impl Store {
                     _ => match latest_ok.get(&o.id) {
                         Some(b) => *b,
                         None => {
-                            let (t, s, r): (Option<String>, String, Option<String>) = latest
-                                .query_row(params![o.id], |r| {
-                                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                                })?;
+                            let (t, s, r) = db.one(
+                                "SELECT tlp, submitter, recipients FROM objects WHERE id = ?1 ORDER BY modified DESC LIMIT 1",
+                                &[P::Text(&o.id)],
+                                |r| Ok((r.opt_text(0)?, r.text(1)?, r.opt_text(2)?)),
+                            )?;
                             let b = viewer.may_read(t.as_deref(), &s, r.as_deref());
                             latest_ok.insert(o.id.clone(), b);
                             b
@@ -278,35 +277,31 @@ impl Store {
         by: &Principal,
     ) -> Result<usize, StoreError> {
         let now = concord_stix::timestamp::now();
-        let tx = self.begin_write()?;
+        let mut tx = self.begin_write()?;
         let mut seqs: Vec<i64> = Vec::new();
-        {
-            let mut st =
-                tx.prepare("SELECT seq, modified, submitter FROM objects WHERE id = ?1")?;
-            let rows = st.query_map(params![id], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            })?;
-            for row in rows {
-                let (seq, m, sub) = row?;
-                if (modified.is_empty() || modified.contains(&m))
-                    && (by.is_hub() || sub == by.name())
-                {
-                    seqs.push(seq);
-                }
+        for (seq, m, sub) in tx.rows(
+            "SELECT seq, modified, submitter FROM objects WHERE id = ?1",
+            &[P::Text(id)],
+            |r| Ok((r.int(0)?, r.text(1)?, r.text(2)?)),
+        )? {
+            if (modified.is_empty() || modified.contains(&m)) && (by.is_hub() || sub == by.name()) {
+                seqs.push(seq);
             }
         }
         for s in &seqs {
-            tx.execute("DELETE FROM collection_objects WHERE seq = ?1", params![s])?;
-            tx.execute("DELETE FROM objects WHERE seq = ?1", params![s])?;
+            tx.execute(
+                "DELETE FROM collection_objects WHERE seq = ?1",
+                &[P::Int(*s)],
+            )?;
+            tx.execute("DELETE FROM objects WHERE seq = ?1", &[P::Int(*s)])?;
         }
         if !seqs.is_empty() {
-            tx.execute(
-                "INSERT INTO audit_log (at, principal, action, detail) VALUES (?1, ?2, 'delete', ?3)",
-                params![now, by.name(), serde_json::json!({"id": id, "versions": seqs.len()}).to_string()],
+            crate::audit(
+                &mut tx,
+                &now,
+                by.name(),
+                "delete",
+                &serde_json::json!({"id": id, "versions": seqs.len()}).to_string(),
             )?;
         }
         tx.commit()?;
@@ -320,23 +315,22 @@ impl Store {
         principal: &Principal,
         doc: &str,
     ) -> Result<(), StoreError> {
-        self.conn.execute(
-            "INSERT OR REPLACE INTO taxii_status (id, principal, created, doc) VALUES (?1, ?2, ?3, ?4)",
-            params![id, principal.name(), concord_stix::timestamp::now(), doc],
+        let now = concord_stix::timestamp::now();
+        self.read()?.execute(
+            "INSERT INTO taxii_status (id, principal, created, doc) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (id) DO UPDATE SET principal = excluded.principal, created = excluded.created, doc = excluded.doc",
+            &[P::Text(id), P::Text(principal.name()), P::Text(&now), P::Text(doc)],
         )?;
         Ok(())
     }
 
     /// A status resource, if it exists and `viewer` made it (the hub and admins: any).
     pub fn status(&self, id: &str, viewer: &Principal) -> Result<Option<String>, StoreError> {
-        let row: Option<(String, String)> = self
-            .conn
-            .query_row(
-                "SELECT principal, doc FROM taxii_status WHERE id = ?1",
-                params![id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
+        let row = self.read()?.opt(
+            "SELECT principal, doc FROM taxii_status WHERE id = ?1",
+            &[P::Text(id)],
+            |r| Ok((r.text(0)?, r.text(1)?)),
+        )?;
         Ok(row
             .filter(|(p, _)| viewer.is_hub() || p == viewer.name())
             .map(|(_, d)| d))

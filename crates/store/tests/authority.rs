@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use concord_store::testing::TestBackend;
+
 use concord_store::access::Principal;
 use concord_store::Store;
 use serde_json::{json, Value};
@@ -51,9 +53,8 @@ fn reasons(s: &concord_store::IngestSummary) -> String {
         .join(" | ")
 }
 
-#[test]
-fn a_member_cannot_take_over_another_members_identity() {
-    let mut s = Store::open_in_memory().unwrap();
+fn a_member_cannot_take_over_another_members_identity(b: &TestBackend) {
+    let mut s = b.store();
     let v1 = identity(EST_ID, "EST", "2026-01-01T00:00:00.000Z", "EST CERT");
     assert_eq!(ingest(&mut s, &[v1], "hub").stored, 1);
     // LVA versions EST's identity, naming itself
@@ -103,9 +104,8 @@ fn a_member_cannot_take_over_another_members_identity() {
     }
 }
 
-#[test]
-fn references_to_unknown_identities_are_resolved_at_write_time() {
-    let mut s = Store::open_in_memory().unwrap();
+fn references_to_unknown_identities_are_resolved_at_write_time(b: &TestBackend) {
+    let mut s = b.store();
     let x = "identity--00000002-f010-4473-83ec-1edf84858f4c";
     // a member may not name an identity that is neither stored nor in the bundle
     let r = ingest(&mut s, &[indicator(1, Some(x))], "EST");
@@ -158,9 +158,8 @@ fn references_to_unknown_identities_are_resolved_at_write_time() {
     assert_eq!(r.stored, 0);
 }
 
-#[test]
-fn only_the_submitter_versions_an_object() {
-    let mut s = Store::open_in_memory().unwrap();
+fn only_the_submitter_versions_an_object(b: &TestBackend) {
+    let mut s = b.store();
     assert_eq!(
         ingest(
             &mut s,
@@ -198,9 +197,8 @@ fn only_the_submitter_versions_an_object() {
     assert_eq!(r.stored, 1, "{}", reasons(&r));
 }
 
-#[test]
-fn refusals_reveal_nothing_about_hidden_objects() {
-    let mut s = Store::open_in_memory().unwrap();
+fn refusals_reveal_nothing_about_hidden_objects(b: &TestBackend) {
+    let mut s = b.store();
     let red = campaign("2026-01-01T00:00:00.000Z", "secret", Some(RED));
     assert_eq!(ingest(&mut s, std::slice::from_ref(&red), "EST").stored, 1);
     // identical content: no duplicate "success" that would confirm a guess
@@ -217,9 +215,9 @@ fn refusals_reveal_nothing_about_hidden_objects() {
         &[campaign("2026-05-01T00:00:00.000Z", "guess", None)],
         "LVA",
     );
-    let (a, b, c) = (reasons(&same), reasons(&other), reasons(&newer));
-    assert_eq!(a, b);
-    assert_eq!(b, c);
+    let (a, b2, c) = (reasons(&same), reasons(&other), reasons(&newer));
+    assert_eq!(a, b2);
+    assert_eq!(b2, c);
     for leak in [
         "2026-01-01",
         "EST",
@@ -231,15 +229,14 @@ fn refusals_reveal_nothing_about_hidden_objects() {
         assert!(!a.contains(leak), "'{leak}' in {a}");
     }
     // an object LVA may read gives the ordinary answers
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = b.store();
     let green = campaign("2026-01-01T00:00:00.000Z", "open", None);
     ingest(&mut s, std::slice::from_ref(&green), "EST");
     assert_eq!(ingest(&mut s, &[green], "LVA").duplicates, 1);
 }
 
-#[test]
-fn granular_and_custom_markings_govern_reading() {
-    let mut s = Store::open_in_memory().unwrap();
+fn granular_and_custom_markings_govern_reading(b: &TestBackend) {
+    let mut s = b.store();
     let lva = Principal::Member("LVA".into());
     let mut gran = indicator(1, None);
     gran["object_marking_refs"] = json!([GREEN]);
@@ -364,3 +361,11 @@ fn campaigns_derived_by_an_older_build_go_to_concord() {
     assert_eq!(o.submitter, "concord");
     assert!(!o.readable_by(&Principal::Hub));
 }
+
+concord_store::both_backends!(
+    a_member_cannot_take_over_another_members_identity,
+    references_to_unknown_identities_are_resolved_at_write_time,
+    only_the_submitter_versions_an_object,
+    refusals_reveal_nothing_about_hidden_objects,
+    granular_and_custom_markings_govern_reading
+);

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use concord_store::access::Principal;
+use concord_store::testing::TestBackend;
 use concord_store::{NewObject, ObjectMeta, Store};
 use serde_json::{json, Value};
 
@@ -22,9 +23,8 @@ fn identity(id: &str, member: &str) -> Value {
            "extensions": {"extension-definition--5b7e1c2a-9d4f-4c1e-8a36-2f0d6c9b7e41": {"extension_type": "property-extension", "member": member}}})
 }
 
-#[test]
-fn reingest_is_harmless() {
-    let mut s = Store::open_in_memory().unwrap();
+fn reingest_is_harmless(b: &TestBackend) {
+    let mut s = b.store();
     let objs = vec![campaign("2026-01-01T00:00:00.000Z", "A")];
     let a = ingest(&mut s, &objs, "hub");
     assert_eq!((a.stored, a.duplicates), (1, 0));
@@ -36,9 +36,8 @@ fn reingest_is_harmless() {
     );
 }
 
-#[test]
-fn key_order_does_not_make_a_conflict() {
-    let mut s = Store::open_in_memory().unwrap();
+fn key_order_does_not_make_a_conflict(b: &TestBackend) {
+    let mut s = b.store();
     ingest(&mut s, &[campaign("2026-01-01T00:00:00.000Z", "A")], "hub");
     // same object, different key order and whitespace in its raw text
     let v = campaign("2026-01-01T00:00:00.000Z", "A");
@@ -57,9 +56,8 @@ fn key_order_does_not_make_a_conflict() {
     assert_eq!(r.duplicates, 1);
 }
 
-#[test]
-fn conflicting_content_rejects_the_whole_bundle() {
-    let mut s = Store::open_in_memory().unwrap();
+fn conflicting_content_rejects_the_whole_bundle(b: &TestBackend) {
+    let mut s = b.store();
     ingest(&mut s, &[campaign("2026-01-01T00:00:00.000Z", "A")], "hub");
     let other = json!({"type": "campaign", "spec_version": "2.1", "id": "campaign--11111111-17d4-4cbf-938f-98ee46b3cd3f",
         "created": "2026-01-01T00:00:00.000Z", "modified": "2026-01-01T00:00:00.000Z", "name": "B"});
@@ -81,9 +79,8 @@ fn conflicting_content_rejects_the_whole_bundle() {
     );
 }
 
-#[test]
-fn new_versions_keep_created_and_creator() {
-    let mut s = Store::open_in_memory().unwrap();
+fn new_versions_keep_created_and_creator(b: &TestBackend) {
+    let mut s = b.store();
     ingest(&mut s, &[campaign("2026-01-01T00:00:00.000Z", "A")], "hub");
     let ok = ingest(
         &mut s,
@@ -117,9 +114,8 @@ fn new_versions_keep_created_and_creator() {
     assert!(r.rejections[0].reason.contains("'created'"));
 }
 
-#[test]
-fn revoked_stays_revoked() {
-    let mut s = Store::open_in_memory().unwrap();
+fn revoked_stays_revoked(b: &TestBackend) {
+    let mut s = b.store();
     let mut v = campaign("2026-02-01T00:00:00.000Z", "A");
     v["revoked"] = json!(true);
     assert_eq!(ingest(&mut s, &[v], "hub").stored, 1);
@@ -140,9 +136,8 @@ fn revoked_stays_revoked() {
     );
 }
 
-#[test]
-fn unversioned_objects_cannot_change() {
-    let mut s = Store::open_in_memory().unwrap();
+fn unversioned_objects_cannot_change(b: &TestBackend) {
+    let mut s = b.store();
     let ip = |v: &str| json!({"type": "ipv4-addr", "id": "ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd", "value": v});
     assert_eq!(ingest(&mut s, &[ip("198.51.100.1")], "hub").stored, 1);
     assert_eq!(ingest(&mut s, &[ip("198.51.100.1")], "hub").duplicates, 1);
@@ -150,9 +145,8 @@ fn unversioned_objects_cannot_change() {
     assert!(r.rejections[0].reason.contains("no 'modified'"));
 }
 
-#[test]
-fn a_member_may_not_speak_for_another() {
-    let mut s = Store::open_in_memory().unwrap();
+fn a_member_may_not_speak_for_another(b: &TestBackend) {
+    let mut s = b.store();
     let lva = "identity--311b2d2d-f010-4473-83ec-1edf84858f4c";
     assert_eq!(ingest(&mut s, &[identity(lva, "LVA")], "hub").stored, 1);
     let r = ingest(&mut s, &[campaign("2026-01-01T00:00:00.000Z", "A")], "EST");
@@ -206,9 +200,8 @@ fn file_store_uses_wal_and_reopens() {
     ));
 }
 
-#[test]
-fn relationships_are_indexed_by_endpoint() {
-    let mut s = Store::open_in_memory().unwrap();
+fn relationships_are_indexed_by_endpoint(b: &TestBackend) {
+    let mut s = b.store();
     let rel = json!({"type": "relationship", "spec_version": "2.1", "id": "relationship--44298a74-ba52-4f0c-87a3-1824e67d7fad",
         "created": "2026-01-01T00:00:00.000Z", "modified": "2026-01-01T00:00:00.000Z", "relationship_type": "related-to",
         "source_ref": "incident--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "target_ref": "campaign--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"});
@@ -233,3 +226,14 @@ fn relationships_are_indexed_by_endpoint() {
         .unwrap()
         .is_empty());
 }
+
+concord_store::both_backends!(
+    reingest_is_harmless,
+    key_order_does_not_make_a_conflict,
+    conflicting_content_rejects_the_whole_bundle,
+    new_versions_keep_created_and_creator,
+    revoked_stays_revoked,
+    unversioned_objects_cannot_change,
+    a_member_may_not_speak_for_another,
+    relationships_are_indexed_by_endpoint
+);

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod gen;
 pub mod ingest;
 pub mod kb;
+pub mod migrate;
 pub mod policy;
 pub mod replay;
 pub mod rift;
@@ -22,12 +23,66 @@ pub mod sync;
 pub mod token;
 pub mod validate;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+/// The `--db` option: an SQLite file (`PATH`, `sqlite:PATH`) or a PostgreSQL URL
+/// (`postgres://...`, `postgresql://...`). It reads as a path (what `Store::open` takes;
+/// the store tells the two apart), and shows without a password.
+#[derive(Debug, Clone)]
+pub struct DbArg(PathBuf);
+
+impl std::str::FromStr for DbArg {
+    type Err = String;
+    fn from_str(s: &str) -> Result<DbArg, String> {
+        if s.is_empty() {
+            return Err("give an SQLite file or a postgres:// URL".into());
+        }
+        if s.contains("://") && !concord_store::is_postgres_url(s) && !s.starts_with("sqlite:") {
+            let scheme = s.split("://").next().unwrap_or_default();
+            return Err(format!(
+                "unknown database URL scheme '{scheme}': use an SQLite file (PATH or sqlite:PATH) or postgres://USER@HOST/DB"
+            ));
+        }
+        Ok(DbArg(PathBuf::from(s)))
+    }
+}
+
+impl std::ops::Deref for DbArg {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl DbArg {
+    /// For messages: the path, or the URL without its password.
+    pub fn display(&self) -> String {
+        concord_store::redact_url(&self.0.to_string_lossy())
+    }
+
+    /// The SQLite file this names (none for PostgreSQL).
+    pub fn sqlite_path(&self) -> Option<&Path> {
+        if self.is_postgres() {
+            return None;
+        }
+        Some(
+            match self.0.to_str().and_then(|s| s.strip_prefix("sqlite:")) {
+                Some(rest) => Path::new(rest.strip_prefix("//").unwrap_or(rest)),
+                None => &self.0,
+            },
+        )
+    }
+
+    /// Whether this names a PostgreSQL database.
+    pub fn is_postgres(&self) -> bool {
+        self.0.to_str().is_some_and(concord_store::is_postgres_url)
+    }
+}
 
 /// What every subcommand may need from the global options.
 #[derive(Debug)]
 pub struct Ctx {
-    pub db: PathBuf,
+    pub db: DbArg,
     /// The hub, or the member given with `--as` (checked to be an alliance member).
     pub principal: concord_store::access::Principal,
 }

@@ -3,7 +3,6 @@
 use super::{Ctx, PolicyArgs};
 use crate::exit;
 use anyhow::Context;
-use concord_store::Store;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -59,6 +58,9 @@ pub fn policy_texts(args: &PolicyArgs) -> anyhow::Result<Vec<(String, String)>> 
     }
 }
 
+/// Reader connections beside the writer.
+const READERS: usize = 4;
+
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     let (alliance, _) = match args.policy.load() {
         Ok(x) => x,
@@ -75,14 +77,28 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     state.max_body = args.max_body;
     state.public_url = args.public_url.clone();
     if !args.demo {
-        // readers beside the writer: WAL lets them read while it writes
-        for _ in 0..4 {
-            state
-                .readers
-                .push(std::sync::Mutex::new(Store::open(&ctx.db).with_context(
-                    || format!("opening database {}", ctx.db.display()),
-                )?));
+        // readers beside the writer: WAL lets them read while it writes (PostgreSQL: the
+        // same connection pool)
+        let main = state
+            .store
+            .lock()
+            .map_err(|_| anyhow::anyhow!("the store lock was poisoned"))?;
+        let mut readers = Vec::new();
+        for _ in 0..READERS {
+            if let Some(r) = main
+                .share()
+                .with_context(|| format!("opening database {}", ctx.db.display()))?
+            {
+                readers.push(std::sync::Mutex::new(r));
+            }
         }
+        // TAXII cursors made by one server open on every other on the same database
+        let key = main
+            .shared_key("taxii-cursor")
+            .with_context(|| format!("reading the cursor key from {}", ctx.db.display()))?;
+        drop(main);
+        state.readers = readers;
+        state.cursor_key = key;
     }
     state.tls = args.tls_cert.is_some();
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -103,7 +119,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
         if args.demo {
             "the built-in fictional demo scenario".to_string()
         } else {
-            ctx.db.display().to_string()
+            ctx.db.display()
         },
         args.addr,
     );
