@@ -98,11 +98,6 @@ fn not_yours(id: &str, who: &str) -> String {
     format!("{id} belongs to another principal; {who} may not store it or a version of it")
 }
 
-/// Whether a name is a member code (three uppercase letters).
-pub(crate) fn is_member_code(name: &str) -> bool {
-    name.len() == 3 && name.bytes().all(|c| c.is_ascii_uppercase())
-}
-
 // ------------------------------------------------------------- duplicate detection
 
 /// Duplicate detection within the bundle: the same key (id, modified) earlier in it.
@@ -178,7 +173,7 @@ fn authority(
             return Err(not_yours(&p.id, submitter));
         }
     }
-    if is_member_code(submitter) {
+    if who.member().is_some() {
         if let Some(m) = p.member.as_deref().filter(|m| *m != submitter) {
             return Err(format!(
                 "{submitter} may not submit identity {} standing for member {m}",
@@ -211,7 +206,7 @@ fn authorship(
             .filter(|s| who.may_read(s.tlp.as_deref(), &s.submitter, s.recipients.as_deref()))
             .map(|s| s.member.clone()),
     };
-    if is_member_code(submitter) {
+    if who.member().is_some() {
         if cbr == concord_ext::IDENTITY_ID {
             return Err(format!("created_by_ref {cbr} is concord's own identity, reserved for the objects concord derives"));
         }
