@@ -231,10 +231,10 @@ async fn correlate(
     h: HeaderMap,
     Form(f): Form<CorrelateForm>,
 ) -> Result<Response, AppError> {
-    let Some(v) = viewer(&st, &h).await else {
-        return Ok(to_login());
+    let v = match form_viewer(&st, &h, f.csrf.as_deref()).await? {
+        Ok(v) => v,
+        Err(login) => return Ok(login),
     };
-    session::check_form(&st, &h, v.session.as_ref(), f.csrf.as_deref())?;
     let req = crate::api::CorrelateRequest {
         dry_run: !v.may_write,
         ..Default::default()
@@ -831,6 +831,20 @@ struct PolicyForm {
     csrf: Option<String>,
 }
 
+/// The start of every form's handling: a signed-in viewer (else the sign-in page, as
+/// `Err`) and a valid CSRF token from the same origin.
+async fn form_viewer(
+    st: &Shared,
+    h: &HeaderMap,
+    csrf: Option<&str>,
+) -> Result<Result<Viewer, Response>, AppError> {
+    let Some(v) = viewer(st, h).await else {
+        return Ok(Err(to_login()));
+    };
+    session::check_form(st, h, v.session.as_ref(), csrf)?;
+    Ok(Ok(v))
+}
+
 /// The start of a policy form's handling: a signed-in viewer (else the sign-in page), a
 /// valid CSRF token, the viewer's own member; the text with browser line ends undone.
 async fn policy_form(
@@ -840,10 +854,10 @@ async fn policy_form(
     f: &PolicyForm,
     verb: &str,
 ) -> Result<Result<(Viewer, String), Response>, AppError> {
-    let Some(v) = viewer(st, h).await else {
-        return Ok(Err(to_login()));
+    let v = match form_viewer(st, h, f.csrf.as_deref()).await? {
+        Ok(v) => v,
+        Err(login) => return Ok(Err(login)),
     };
-    session::check_form(st, h, v.session.as_ref(), f.csrf.as_deref())?;
     if own_member(&v).as_deref() != Some(member) {
         return Err(AppError::forbidden(format!(
             "only {member} may {verb} {member}'s policy"
@@ -1017,10 +1031,10 @@ async fn ingest(
     h: HeaderMap,
     Form(f): Form<IngestForm>,
 ) -> Result<Response, AppError> {
-    let Some(v) = viewer(&st, &h).await else {
-        return Ok(to_login());
+    let v = match form_viewer(&st, &h, f.csrf.as_deref()).await? {
+        Ok(v) => v,
+        Err(login) => return Ok(login),
     };
-    session::check_form(&st, &h, v.session.as_ref(), f.csrf.as_deref())?;
     let p = v.principal.clone();
     let may_write = v.may_write;
     let report = with_store(&st, move |s, _| {
