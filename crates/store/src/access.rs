@@ -282,6 +282,15 @@ impl Store {
         Ok(())
     }
 
+    /// The number of the latest saved policy version (0 when none was saved): it grows
+    /// with every save, through any server on the database.
+    pub fn policy_version(&self) -> Result<i64, StoreError> {
+        self.read()?
+            .one("SELECT COALESCE(MAX(seq), 0) FROM policies", &[], |r| {
+                r.int(0)
+            })
+    }
+
     /// The latest stored policy text of every member that has one: (member, text, at).
     pub fn stored_policies(&self) -> Result<Vec<(String, String, String)>, StoreError> {
         self.read()?.rows(

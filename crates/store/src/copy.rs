@@ -72,8 +72,8 @@ const TABLES: &[(&str, &str, &[&str])] = &[
     ),
     (
         "collection_objects",
-        "collection, seq",
-        &["collection", "seq"],
+        "pos",
+        &["pos", "collection", "seq", "added"],
     ),
     ("taxii_status", "id", &["id", "principal", "created", "doc"]),
     (
@@ -84,8 +84,15 @@ const TABLES: &[(&str, &str, &[&str])] = &[
     ("server_keys", "name", &["name", "key"]),
 ];
 
-/// Tables whose `seq` a PostgreSQL sequence hands out (set past the copied rows).
-const SERIAL: &[&str] = &["ingests", "objects", "audit_log", "tokens", "policies"];
+/// Tables and the column a PostgreSQL sequence hands out (set past the copied rows).
+const SERIAL: &[(&str, &str)] = &[
+    ("ingests", "seq"),
+    ("objects", "seq"),
+    ("audit_log", "seq"),
+    ("tokens", "seq"),
+    ("policies", "seq"),
+    ("collection_objects", "pos"),
+];
 
 /// Parameters per INSERT statement, at most (SQLite allows 32,766; PostgreSQL 65,535).
 const MAX_PARAMS: usize = 4_000;
@@ -214,9 +221,9 @@ impl Store {
             copied.insert((*table).to_string(), n);
         }
         if kind == Kind::Postgres {
-            for t in SERIAL {
+            for (t, c) in SERIAL {
                 tx.batch(&format!(
-                    "SELECT setval(pg_get_serial_sequence('{t}', 'seq'), COALESCE((SELECT MAX(seq) FROM {t}), 0) + 1, false)"
+                    "SELECT setval(pg_get_serial_sequence('{t}', '{c}'), COALESCE((SELECT MAX({c}) FROM {t}), 0) + 1, false)"
                 ))?;
             }
         }

@@ -37,6 +37,7 @@ pub mod marking;
 mod migrations;
 mod pg;
 mod reader;
+pub mod sessions;
 pub mod taxii;
 pub mod testing;
 
@@ -447,6 +448,19 @@ impl Store {
                 Ok(db::Tx::Pg(Box::new(
                     db::PgTx::begin(conn, &preamble).map_err(busy)?,
                 )))
+            }
+        }
+    }
+
+    /// Begin a write transaction on rows no rule reads in order (web sessions, sign-in
+    /// counts): SQLite as [`Store::begin_write`] (one writer per file); PostgreSQL without
+    /// the database's write lock, so signing in does not queue behind a large bundle.
+    pub(crate) fn begin_session_write(&mut self) -> Result<db::Tx<'_>, StoreError> {
+        match &self.backend {
+            Backend::Sqlite { .. } => self.begin_write(),
+            Backend::Postgres(pg) => {
+                let conn = pg.get()?;
+                Ok(db::Tx::Pg(Box::new(db::PgTx::begin(conn, "BEGIN")?)))
             }
         }
     }

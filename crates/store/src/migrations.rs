@@ -241,6 +241,80 @@ fn migrations(kind: Kind) -> Vec<Migration> {
             r#"CREATE TABLE IF NOT EXISTS server_keys (name TEXT COLLATE "C" PRIMARY KEY, key BYTEA NOT NULL);"#
         }
     }));
+    // 9: web sessions and the sign-in failure counts, shared by every server on the
+    // database (a session opened on one server is valid on all; the limit counts every
+    // server's failures); a session is keyed by the SHA-256 of its cookie value
+    out.push(Migration::Sql(match kind {
+        Kind::Sqlite => {
+            "CREATE TABLE IF NOT EXISTS web_sessions (
+                hash BLOB PRIMARY KEY,
+                token INTEGER NOT NULL,
+                csrf TEXT NOT NULL,
+                expires INTEGER NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS web_sessions_expires ON web_sessions (expires);
+            CREATE TABLE IF NOT EXISTS signin_failures (
+                client TEXT PRIMARY KEY,
+                start INTEGER NOT NULL,
+                failures INTEGER NOT NULL
+            );"
+        }
+        Kind::Postgres => {
+            r#"CREATE TABLE IF NOT EXISTS web_sessions (
+                hash BYTEA PRIMARY KEY,
+                token BIGINT NOT NULL,
+                csrf TEXT NOT NULL,
+                expires BIGINT NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS web_sessions_expires ON web_sessions (expires);
+            CREATE TABLE IF NOT EXISTS signin_failures (
+                client TEXT COLLATE "C" PRIMARY KEY,
+                start BIGINT NOT NULL,
+                failures BIGINT NOT NULL
+            );"#
+        }
+    }));
+    // 10: a collection's own order and time of addition: each entry gets a position
+    // (`pos`, handed out in commit order like `objects.seq`) and the time it was added, so a
+    // TAXII page of a collection is keyed by when objects joined it (an object stored long
+    // ago and posted to the collection later is neither skipped nor repeated by a reader
+    // paging meanwhile) and `date_added` is the collection's. Existing entries keep their
+    // order, with the object's own time of storage.
+    out.push(Migration::Sql(match kind {
+        Kind::Sqlite => {
+            "CREATE TABLE collection_entries (
+                pos INTEGER PRIMARY KEY AUTOINCREMENT,
+                collection TEXT NOT NULL REFERENCES collections(id),
+                seq INTEGER NOT NULL REFERENCES objects(seq),
+                added TEXT NOT NULL,
+                UNIQUE (collection, seq)
+            );
+            INSERT INTO collection_entries (collection, seq, added)
+                SELECT c.collection, c.seq, o.date_added FROM collection_objects c
+                  JOIN objects o ON o.seq = c.seq ORDER BY c.seq, c.collection;
+            DROP TABLE collection_objects;
+            ALTER TABLE collection_entries RENAME TO collection_objects;
+            CREATE INDEX collection_objects_pos ON collection_objects (collection, pos);
+            CREATE INDEX collection_objects_seq ON collection_objects (seq);"
+        }
+        Kind::Postgres => {
+            r#"CREATE TABLE collection_entries (
+                pos BIGSERIAL PRIMARY KEY,
+                collection TEXT COLLATE "C" NOT NULL REFERENCES collections(id),
+                seq BIGINT NOT NULL REFERENCES objects(seq),
+                added TEXT COLLATE "C" NOT NULL,
+                UNIQUE (collection, seq)
+            );
+            INSERT INTO collection_entries (collection, seq, added)
+                SELECT c.collection, c.seq, o.date_added FROM collection_objects c
+                  JOIN objects o ON o.seq = c.seq ORDER BY c.seq, c.collection;
+            DROP TABLE collection_objects;
+            ALTER TABLE collection_entries RENAME TO collection_objects;
+            ALTER SEQUENCE collection_entries_pos_seq RENAME TO collection_objects_pos_seq;
+            CREATE INDEX collection_objects_pos ON collection_objects (collection, pos);
+            CREATE INDEX collection_objects_seq ON collection_objects (seq);"#
+        }
+    }));
     out
 }
 

@@ -66,6 +66,11 @@ impl Pg {
     /// reached within a few seconds.
     pub(crate) fn connect(url: &str) -> Result<Pg, StoreError> {
         let name = redact_url(url);
+        let (url, tls) = tls_settings(url).map_err(|e| StoreError::Db(format!("{name}: {e}")))?;
+        let tls = tls
+            .map(|t| t.connector())
+            .transpose()
+            .map_err(|e| StoreError::Db(format!("{name}: {e}")))?;
         let mut config: postgres::Config = url
             .parse()
             .map_err(|e| StoreError::Db(format!("{name} is not a PostgreSQL URL: {e}")))?;
@@ -75,8 +80,9 @@ impl Pg {
         if config.get_application_name().is_none() {
             config.application_name("concord");
         }
+        let manager = Manager { config, tls };
         // one connection first, for a clear error when the server is not there
-        let first = config.connect(postgres::NoTls).map_err(|e| {
+        let first = manager.client().map_err(|e| {
             let why = match StoreError::from(e) {
                 StoreError::Unavailable(m) | StoreError::Db(m) => m,
                 other => other.to_string(),
@@ -90,7 +96,7 @@ impl Pg {
             .connection_timeout(CONNECT_WAIT)
             .test_on_check_out(true)
             .error_handler(Box::new(r2d2::NopErrorHandler))
-            .build(Manager { config })
+            .build(manager)
             .map_err(|e| {
                 StoreError::Unavailable(format!("cannot connect to PostgreSQL at {name}: {e}"))
             })?;
@@ -105,8 +111,150 @@ impl Pg {
     }
 }
 
+/// What the URL asks of TLS: the libpq parameters `sslmode` and `sslrootcert`, which
+/// concord reads itself (rust-postgres knows no `sslrootcert` and no `verify-*` modes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TlsWanted {
+    /// A PEM file of the certificates to trust (`sslrootcert`); else the Mozilla roots.
+    pub(crate) root_cert: Option<String>,
+}
+
+/// The URL for rust-postgres, and the TLS it must use (none below `sslmode=require`).
+///
+/// `sslmode` `disable`, `allow` and `prefer` (and no `sslmode`) connect without TLS, as
+/// before; `require`, `verify-ca` and `verify-full` connect only over TLS and always verify
+/// the server's certificate and host name (what libpq calls `verify-full`): concord does not
+/// offer TLS that an attacker in the middle could terminate.
+pub(crate) fn tls_settings(url: &str) -> Result<(String, Option<TlsWanted>), String> {
+    let Some((base, query)) = url.split_once('?') else {
+        return Ok((url.to_string(), None));
+    };
+    let mut keep = Vec::new();
+    let mut mode = None;
+    let mut root_cert = None;
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        match k {
+            "sslmode" => mode = Some(v.to_string()),
+            "sslrootcert" => root_cert = Some(percent_decode(v)),
+            _ => keep.push(pair),
+        }
+    }
+    let tls = match mode.as_deref() {
+        None | Some("disable" | "allow" | "prefer") => None,
+        Some("require" | "verify-ca" | "verify-full") => Some(TlsWanted { root_cert }),
+        Some(other) => {
+            return Err(format!(
+                "sslmode '{other}' is not one of disable, allow, prefer, require, verify-ca, verify-full"
+            ))
+        }
+    };
+    if tls.is_some() {
+        keep.push("sslmode=require");
+    } else if mode.is_some() {
+        keep.push("sslmode=disable");
+    }
+    Ok(if keep.is_empty() {
+        (base.to_string(), tls)
+    } else {
+        (format!("{base}?{}", keep.join("&")), tls)
+    })
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        match (
+            b[i],
+            b.get(i + 1).copied().and_then(hex),
+            b.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push(u8::try_from(h * 16 + l).unwrap_or(b'?'));
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+impl TlsWanted {
+    /// The rustls connector: the trusted roots, no client certificate.
+    pub(crate) fn connector(&self) -> Result<tokio_postgres_rustls::MakeRustlsConnect, String> {
+        use rustls_pki_types::pem::PemObject;
+        let mut roots = rustls::RootCertStore::empty();
+        match &self.root_cert {
+            Some(path) => {
+                let certs: Vec<_> = rustls_pki_types::CertificateDer::pem_file_iter(path)
+                    .and_then(Iterator::collect::<Result<Vec<_>, _>>)
+                    .map_err(|e| format!("sslrootcert {path}: cannot read certificates: {e}"))?;
+                if certs.is_empty() {
+                    return Err(format!("sslrootcert {path}: no certificate in the file"));
+                }
+                for c in certs {
+                    roots
+                        .add(c)
+                        .map_err(|e| format!("sslrootcert {path}: {e}"))?;
+                }
+            }
+            None => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
+        }
+        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| format!("TLS: {e}"))?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn tls_is_read_from_the_url() {
+        let t = |u: &str| tls_settings(u).unwrap();
+        assert_eq!(t("postgres://h/db"), ("postgres://h/db".into(), None));
+        assert_eq!(
+            t("postgres://h/db?sslmode=prefer&application_name=x"),
+            (
+                "postgres://h/db?application_name=x&sslmode=disable".into(),
+                None
+            )
+        );
+        assert_eq!(
+            t("postgres://h/db?sslmode=verify-full&sslrootcert=%2Fetc%2Fca.pem"),
+            (
+                "postgres://h/db?sslmode=require".into(),
+                Some(TlsWanted {
+                    root_cert: Some("/etc/ca.pem".into())
+                })
+            )
+        );
+        assert_eq!(
+            t("postgres://h/db?sslmode=require").1,
+            Some(TlsWanted { root_cert: None })
+        );
+        assert!(tls_settings("postgres://h/db?sslmode=sometimes")
+            .unwrap_err()
+            .contains("verify-full"));
+        let e = TlsWanted {
+            root_cert: Some("/nonexistent/ca.pem".into()),
+        }
+        .connector()
+        .err()
+        .unwrap();
+        assert!(e.contains("/nonexistent/ca.pem"), "{e}");
+        assert!(TlsWanted { root_cert: None }.connector().is_ok());
+    }
+
     use super::*;
 
     #[test]

@@ -135,6 +135,8 @@ impl Store {
     }
 
     /// Put stored versions (id, modified) into a collection (the default holds everything).
+    /// Each version joins the collection at the end of its order, with the time of the call
+    /// as its `date_added` there; a version already in it keeps its place.
     pub fn add_to_collection(
         &mut self,
         collection: &str,
@@ -143,13 +145,14 @@ impl Store {
         if collection == DEFAULT_COLLECTION {
             return Ok(());
         }
+        let now = concord_stix::timestamp::now();
         let mut tx = self.begin_write()?;
         for (id, m) in versions {
             tx.execute(
-                "INSERT INTO collection_objects (collection, seq)
-                 SELECT CAST(?1 AS TEXT), seq FROM objects WHERE id = ?2 AND modified = ?3
+                "INSERT INTO collection_objects (collection, seq, added)
+                 SELECT CAST(?1 AS TEXT), seq, CAST(?4 AS TEXT) FROM objects WHERE id = ?2 AND modified = ?3
                  ON CONFLICT DO NOTHING",
-                &[P::Text(collection), P::Text(id), P::Text(m)],
+                &[P::Text(collection), P::Text(id), P::Text(m), P::Text(&now)],
             )?;
         }
         tx.commit()?;
@@ -157,15 +160,44 @@ impl Store {
     }
 
     /// One page of a collection's objects that `viewer` may read.
+    ///
+    /// The default collection pages by insertion order (`seq`, the object's `date_added`).
+    /// Any other pages by the order objects joined it: the returned objects' `seq` is their
+    /// position in the collection and `date_added` the time they joined it, `added_after`
+    /// and `after_seq` count in those terms, and `match[version]` first and last are the
+    /// first and last version the collection holds.
     pub fn page(&self, q: &PageQuery, viewer: &Principal) -> Result<Page, StoreError> {
-        let mut sql = format!("SELECT {} FROM objects o WHERE seq > ?", Self::COLS);
+        let default = q.collection == DEFAULT_COLLECTION;
+        let (pos, added) = if default {
+            ("o.seq", "o.date_added")
+        } else {
+            ("c.pos", "c.added")
+        };
+        let mut sql = if default {
+            format!("SELECT {} FROM objects o WHERE seq > ?", Self::COLS)
+        } else {
+            // the same columns, with the collection's position and time in place of the
+            // object's (`row` reads them by index)
+            let cols = Self::COLS
+                .split(", ")
+                .map(|c| match c {
+                    "seq" => "c.pos".to_string(),
+                    "date_added" => "c.added".to_string(),
+                    other => format!("o.{other}"),
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!(
+                "SELECT {cols} FROM collection_objects c JOIN objects o ON o.seq = c.seq
+                  WHERE c.pos > ? AND c.collection = ?"
+            )
+        };
         let mut args: Vec<P<'_>> = vec![P::Int(q.after_seq.unwrap_or(0))];
-        if q.collection != DEFAULT_COLLECTION {
-            sql.push_str(" AND seq IN (SELECT seq FROM collection_objects WHERE collection = ?)");
+        if !default {
             args.push(P::Text(&q.collection));
         }
         if let Some(a) = &q.added_after {
-            sql.push_str(" AND date_added > ?");
+            sql.push_str(&format!(" AND {added} > ?"));
             args.push(P::Text(a));
         }
         fn list<'a>(sql: &mut String, args: &mut Vec<P<'a>>, col: &str, vals: &'a [String]) {
@@ -174,8 +206,8 @@ impl Store {
                 args.extend(vals.iter().map(|v| P::Text(v)));
             }
         }
-        list(&mut sql, &mut args, "id", &q.ids);
-        list(&mut sql, &mut args, "type", &q.types);
+        list(&mut sql, &mut args, "o.id", &q.ids);
+        list(&mut sql, &mut args, "o.type", &q.types);
         if !q.spec_versions.is_empty() {
             // every stored object is STIX 2.1
             if !q.spec_versions.iter().any(|v| v == "2.1") {
@@ -185,17 +217,32 @@ impl Store {
                 });
             }
         }
-        match &q.versions {
-            Versions::Last => {
-                sql.push_str(" AND modified = (SELECT MAX(modified) FROM objects WHERE id = o.id)")
+        // first and last are chosen among every stored version (default collection) or
+        // among those the collection holds
+        let among = if default {
+            "FROM objects o2 WHERE o2.id = o.id"
+        } else {
+            "FROM collection_objects c2 JOIN objects o2 ON o2.seq = c2.seq
+              WHERE c2.collection = ? AND o2.id = o.id"
+        };
+        let extreme = match &q.versions {
+            Versions::Last => Some("MAX"),
+            Versions::First => Some("MIN"),
+            Versions::All => None,
+            Versions::These(v) => {
+                list(&mut sql, &mut args, "o.modified", v);
+                None
             }
-            Versions::First => {
-                sql.push_str(" AND modified = (SELECT MIN(modified) FROM objects WHERE id = o.id)")
+        };
+        if let Some(f) = extreme {
+            sql.push_str(&format!(
+                " AND o.modified = (SELECT {f}(o2.modified) {among})"
+            ));
+            if !default {
+                args.push(P::Text(&q.collection));
             }
-            Versions::All => {}
-            Versions::These(v) => list(&mut sql, &mut args, "modified", v),
         }
-        sql.push_str(" ORDER BY seq LIMIT ?");
+        sql.push_str(&format!(" ORDER BY {pos} LIMIT ?"));
         let chunk = (q.limit + 1).max(64);
         args.push(P::Int(i64::try_from(chunk).unwrap_or(i64::MAX)));
         let mut objects = Vec::new();
@@ -208,8 +255,10 @@ impl Store {
             let n = rows.len();
             for o in rows {
                 cursor = o.seq;
+                // the latest stored version governs whether any version is shown (in the
+                // default collection `Last` rows are that version)
                 let governed = match q.versions {
-                    Versions::Last => true,
+                    Versions::Last if default => true,
                     _ => match latest_ok.get(&o.id) {
                         Some(b) => *b,
                         None => {

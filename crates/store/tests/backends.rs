@@ -334,10 +334,180 @@ fn concurrent_writes_resolve_by_the_rules(b: &TestBackend) {
     );
 }
 
+/// A collection other than the default pages by when objects joined it: an object stored
+/// long ago and added to the collection while a reader pages is seen by that reader, once,
+/// with the time it joined as its `date_added`; first and last versions are the
+/// collection's.
+fn a_collection_pages_by_when_objects_joined_it(b: &TestBackend) {
+    let mut s = b.store();
+    let hub = Principal::Hub;
+    let objs: Vec<Value> = (0..10).map(|n| indicator(n, T1)).collect();
+    s.ingest_values(&objs, "hub", "feed").unwrap();
+    s.ingest_values(&[indicator(3, T2)], "hub", "feed").unwrap();
+    let id = |n: usize| format!("indicator--{n:08x}-2222-4333-8444-555555555555");
+    let c = s.create_collection("feed", None, true, true).unwrap();
+    s.add_to_collection(&c, &[(id(5), T1.into()), (id(6), T1.into())])
+        .unwrap();
+    // a reader takes the first page
+    let mut q = query(&c, 1, None);
+    let p1 = s.page(&q, &hub).unwrap();
+    assert_eq!(p1.objects[0].id, id(5));
+    q.after_seq = Some(p1.objects[0].seq);
+    // meanwhile two objects stored before 5 and 6 join the collection, and 5 again
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    s.add_to_collection(
+        &c,
+        &[(id(1), T1.into()), (id(3), T1.into()), (id(5), T1.into())],
+    )
+    .unwrap();
+    let rest = walk(&s, &q, &hub);
+    assert_eq!(rest, vec![id(6), id(1), id(3)], "in the order they joined");
+    // the whole collection, once each
+    assert_eq!(
+        walk(&s, &query(&c, 2, None), &hub),
+        vec![id(5), id(6), id(1), id(3)]
+    );
+    // date_added is the time of joining: later for the late ones than their storing
+    let all = s.page(&query(&c, 10, None), &hub).unwrap().objects;
+    let stored_1 = s.reader(&hub).get(&id(1)).unwrap().unwrap().date_added;
+    let joined_1 = &all.iter().find(|o| o.id == id(1)).unwrap().date_added;
+    assert!(*joined_1 > stored_1, "{joined_1} after {stored_1}");
+    // added_after counts in the collection's times
+    let mut after = query(&c, 10, None);
+    after.added_after = Some(all[1].date_added.clone());
+    assert_eq!(walk(&s, &after, &hub), vec![id(1), id(3)]);
+    // the collection holds only 3's first version: that is its last there, too
+    let last = s.page(&query(&c, 10, None), &hub).unwrap().objects;
+    let three = last.iter().find(|o| o.id == id(3)).unwrap();
+    assert_eq!(three.modified.as_deref(), Some(T1));
+    // while the default collection's last is the newest stored
+    let mut d = query(DEFAULT_COLLECTION, 100, None);
+    d.ids = vec![id(3)];
+    assert_eq!(
+        s.page(&d, &hub).unwrap().objects[0].modified.as_deref(),
+        Some(T2)
+    );
+}
+
+/// Paging a collection while another handle adds already stored objects to it: nothing
+/// skipped, nothing repeated.
+fn collection_pages_stay_consistent_while_others_add(b: &TestBackend) {
+    let (mut reader, mut w, _dir) = two_handles(b);
+    const N: usize = 300;
+    let objs: Vec<Value> = (0..N).map(|n| indicator(n, T1)).collect();
+    reader.ingest_values(&objs, "hub", "feed").unwrap();
+    let c = reader.create_collection("late", None, true, true).unwrap();
+    let c2 = c.clone();
+    // joins in an order unrelated to storage order: from the newest stored down
+    let adder = std::thread::spawn(move || {
+        for k in (0..N / 10).rev() {
+            let batch: Vec<(String, String)> = (k * 10..k * 10 + 10)
+                .map(|n| {
+                    (
+                        format!("indicator--{n:08x}-2222-4333-8444-555555555555"),
+                        T1.to_string(),
+                    )
+                })
+                .collect();
+            w.add_to_collection(&c2, &batch).unwrap();
+        }
+    });
+    let hub = Principal::Hub;
+    let mut q = query(&c, 7, None);
+    let mut seen: Vec<String> = Vec::new();
+    let mut finished = false;
+    loop {
+        let done = adder.is_finished();
+        let p = reader.page(&q, &hub).unwrap();
+        for o in p.objects {
+            assert!(
+                o.seq > q.after_seq.unwrap_or(0),
+                "pages in collection order"
+            );
+            q.after_seq = Some(o.seq);
+            seen.push(o.id);
+        }
+        if !p.more {
+            if finished {
+                break;
+            }
+            finished = done;
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+    }
+    adder.join().unwrap();
+    let unique: HashSet<&String> = seen.iter().collect();
+    assert_eq!(unique.len(), seen.len(), "no object repeated across pages");
+    assert_eq!(seen.len(), N, "no object skipped");
+}
+
+/// Web sessions and the sign-in limit are the database's: what one handle (server) opens,
+/// revokes, closes or counts, another sees at once.
+fn web_sessions_are_shared(b: &TestBackend) {
+    use concord_store::sessions::SigninLimit;
+    let (mut one, mut two, _dir) = two_handles(b);
+    let est = Principal::Member("EST".into());
+    let token = one.create_token(&est).unwrap();
+    let (tid, _) = one.authenticate_with_id(&token).unwrap().unwrap();
+    let now = 1_800_000_000;
+    one.open_session("sid-a", tid, "csrf-a", now, now + 100)
+        .unwrap();
+    one.open_session("sid-b", tid, "csrf-b", now, now + 100)
+        .unwrap();
+    let s = two.web_session("sid-a", now + 1).unwrap().unwrap();
+    assert_eq!(
+        (s.principal, s.token, s.csrf.as_str()),
+        (est.clone(), tid, "csrf-a")
+    );
+    assert!(two.web_session("sid-unknown", now).unwrap().is_none());
+    // expired
+    assert!(two.web_session("sid-a", now + 100).unwrap().is_none());
+    // signed out on one server: gone on the other; the other session stays
+    two.close_session("sid-a").unwrap();
+    assert!(one.web_session("sid-a", now + 1).unwrap().is_none());
+    assert!(one.web_session("sid-b", now + 1).unwrap().is_some());
+    // the cookie value itself is not what the database holds
+    assert!(two.web_session("csrf-b", now + 1).unwrap().is_none());
+    // revoking the token ends its sessions everywhere
+    assert!(two.revoke_token(tid).unwrap());
+    assert!(one.web_session("sid-b", now + 1).unwrap().is_none());
+    // expired sessions are removed when a new one opens
+    let t2 = one.create_token(&est).unwrap();
+    let (tid2, _) = one.authenticate_with_id(&t2).unwrap().unwrap();
+    one.open_session("sid-c", tid2, "c", now + 200, now + 300)
+        .unwrap();
+    assert!(two.web_session("sid-c", now + 201).unwrap().is_some());
+
+    // the sign-in limit counts the failures of both servers
+    let limit = SigninLimit {
+        per_client: 3,
+        all_clients: 5,
+        window_secs: 60,
+    };
+    for k in 0..3 {
+        let s = if k % 2 == 0 { &mut one } else { &mut two };
+        assert!(s.signin_allowed("10.0.0.1", now, limit).unwrap());
+        s.signin_failed("10.0.0.1", now + k, limit).unwrap();
+    }
+    assert!(!one.signin_allowed("10.0.0.1", now + 5, limit).unwrap());
+    assert!(!two.signin_allowed("10.0.0.1", now + 5, limit).unwrap());
+    assert!(two.signin_allowed("10.0.0.2", now + 5, limit).unwrap());
+    two.signin_failed("10.0.0.2", now + 5, limit).unwrap();
+    one.signin_failed("10.0.0.3", now + 5, limit).unwrap();
+    // five from all clients: nobody may try
+    assert!(!one.signin_allowed("10.0.0.4", now + 6, limit).unwrap());
+    // after the window, everyone may again
+    assert!(two.signin_allowed("10.0.0.1", now + 66, limit).unwrap());
+    assert!(two.signin_allowed("10.0.0.4", now + 66, limit).unwrap());
+}
+
 concord_store::both_backends!(
     the_whole_interface,
     pages_stay_consistent_while_others_write,
-    concurrent_writes_resolve_by_the_rules
+    concurrent_writes_resolve_by_the_rules,
+    a_collection_pages_by_when_objects_joined_it,
+    collection_pages_stay_consistent_while_others_add,
+    web_sessions_are_shared
 );
 
 // ------------------------------------------------------------- PostgreSQL only
@@ -359,7 +529,7 @@ fn postgres_migrations_run_once_when_servers_start_together() {
         .query_one("SELECT version FROM concord_schema", &[])
         .unwrap()
         .get(0);
-    assert_eq!(v, 8);
+    assert_eq!(v, 10);
     let rows: i64 = c
         .query_one("SELECT COUNT(*) FROM concord_schema", &[])
         .unwrap()
@@ -382,7 +552,7 @@ fn postgres_a_newer_schema_is_refused() {
         pg.open(),
         Err(StoreError::TooNew {
             found: 99,
-            known: 8
+            known: 10
         })
     ));
 }
@@ -414,6 +584,62 @@ fn postgres_a_writer_waits_for_another_then_gives_up_as_busy() {
         1
     );
     release.join().unwrap();
+}
+
+/// `sslmode=require` and up: the connection is TLS, and the server's certificate and name
+/// are verified against `sslrootcert` (or the Mozilla roots). Uses the server's own
+/// certificate as the root when the test server has TLS on (Debian's default: a
+/// self-signed certificate for `localhost`); skips, saying so, otherwise.
+#[test]
+fn postgres_over_tls_verifies_the_server() {
+    let Some(pg) = PgSchema::create() else { return };
+    let mut admin = pg.client().unwrap();
+    let on: String = admin.query_one("SHOW ssl", &[]).unwrap().get(0);
+    let cert: String = admin.query_one("SHOW ssl_cert_file", &[]).unwrap().get(0);
+    if on != "on" || std::fs::read(&cert).is_err() {
+        eprintln!("skipping: the test server has no TLS certificate this test can read");
+        return;
+    }
+    let app = format!("concord_tls_{}", uuid_like());
+    let local = pg.url.replacen("127.0.0.1", "localhost", 1);
+    let url = format!("{local}&sslmode=verify-full&sslrootcert={cert}&application_name={app}");
+    let mut s = Store::connect(&url).unwrap();
+    assert_eq!(
+        s.ingest_values(&[indicator(1, T1)], "hub", "tls")
+            .unwrap()
+            .stored,
+        1
+    );
+    let ssl: bool = admin
+        .query_one(
+            "SELECT bool_and(s.ssl) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid)
+              WHERE a.application_name = $1",
+            &[&app],
+        )
+        .unwrap()
+        .get(0);
+    assert!(ssl, "every connection of the pool is TLS");
+    // without a root that signs the server's certificate: refused, saying why
+    let e = Store::connect(&format!("{local}&sslmode=require")).unwrap_err();
+    assert!(matches!(e, StoreError::Unavailable(_)), "{e}");
+    assert!(e.to_string().to_lowercase().contains("certificate"), "{e}");
+    // the name is verified too: the certificate is for localhost, not 127.0.0.1
+    let by_ip = format!("{}&sslmode=require&sslrootcert={cert}", pg.url);
+    let e = Store::connect(&by_ip).unwrap_err();
+    assert!(e.to_string().to_lowercase().contains("certificate"), "{e}");
+    // an unknown mode is a clear error
+    let e = Store::connect(&format!("{local}&sslmode=sometimes")).unwrap_err();
+    assert!(e.to_string().contains("verify-full"), "{e}");
+}
+
+fn uuid_like() -> String {
+    format!(
+        "{:x}",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    )
 }
 
 #[test]
