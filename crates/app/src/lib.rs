@@ -12,6 +12,8 @@
 //! - [`room`]: the staff officer's decision room (ladder strip, tile map, bottom line up
 //!   front, replay grid, what-if), shared by the dashboard and the brief; [`inputs`]: the
 //!   inputs behind a decision and their most restrictive TLP marking.
+//! - [`positions`]: the member positions in force over a store (the starting set with the
+//!   positions members saved), for the server and the CLI alike.
 //! - [`brief`]: the decision brief (md, html, pdf, docx); [`demo`]: the built-in fictional
 //!   scenario.
 //!
@@ -29,6 +31,7 @@ pub mod correlate;
 pub mod demo;
 mod error;
 pub mod inputs;
+pub mod positions;
 pub mod room;
 pub mod submit;
 pub mod views;

@@ -512,6 +512,98 @@ fn assess_and_decide_a_stored_campaign() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("not an incident or a campaign"));
 }
 
+/// The commands that read a store decide with the positions members saved in it (through
+/// the server), as the dashboard does; a saved set that does not check is refused.
+#[test]
+fn commands_on_a_store_decide_with_the_positions_saved_in_it() {
+    let d = tempfile::tempdir().unwrap();
+    let ext = "extension-definition--5b7e1c2a-9d4f-4c1e-8a36-2f0d6c9b7e41";
+    let id = "incident--0000000b-95f3-4c04-a882-116832996da0";
+    let inc = json!({"type": "incident", "spec_version": "2.1", "id": id,
+        "created": "2026-03-01T00:00:00.000Z", "modified": "2026-03-01T00:00:00.000Z", "name": "grid",
+        "extensions": {ext: {"extension_type": "property-extension", "victims": ["EST"], "sectors": ["energy"], "effects": "disruption"}}});
+    let f = write(d.path(), "i.json", &bundle(vec![inc]));
+    let st = concord(d.path()).arg("ingest").arg(&f).output().unwrap();
+    assert_eq!(st.status.code(), Some(0));
+    let blocks = |out: &std::process::Output| -> Vec<Value> {
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        doc["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["id"] == "solidarity")
+            .unwrap()["block"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    let before = concord(d.path())
+        .args(["decide", "--json", id])
+        .output()
+        .unwrap();
+    assert!(!blocks(&before).contains(&json!("EST")));
+    // Estonia saved a position (as the server stores one) that objects to every statement
+    let db = rusqlite::Connection::open(d.path().join("t.db")).unwrap();
+    let own = "member = \"EST\"\nsource = \"test\"\n[stance.solidarity]\nblock = \"true\"\n";
+    db.execute(
+        "INSERT INTO policies (member, text, at, principal) VALUES ('EST', ?1, '2026-03-02T00:00:00.000Z', 'EST')",
+        [own],
+    )
+    .unwrap();
+    let after = concord(d.path())
+        .args(["decide", "--json", id])
+        .output()
+        .unwrap();
+    assert_eq!(
+        after.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&after.stderr)
+    );
+    assert!(blocks(&after).contains(&json!("EST")));
+    // a vector file reads no store: the built-in set
+    let a: Value = serde_json::from_slice(
+        &concord(d.path())
+            .args(["assess", "--json", id])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let vf = write(d.path(), "v.json", a["vector"].to_string().as_bytes());
+    let by_file = concord(d.path())
+        .args(["decide", "--json", "--assessment"])
+        .arg(&vf)
+        .output()
+        .unwrap();
+    assert!(!blocks(&by_file).contains(&json!("EST")));
+    // the brief names the positions in force
+    let brief = concord(d.path())
+        .args(["brief", id, "--format", "md"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        brief.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&brief.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&brief.stdout).contains("own for EST"),
+        "{}",
+        String::from_utf8_lossy(&brief.stdout)
+    );
+    // a saved position that does not check with the set: refused, saying why
+    db.execute(
+        "INSERT INTO policies (member, text, at, principal) VALUES ('EST', 'member = \"EST\"\nbogus = 1\n', '2026-03-03T00:00:00.000Z', 'EST')",
+        [],
+    )
+    .unwrap();
+    let bad = concord(d.path()).args(["assess", id]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("saved in the database"));
+}
+
 #[test]
 fn correlate_links_private_artefacts_not_public_resolvers() {
     let d = tempfile::tempdir().unwrap();

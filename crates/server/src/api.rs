@@ -221,10 +221,7 @@ async fn rift(State(st): State<Shared>, _: Caller) -> Result<Json<Value>, AppErr
 }
 
 fn texts(st: &Shared) -> std::collections::BTreeMap<String, String> {
-    match st.policies.read() {
-        Ok(g) => g.0.clone(),
-        Err(p) => p.into_inner().0.clone(),
-    }
+    st.policies().texts
 }
 
 async fn policies(State(st): State<Shared>, _: Caller) -> Json<Value> {
@@ -271,24 +268,23 @@ pub async fn save_policy(
     let file = format!("{member}.toml");
     let mut map = texts(st);
     map.insert(file.clone(), text.to_string());
-    let files: Vec<(String, String)> = map.clone().into_iter().collect();
-    let set = match concord_policy::PolicySet::from_texts(&files, &st.alliance) {
-        Ok(s) => s,
-        Err(e) => {
-            return Ok(Err(e
-                .diagnostics
-                .iter()
-                .filter(|d| d.file == file)
-                .map(|d| serde_json::to_value(d).unwrap_or_default())
-                .collect()))
-        }
-    };
-    let (p, m2, t2) = (by.clone(), member.to_string(), text.to_string());
-    with_store(st, move |s, _| Ok(s.put_policy(&m2, &t2, &p)?)).await?;
-    match st.policies.write() {
-        Ok(mut g) => *g = (map, std::sync::Arc::new(set)),
-        Err(_) => return Err(AppError::internal("policy lock poisoned")),
+    let files: Vec<(String, String)> = map.into_iter().collect();
+    if let Err(e) = concord_policy::PolicySet::from_texts(&files, &st.alliance) {
+        return Ok(Err(e
+            .diagnostics
+            .iter()
+            .filter(|d| d.file == file)
+            .map(|d| serde_json::to_value(d).unwrap_or_default())
+            .collect()));
     }
+    let (p, m2, t2) = (by.clone(), member.to_string(), text.to_string());
+    // saved, then read back with every other member's latest text (another server may
+    // have saved one meanwhile)
+    with_store(st, move |s, state| {
+        s.put_policy(&m2, &t2, &p)?;
+        Ok(state.refresh_policies(s)?)
+    })
+    .await?;
     Ok(Ok(()))
 }
 

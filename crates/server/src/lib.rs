@@ -31,9 +31,9 @@ pub mod web;
 pub use concord_app::{brief, demo, inputs, room, views};
 
 use axum::Router;
+use concord_app::positions::{Positions, PositionsError};
 use concord_policy::{Alliance, PolicySet};
 use concord_store::Store;
-use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, RwLock};
 
 /// Why the server state could not be made.
@@ -51,17 +51,15 @@ pub enum StateError {
 pub struct AppState {
     pub store: Mutex<Store>,
     pub alliance: Alliance,
-    /// Policy texts by file name (`EST.toml`): the starting set, overlaid with the
-    /// versions members saved; and the checked set built from them.
-    pub policies: RwLock<(BTreeMap<String, String>, Arc<PolicySet>)>,
+    /// The policy set in use: the starting texts overlaid with the versions members saved,
+    /// kept in step with the database (another server's save is used by the next request).
+    pub policies: RwLock<Positions>,
     /// `serve --demo`: requests without credentials act as the hub, and nothing is written.
     pub demo: bool,
     /// Largest request body accepted (bytes).
     pub max_body: usize,
     /// Served over TLS (discovery then gives https URLs).
     pub tls: bool,
-    /// Browser sessions (web UI) and sign-in failure counts.
-    pub sessions: session::Sessions,
     /// The URL clients reach this server at (`serve --public-url`): TAXII discovery names
     /// it; without it discovery gives paths, never what a client sent as `Host`.
     pub public_url: Option<String>,
@@ -119,21 +117,17 @@ impl AppState {
         texts: Vec<(String, String)>,
         demo: bool,
     ) -> Result<AppState, StateError> {
-        let mut map: BTreeMap<String, String> = texts.into_iter().collect();
-        for (member, text, _) in store.stored_policies()? {
-            map.insert(format!("{member}.toml"), text);
-        }
-        let files: Vec<(String, String)> = map.clone().into_iter().collect();
-        let set = PolicySet::from_texts(&files, &alliance)
-            .map_err(|e| StateError::Policies(e.diagnostics))?;
+        let policies = Positions::load(texts, &store, &alliance).map_err(|e| match e {
+            PositionsError::Store(e) => StateError::Store(e),
+            PositionsError::Policies(d) => StateError::Policies(d),
+        })?;
         Ok(AppState {
             store: Mutex::new(store),
             alliance,
-            policies: RwLock::new((map, Arc::new(set))),
+            policies: RwLock::new(policies),
             demo,
             max_body: 16 * 1024 * 1024,
             tls: false,
-            sessions: Default::default(),
             public_url: None,
             cursor_key: {
                 use sha2::Digest;
@@ -152,13 +146,83 @@ impl AppState {
         })
     }
 
+    /// The policies in use (as of the last [`AppState::refresh_policies`]).
+    pub fn policies(&self) -> Positions {
+        match self.policies.read() {
+            Ok(g) => g.clone(),
+            Err(p) => p.into_inner().clone(),
+        }
+    }
+
     /// The current policy set.
     pub fn policy_set(&self) -> Arc<PolicySet> {
         match self.policies.read() {
-            Ok(g) => g.1.clone(),
-            Err(p) => p.into_inner().1.clone(),
+            Ok(g) => g.set.clone(),
+            Err(p) => p.into_inner().set.clone(),
         }
     }
+
+    /// The current policy set with its key for caches of what is computed from it (never
+    /// 0, so 0 can mean "none").
+    pub fn keyed_policy_set(&self) -> (usize, Arc<PolicySet>) {
+        let key = |g: &Positions| (usize::try_from(g.version).unwrap_or(0) + 1, g.set.clone());
+        match self.policies.read() {
+            Ok(g) => key(&g),
+            Err(p) => key(&p.into_inner()),
+        }
+    }
+
+    /// The key of the current policy set (the latest saved version it includes).
+    pub fn policy_version(&self) -> i64 {
+        match self.policies.read() {
+            Ok(g) => g.version,
+            Err(p) => p.into_inner().version,
+        }
+    }
+
+    /// Bring the policies in line with the database: when a member's policy was saved
+    /// since they were loaded (through this server or another on the same database),
+    /// reload them. One small query when nothing changed. A stored set that does not check
+    /// here (a server started with another alliance) keeps the set in use, and says so.
+    pub fn refresh_policies(&self, store: &Store) -> Result<(), concord_store::StoreError> {
+        let current = self.policies();
+        if !current.stale(store)? {
+            return Ok(());
+        }
+        match current.reload(store, &self.alliance) {
+            Ok(fresh) => {
+                if let Ok(mut g) = self.policies.write() {
+                    // another request may have loaded a newer one meanwhile
+                    if fresh.version > g.version {
+                        *g = fresh;
+                    }
+                }
+            }
+            Err(PositionsError::Store(e)) => return Err(e),
+            Err(e) => {
+                tracing::error!("the stored policies do not check; keeping the set in use: {e}");
+                if let Ok(mut g) = self.policies.write() {
+                    g.version = g.version.max(store.policy_version()?);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Middleware of the routes that decide (JSON API, web UI): the policies are brought in
+/// line with the database before the handler runs, so a position saved through any server
+/// decides from the next request on.
+async fn fresh_policies(
+    axum::extract::State(st): axum::extract::State<Shared>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if let Err(e) = with_reader(&st, |store, state| Ok(state.refresh_policies(store)?)).await {
+        use axum::response::IntoResponse;
+        return e.into_response();
+    }
+    next.run(req).await
 }
 
 /// Run database work on a blocking thread with the store locked.
@@ -212,8 +276,14 @@ pub fn app(state: Shared) -> Router {
     let max_body = state.max_body;
     Router::new()
         .merge(taxii::routes())
-        .merge(api::routes())
-        .merge(web::routes())
+        .merge(
+            api::routes()
+                .merge(web::routes())
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    fresh_policies,
+                )),
+        )
         .layer(axum::extract::DefaultBodyLimit::max(max_body))
         .layer(RequestBodyLimitLayer::new(max_body))
         .layer(RequestBodyTimeoutLayer::new(limits.body_idle))

@@ -1,27 +1,30 @@
 //! Browser sessions and what guards them (issue 12):
 //!
-//! - A session remembers the token it was opened with; every request checks that the token
-//!   is still active, so revoking a token ends its sessions at once. Sessions also expire
-//!   after [`SESSION_LIFETIME`].
+//! - Sessions live in the database (`concord_store::sessions`), so every server on it
+//!   shares them: a browser signed in through one server is signed in on all (no sticky
+//!   sessions behind a load balancer), and signing out or revoking the token ends the
+//!   session everywhere at once. A session remembers the token it was opened with; every
+//!   request checks that the token is still active. Sessions expire after
+//!   [`SESSION_LIFETIME`].
 //! - Every state-changing form carries the session's CSRF token (random, compared in
 //!   constant time), and a form POST whose `Origin` (or, without it, `Referer`) is another
 //!   site is refused. The cookie is `HttpOnly`, `SameSite=Strict`, and `Secure` under TLS.
-//! - Sign-in attempts are limited: after [`MAX_FAILURES`] failures from one client (or
-//!   [`MAX_FAILURES_ALL`] from all clients) within [`FAILURE_WINDOW`], every attempt is
-//!   answered 429 until the window has passed.
+//! - Sign-in attempts are limited across every server on the database: after
+//!   [`MAX_FAILURES`] failures from one client (or [`MAX_FAILURES_ALL`] from all clients)
+//!   within [`FAILURE_WINDOW`], every attempt is answered 429 until the window has passed.
 //! - Every response carries a Content Security Policy (no inline script, no framing),
 //!   `X-Frame-Options`, `X-Content-Type-Options`, `Referrer-Policy`, and under TLS
 //!   `Strict-Transport-Security`.
 
 use crate::error::AppError;
-use crate::Shared;
+use crate::{with_reader, with_store, Shared};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 use concord_store::access::Principal;
-use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use concord_store::sessions::SigninLimit;
+use std::time::Duration;
 
 /// How long a session lasts at most.
 pub const SESSION_LIFETIME: Duration = Duration::from_secs(12 * 3600);
@@ -31,6 +34,12 @@ pub const MAX_FAILURES: u32 = 5;
 pub const MAX_FAILURES_ALL: u32 = 100;
 /// The window of the sign-in limit.
 pub const FAILURE_WINDOW: Duration = Duration::from_secs(600);
+
+const LIMIT: SigninLimit = SigninLimit {
+    per_client: MAX_FAILURES as i64,
+    all_clients: MAX_FAILURES_ALL as i64,
+    window_secs: FAILURE_WINDOW.as_secs() as i64,
+};
 
 /// The policy every page gets: scripts only from this server, no plugins, no framing.
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -43,15 +52,13 @@ pub struct Session {
     pub token: i64,
     /// The CSRF token its forms carry.
     pub csrf: String,
-    pub opened: Instant,
 }
 
-/// Sessions (in memory: a restart signs everyone out) and the sign-in failure counts.
-#[derive(Debug, Default)]
-pub struct Sessions {
-    pub open: std::sync::Mutex<HashMap<String, Session>>,
-    /// client -> (window start, failures)
-    failures: std::sync::Mutex<HashMap<String, (Instant, u32)>>,
+/// Seconds since the Unix epoch, the clock sessions and the sign-in limit count by.
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
 /// A random 256-bit value, as hex.
@@ -63,59 +70,54 @@ pub fn random_id() -> String {
     )
 }
 
-fn cookie_session(h: &HeaderMap) -> Option<String> {
+/// The session id of a request's cookie.
+pub fn session_id(h: &HeaderMap) -> Option<String> {
     h.get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .find_map(|c| c.trim().strip_prefix("concord_session=").map(String::from))
+        .filter(|sid| !sid.is_empty())
 }
 
-/// The session id of a request's cookie.
-pub fn session_id(h: &HeaderMap) -> Option<String> {
-    cookie_session(h)
-}
-
-/// The live session of a request: known, not expired, and its token still active (a
-/// revoked or expired one is dropped).
+/// The live session of a request: known to the database, not expired, and its token still
+/// active. A database that cannot be read counts as no session (the pages then ask to sign
+/// in, the forms refuse).
 pub async fn live_session(st: &Shared, h: &HeaderMap) -> Option<Session> {
-    let sid = cookie_session(h)?;
-    let s = st.sessions.open.lock().ok()?.get(&sid).cloned()?;
-    let token = s.token;
-    let active = s.opened.elapsed() < SESSION_LIFETIME
-        && crate::with_reader(st, move |store, _| Ok(store.token_active(token)?))
-            .await
-            .unwrap_or(false);
-    if active {
-        Some(s)
-    } else {
-        if let Ok(mut open) = st.sessions.open.lock() {
-            open.remove(&sid);
-        }
-        None
-    }
+    let sid = session_id(h)?;
+    let found = with_reader(st, move |store, _| Ok(store.web_session(&sid, now())?))
+        .await
+        .inspect_err(|e| tracing::warn!("reading a web session failed: {e:?}"))
+        .ok()??;
+    Some(Session {
+        principal: found.principal,
+        token: found.token,
+        csrf: found.csrf,
+    })
 }
 
-/// Open a session for a principal and its token id; returns the cookie value.
-pub fn open(st: &Shared, principal: Principal, token: i64) -> String {
+/// Open a session for a token's id; returns the cookie to set.
+pub async fn open(st: &Shared, token: i64) -> Result<String, AppError> {
     let sid = random_id();
-    if let Ok(mut s) = st.sessions.open.lock() {
-        let now = Instant::now();
-        s.retain(|_, x| now.duration_since(x.opened) < SESSION_LIFETIME);
-        s.insert(
-            sid.clone(),
-            Session {
-                principal,
-                token,
-                csrf: random_id(),
-                opened: now,
-            },
-        );
-    }
-    format!(
+    let sid2 = sid.clone();
+    with_store(st, move |store, _| {
+        let t = now();
+        let lifetime = i64::try_from(SESSION_LIFETIME.as_secs()).unwrap_or(i64::MAX);
+        Ok(store.open_session(&sid2, token, &random_id(), t, t.saturating_add(lifetime))?)
+    })
+    .await?;
+    Ok(format!(
         "concord_session={sid}; HttpOnly; SameSite=Strict; Path=/{}",
         if st.tls { "; Secure" } else { "" }
-    )
+    ))
+}
+
+/// End the session of a request's cookie, on every server.
+pub async fn close(st: &Shared, h: &HeaderMap) -> Result<(), AppError> {
+    let Some(sid) = session_id(h) else {
+        return Ok(());
+    };
+    with_store(st, move |store, _| Ok(store.close_session(&sid)?)).await
 }
 
 /// This server's own origin as a browser names it.
@@ -179,23 +181,22 @@ pub fn client_of(req_ext: &axum::http::Extensions) -> String {
         .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string())
 }
 
-/// Whether a client may try to sign in now (not over the limit).
-pub fn may_try(st: &Shared, client: &str) -> bool {
-    let Ok(mut f) = st.sessions.failures.lock() else {
-        return false;
-    };
-    let now = Instant::now();
-    f.retain(|_, (start, _)| now.duration_since(*start) < FAILURE_WINDOW);
-    let all: u32 = f.values().map(|(_, n)| *n).sum();
-    f.get(client).is_none_or(|(_, n)| *n < MAX_FAILURES) && all < MAX_FAILURES_ALL
+/// Whether a client may try to sign in now (not over the limit, counted over every server).
+pub async fn may_try(st: &Shared, client: &str) -> Result<bool, AppError> {
+    let client = client.to_string();
+    with_reader(st, move |store, _| {
+        Ok(store.signin_allowed(&client, now(), LIMIT)?)
+    })
+    .await
 }
 
 /// Count a failed sign-in.
-pub fn failed(st: &Shared, client: &str) {
-    if let Ok(mut f) = st.sessions.failures.lock() {
-        let e = f.entry(client.to_string()).or_insert((Instant::now(), 0));
-        e.1 += 1;
-    }
+pub async fn failed(st: &Shared, client: &str) -> Result<(), AppError> {
+    let client = client.to_string();
+    with_store(st, move |store, _| {
+        Ok(store.signin_failed(&client, now(), LIMIT)?)
+    })
+    .await
 }
 
 /// The 429 answer while a client is over the sign-in limit.

@@ -659,8 +659,7 @@ fn rift_doc(
 /// The rift figures and charts of the current set: from the cache, else computed now (and
 /// cached).
 fn rift_now(st: &Shared) -> Result<Value, AppError> {
-    let policies = st.policy_set();
-    let key = Arc::as_ptr(&policies) as usize;
+    let (key, policies) = st.keyed_policy_set();
     if let Some(v) = cached_rift(st, key) {
         return Ok(v);
     }
@@ -683,8 +682,7 @@ fn cached_rift(st: &Shared, key: usize) -> Option<Value> {
 /// The rift figures of the current set if they are ready; otherwise start computing them in
 /// the background (once per set) and return `None`.
 fn rift_ready(st: &Shared) -> Option<Value> {
-    let policies = st.policy_set();
-    let key = Arc::as_ptr(&policies) as usize;
+    let (key, _) = st.keyed_policy_set();
     if let Some(v) = cached_rift(st, key) {
         return Some(v);
     }
@@ -696,7 +694,7 @@ fn rift_ready(st: &Shared) -> Option<Value> {
 /// or being computed (`serve` calls this at start, so the first page is fast).
 pub fn warm(st: &Shared) {
     use std::sync::atomic::Ordering;
-    let key = Arc::as_ptr(&st.policy_set()) as usize;
+    let (key, _) = st.keyed_policy_set();
     if cached_rift(st, key).is_some() || st.rift_computing.swap(key, Ordering::SeqCst) == key {
         return;
     }
@@ -713,8 +711,7 @@ pub fn warm(st: &Shared) {
 
 /// The proposals of the current set: ready, or started in the background (`None`).
 fn proposals(st: &Shared) -> Option<Arc<Proposals>> {
-    let policies = st.policy_set();
-    let key = Arc::as_ptr(&policies) as usize;
+    let (key, policies) = st.keyed_policy_set();
     let mut cache = st.proposals_cache.lock().ok()?;
     match cache.as_ref() {
         Some((k, ready)) if *k == key => return ready.clone(),
@@ -793,11 +790,8 @@ async fn rift(
 }
 
 fn policy_list(st: &Shared) -> Vec<Value> {
-    let texts = match st.policies.read() {
-        Ok(g) => g.0.clone(),
-        Err(p) => p.into_inner().0.clone(),
-    };
-    texts
+    st.policies()
+        .texts
         .into_iter()
         .map(|(f, t)| json!({"member": f.trim_end_matches(".toml"), "text": t}))
         .collect()
@@ -922,10 +916,7 @@ async fn preview_policy(
         ));
     }
     let file = format!("{member}.toml");
-    let mut files: std::collections::BTreeMap<String, String> = match st.policies.read() {
-        Ok(g) => g.0.clone(),
-        Err(p) => p.into_inner().0.clone(),
-    };
+    let mut files = st.policies().texts;
     files.insert(file.clone(), text.clone());
     let files: Vec<(String, String)> = files.into_iter().collect();
     let list = policy_list(&st);
@@ -1094,20 +1085,20 @@ async fn login(
 ) -> Result<Response, AppError> {
     session::check_form(&st, &h, None, None)?;
     let client = session::client_of(&ext);
-    if !session::may_try(&st, &client) {
+    if !session::may_try(&st, &client).await? {
         return Ok(session::too_many());
     }
     let token = f.token.trim().to_string();
     let found = with_reader(&st, move |s, _| Ok(s.authenticate_with_id(&token)?)).await?;
-    let Some((token_id, p)) = found else {
-        session::failed(&st, &client);
+    let Some((token_id, _)) = found else {
+        session::failed(&st, &client).await?;
         let ctx = merge(
             base(&st, None),
             json!({"error": "That token is not valid (or was revoked)."}),
         );
         return Ok((StatusCode::UNAUTHORIZED, render("login.html", ctx)?).into_response());
     };
-    let cookie = session::open(&st, p, token_id);
+    let cookie = session::open(&st, token_id).await?;
     let mut r = Redirect::to("/").into_response();
     if let Ok(c) = HeaderValue::from_str(&cookie) {
         r.headers_mut().insert(header::SET_COOKIE, c);
@@ -1116,10 +1107,8 @@ async fn login(
 }
 
 async fn logout(State(st): State<Shared>, h: HeaderMap) -> Response {
-    if let Some(sid) = session::session_id(&h) {
-        if let Ok(mut s) = st.sessions.open.lock() {
-            s.remove(&sid);
-        }
+    if let Err(e) = session::close(&st, &h).await {
+        tracing::warn!("ending a web session failed: {e:?}");
     }
     let mut r = Redirect::to("/login").into_response();
     r.headers_mut().insert(

@@ -191,3 +191,120 @@ async fn lost(srv: &Shared, proxy: &Proxy, hub: &str) {
     assert_eq!(st, StatusCode::OK);
     assert_eq!(page["objects"].as_array().unwrap().len(), 1);
 }
+
+const EXT: &str = "extension-definition--5b7e1c2a-9d4f-4c1e-8a36-2f0d6c9b7e41";
+
+/// A position saved through one server decides on the other from its next request on, and
+/// a browser signed in through one server is signed in (and out) on both; the sign-in limit
+/// counts both servers' failures.
+#[test]
+fn two_servers_share_positions_and_web_sessions() {
+    let Some(pg) = PgSchema::create() else { return };
+    let a = server(&pg.url);
+    let b = server(&pg.url);
+    let (est, hub) = {
+        let mut s = a.store.lock().unwrap();
+        let incident = json!({"type": "incident", "spec_version": "2.1",
+            "id": "incident--0000000a-95f3-4c04-a882-116832996da0",
+            "created": "2026-03-01T00:00:00.000Z", "modified": "2026-03-01T00:00:00.000Z", "name": "grid",
+            "extensions": {EXT: {"extension_type": "property-extension", "victims": ["EST"],
+                "sectors": ["energy"], "effects": "disruption"}}});
+        let sum = s.ingest_values(&[incident], "EST", "test").unwrap();
+        assert_eq!(sum.stored, 1, "{:?}", sum.rejections);
+        (
+            s.create_token(&Principal::Member("EST".into())).unwrap(),
+            s.create_token(&Principal::Hub).unwrap(),
+        )
+    };
+    run(share_positions_and_sessions(&a, &b, &est, &hub));
+}
+
+fn stance_on(decision: &Value, rung: &str, kind: &str) -> Vec<String> {
+    decision["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == rung)
+        .unwrap()[kind]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn share_positions_and_sessions(a: &Shared, b: &Shared, est: &str, hub: &str) {
+    let (a, b) = (a.clone(), b.clone());
+    let decision = "/api/v1/decisions/incident--0000000a-95f3-4c04-a882-116832996da0";
+    let (st, _, before) = call(&b, get(decision, hub)).await;
+    assert_eq!(st, StatusCode::OK, "{before}");
+    assert!(!stance_on(&before, "solidarity", "block").contains(&"EST".to_string()));
+    // EST saves a position through A that objects to every statement of solidarity
+    let text = "member = \"EST\"\nsource = \"test\"\n[stance.solidarity]\nblock = \"true\"\n";
+    let put = Request::put("/api/v1/policies/EST")
+        .header("Authorization", format!("Bearer {est}"))
+        .body(Body::from(text))
+        .unwrap();
+    let (st, _, body) = call(&a, put).await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    // B reads it and decides with it at once
+    let (_, _, p) = call(&b, get("/api/v1/policies/EST", hub)).await;
+    assert_eq!(p["text"], text);
+    let (_, _, after) = call(&b, get(decision, hub)).await;
+    assert!(
+        stance_on(&after, "solidarity", "block").contains(&"EST".to_string()),
+        "{after}"
+    );
+
+    // a browser signs in through A; B knows the session; signing out on B ends it on A
+    let login = Request::post("/login")
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(Body::from(format!("token={hub}")))
+        .unwrap();
+    let r = app(a.clone()).oneshot(login).await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let cookie = r.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let page = |srv: &Shared| {
+        app(srv.clone()).oneshot(
+            Request::get("/policies")
+                .header("Cookie", &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+    };
+    assert_eq!(page(&b).await.unwrap().status(), StatusCode::OK);
+    let out = Request::get("/logout")
+        .header("Cookie", &cookie)
+        .body(Body::empty())
+        .unwrap();
+    let r = app(b.clone()).oneshot(out).await.unwrap();
+    assert!(r.status().is_redirection(), "{}", r.status());
+    assert_eq!(page(&a).await.unwrap().status(), StatusCode::SEE_OTHER);
+
+    // failed sign-ins through both servers count together
+    let bad = || {
+        Request::post("/login")
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(Body::from("token=wrong"))
+            .unwrap()
+    };
+    for k in 0..crate_max_failures() {
+        let srv = if k % 2 == 0 { &a } else { &b };
+        let r = app(srv.clone()).oneshot(bad()).await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    for srv in [&a, &b] {
+        let r = app(srv.clone()).oneshot(bad()).await.unwrap();
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    }
+}
+
+fn crate_max_failures() -> u32 {
+    concord_server::session::MAX_FAILURES
+}

@@ -69,6 +69,9 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
         }
     };
     let store = ctx.open()?;
+    let Some(policies) = args.policy.in_force(&store, &alliance, policies)? else {
+        return Ok(exit::INVALID);
+    };
     let a = match assess_stored(
         &store,
         &args.id,

@@ -41,6 +41,9 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
         }
     };
     let store = ctx.open()?;
+    let Some(policies) = args.policy.in_force(&store, &alliance, policies)? else {
+        return Ok(exit::INVALID);
+    };
     let reader = store.reader(&ctx.viewer());
     let kb = concord_app::views::knowledge_base(&reader)?;
     let Some(mut ids) = concord_app::views::incident_ids(&reader, &args.id)? else {

@@ -38,6 +38,9 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
         return Ok(exit::INVALID);
     }
     let store = ctx.store(args.demo)?;
+    let Some(policies) = args.policy.in_force(&store, &alliance, policies)? else {
+        return Ok(exit::INVALID);
+    };
     // the EU beside NATO, unless another alliance replaces the built-in one
     let eu = concord_policy::Forum::builtin("eu").filter(|_| args.policy.alliance.is_none());
     let others: Vec<&concord_policy::Forum> = eu.iter().collect();

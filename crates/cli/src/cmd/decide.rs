@@ -42,8 +42,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
             return Ok(exit::INVALID);
         }
     };
-    // a stored incident is assessed (legal classes, attribution) with the first forum
-    let (alliance, policies) = (&forums[0].alliance, &forums[0].policies);
+    let mut forums = forums;
     let vector = match (&args.id, &args.assessment) {
         (Some(id), _) => {
             let model = match super::assess::model(args.severity.as_ref()) {
@@ -54,12 +53,24 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
                 }
             };
             let store = ctx.open()?;
+            // the first forum decides with the positions in force in the database (the
+            // others are the built-in forums, whose positions are not saved there)
+            let first = &mut forums[0];
+            let set = std::mem::replace(
+                &mut first.policies,
+                concord_policy::PolicySet::builtin(&first.alliance),
+            );
+            let Some(set) = args.policy.in_force(&store, &first.alliance, set)? else {
+                return Ok(exit::INVALID);
+            };
+            first.policies = set;
+            // a stored incident is assessed (legal classes, attribution) with the first forum
             match super::assess::assess_stored(
                 &store,
                 id,
                 &model,
-                alliance,
-                policies,
+                &forums[0].alliance,
+                &forums[0].policies,
                 &ctx.viewer(),
             )? {
                 Ok(a) => a.vector,
@@ -75,6 +86,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
         },
         (None, None) => anyhow::bail!("give an incident or campaign id, or --assessment FILE"),
     };
+    let (alliance, policies) = (&forums[0].alliance, &forums[0].policies);
     if args.forum.is_none() || forums.len() == 1 {
         return decide_and_print(alliance, policies, &vector, args.json, args.sensitivity);
     }

@@ -255,6 +255,61 @@ impl PolicyArgs {
         Ok((alliance, policies))
     }
 
+    /// The starting policy texts (file name, text): the built-in set, or the `*.toml` files
+    /// of `--policies DIR`.
+    pub fn texts(&self) -> anyhow::Result<Vec<(String, String)>> {
+        use anyhow::Context;
+        let Some(dir) = &self.policies else {
+            return Ok(concord_policy::policy::BUILTIN
+                .iter()
+                .map(|(n, t)| ((*n).to_string(), (*t).to_string()))
+                .collect());
+        };
+        let mut out = Vec::new();
+        for e in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+            let p = e?.path();
+            if p.extension().is_some_and(|x| x == "toml") {
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                out.push((name, std::fs::read_to_string(&p)?));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The positions in force over a store: `set` (what [`PolicyArgs::load`] gave) when no
+    /// member saved a position in it, else the starting texts with the saved positions in
+    /// place of their members' (`concord_app::positions`), as the server decides. `None`
+    /// (after printing why) when that set does not check.
+    pub fn in_force(
+        &self,
+        store: &concord_store::Store,
+        alliance: &concord_policy::Alliance,
+        set: concord_policy::PolicySet,
+    ) -> anyhow::Result<Option<concord_policy::PolicySet>> {
+        use concord_app::positions::{Positions, PositionsError};
+        if store.policy_version()? == 0 {
+            return Ok(Some(set));
+        }
+        match Positions::load(self.texts()?, store, alliance) {
+            Ok(p) => Ok(Some(std::sync::Arc::unwrap_or_clone(p.set))),
+            Err(PositionsError::Store(e)) => Err(e.into()),
+            Err(PositionsError::Policies(diagnostics)) => {
+                eprintln!("error: the positions saved in the database do not check with the starting set:");
+                print_config_errors(
+                    &ConfigErrors {
+                        diagnostics,
+                        sources: Default::default(),
+                    },
+                    false,
+                )?;
+                Ok(None)
+            }
+        }
+    }
+
     /// The forums of `--forum LIST` (default: `nato`). `--alliance` and `--policies` apply
     /// to a single forum only.
     pub fn forums(&self, list: Option<&str>) -> Result<Vec<concord_policy::Forum>, ConfigErrors> {

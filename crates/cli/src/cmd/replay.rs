@@ -25,6 +25,9 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
         }
     };
     let store = ctx.open()?;
+    let Some(policies) = args.policy.in_force(&store, &alliance, policies)? else {
+        return Ok(exit::INVALID);
+    };
     use concord_app::Error;
     let result = match concord_app::views::replay(
         &store.reader(&ctx.viewer()),

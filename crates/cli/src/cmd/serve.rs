@@ -34,30 +34,6 @@ pub struct Args {
     lock_wait: u64,
 }
 
-/// The starting policy texts: the built-in set, or the files of `--policies DIR`.
-pub fn policy_texts(args: &PolicyArgs) -> anyhow::Result<Vec<(String, String)>> {
-    match &args.policies {
-        None => Ok(concord_policy::policy::BUILTIN
-            .iter()
-            .map(|(n, t)| ((*n).to_string(), (*t).to_string()))
-            .collect()),
-        Some(dir) => {
-            let mut out = Vec::new();
-            for e in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
-                let p = e?.path();
-                if p.extension().is_some_and(|x| x == "toml") {
-                    let name = p
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default();
-                    out.push((name, std::fs::read_to_string(&p)?));
-                }
-            }
-            Ok(out)
-        }
-    }
-}
-
 /// Reader connections beside the writer.
 const READERS: usize = 4;
 
@@ -71,7 +47,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     };
     let mut store = ctx.store(args.demo)?;
     store.set_lock_wait(std::time::Duration::from_secs(args.lock_wait))?;
-    let texts = policy_texts(&args.policy)?;
+    let texts = args.policy.texts()?;
     let mut state = concord_server::AppState::new(store, alliance, texts, args.demo)
         .context("the policies do not check")?;
     state.max_body = args.max_body;
