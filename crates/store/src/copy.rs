@@ -236,6 +236,11 @@ impl Store {
                 .to_string(),
         )?;
         tx.commit()?;
+        // fresh statistics, as after any bulk load: without them PostgreSQL may plan the
+        // page queries as scans of whole tables until autovacuum gets round to the new rows
+        if kind == Kind::Postgres {
+            target.read()?.batch("ANALYZE")?;
+        }
         Ok(copied)
     }
 }

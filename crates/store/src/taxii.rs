@@ -173,8 +173,17 @@ impl Store {
         } else {
             ("c.pos", "c.added")
         };
+        // unless each row is the latest stored version (default collection, `Last`), each row
+        // carries the latest stored version's `modified`: a row that is that version governs
+        // itself, and only older ones need the latest looked up
+        let governs_itself = default && q.versions == Versions::Last;
+        let latest = if governs_itself {
+            ""
+        } else {
+            ", (SELECT MAX(o3.modified) FROM objects o3 WHERE o3.id = o.id)"
+        };
         let mut sql = if default {
-            format!("SELECT {} FROM objects o WHERE seq > ?", Self::COLS)
+            format!("SELECT {}{latest} FROM objects o WHERE seq > ?", Self::COLS)
         } else {
             // the same columns, with the collection's position and time in place of the
             // object's (`row` reads them by index)
@@ -188,7 +197,7 @@ impl Store {
                 .collect::<Vec<_>>()
                 .join(", ");
             format!(
-                "SELECT {cols} FROM collection_objects c JOIN objects o ON o.seq = c.seq
+                "SELECT {cols}{latest} FROM collection_objects c JOIN objects o ON o.seq = c.seq
                   WHERE c.pos > ? AND c.collection = ?"
             )
         };
@@ -222,8 +231,9 @@ impl Store {
         let among = if default {
             "FROM objects o2 WHERE o2.id = o.id"
         } else {
-            "FROM collection_objects c2 JOIN objects o2 ON o2.seq = c2.seq
-              WHERE c2.collection = ? AND o2.id = o.id"
+            // by the object's versions first (few), each looked up in the collection
+            "FROM objects o2 WHERE o2.id = o.id AND EXISTS
+              (SELECT 1 FROM collection_objects c2 WHERE c2.seq = o2.seq AND c2.collection = ?)"
         };
         let extreme = match &q.versions {
             Versions::Last => Some("MAX"),
@@ -251,15 +261,22 @@ impl Store {
         let mut latest_ok: std::collections::HashMap<String, bool> = Default::default();
         loop {
             args[0] = P::Int(cursor);
-            let rows = db.rows(&sql, &args, Self::row)?;
+            let rows = db.rows(&sql, &args, |r| {
+                let latest = if governs_itself {
+                    None
+                } else {
+                    r.opt_text(11)?
+                };
+                Ok((Self::row(r)?, latest))
+            })?;
             let n = rows.len();
-            for o in rows {
+            for (o, latest) in rows {
                 cursor = o.seq;
-                // the latest stored version governs whether any version is shown (in the
-                // default collection `Last` rows are that version)
-                let governed = match q.versions {
-                    Versions::Last if default => true,
-                    _ => match latest_ok.get(&o.id) {
+                // the latest stored version governs whether any version is shown
+                let is_latest = governs_itself
+                    || latest.as_deref() == Some(o.modified.as_deref().unwrap_or(""));
+                let governed = is_latest
+                    || match latest_ok.get(&o.id) {
                         Some(b) => *b,
                         None => {
                             let (t, s, r) = db.one(
@@ -271,8 +288,7 @@ impl Store {
                             latest_ok.insert(o.id.clone(), b);
                             b
                         }
-                    },
-                };
+                    };
                 if governed && o.readable_by(viewer) {
                     if objects.len() == q.limit {
                         return Ok(Page {
