@@ -841,14 +841,14 @@ pub fn what_if(
             // members affected outside the alliance stay as assessed
             let outside = v
                 .members_affected
-                .saturating_sub(u32::try_from(v.victims.len()).unwrap_or(u32::MAX));
+                .saturating_sub(u64::try_from(v.victims.len()).unwrap_or(u64::MAX));
             w.changes.push(format!(
                 "victims: {} → {}",
                 v.victims.iter().cloned().collect::<Vec<_>>().join(", "),
                 victims.iter().cloned().collect::<Vec<_>>().join(", ")
             ));
             v.members_affected =
-                outside.saturating_add(u32::try_from(victims.len()).unwrap_or(u32::MAX));
+                outside.saturating_add(u64::try_from(victims.len()).unwrap_or(u64::MAX));
             v.victims = victims;
         }
     }

@@ -136,7 +136,7 @@ fn build(
         actor: vocab::index(ACTOR, "unknown").unwrap_or(0),
         sectors: sector_bits,
         victims: victims.iter().cloned().collect(),
-        members_affected: u32::try_from(victims.len()).unwrap_or(u32::MAX),
+        members_affected: u64::try_from(victims.len()).unwrap_or(u64::MAX),
     };
     Assessment {
         id: id.to_string(),

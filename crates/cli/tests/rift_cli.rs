@@ -118,7 +118,7 @@ fn prior_changes_weights_and_bad_priors_are_refused() {
 #[test]
 fn readable_summary_and_harmonise() {
     let d = tempfile::tempdir().unwrap();
-    std::fs::write(d.path().join("a.toml"), "name = \"T\"\n[[member]]\ncode = \"AAA\"\n[[member]]\ncode = \"BBB\"\n[[member]]\ncode = \"CCC\"\n[[rung]]\nid = \"act\"\nrule = \"consensus\"\n").unwrap();
+    std::fs::write(d.path().join("a.toml"), "name = \"T\"\n[[member]]\ncode = \"AAA\"\nname = \"AAA\"\nlat = 0.0\nlon = 0.0\n[[member]]\ncode = \"BBB\"\nname = \"BBB\"\nlat = 0.0\nlon = 0.0\n[[member]]\ncode = \"CCC\"\nname = \"CCC\"\nlat = 0.0\nlon = 0.0\n[[rung]]\nid = \"act\"\noption = \"act\"\nrule = \"consensus\"\n").unwrap();
     let pol = d.path().join("pol");
     std::fs::create_dir_all(&pol).unwrap();
     std::fs::write(

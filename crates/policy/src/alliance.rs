@@ -292,9 +292,8 @@ fn parse_rung(
                 }
             }
             "contributors" => match rv.as_integer() {
-                Some(n) if n >= 1 && n <= i64::from(u32::MAX) => {
-                    r.contributors = u32::try_from(n).ok()
-                }
+                // more than any alliance has members is never met: kept as the largest count
+                Some(n) if n >= 1 => r.contributors = Some(u32::try_from(n).unwrap_or(u32::MAX)),
                 _ => {
                     ok = false;
                     d.push(&here, span, "'contributors' must be an integer >= 1")
@@ -325,7 +324,7 @@ fn parse_rung(
             ),
         }
     }
-    for req in ["id", "rule"] {
+    for req in ["id", "option", "rule"] {
         if t.get(req).is_none() {
             ok = false;
             d.push(key, t.span(), format!("a rung needs '{req}'"));
@@ -452,6 +451,11 @@ impl Alliance {
                                 other => d.push_full(&here, span, format!("unknown key '{other}' in a member"), vec!["code", "name", "lat", "lon"], None),
                             }
                         }
+                        for req in ["name", "lat", "lon"] {
+                            if t.get(req).is_none() {
+                                d.push(&key, tspan.clone(), format!("a member needs '{req}'"));
+                            }
+                        }
                         if t.get("code").is_none() {
                             d.push(&key, tspan, "a member needs a 'code'");
                         } else if members.iter().any(|x| x.code == m.code) && !m.code.is_empty() {
@@ -489,6 +493,9 @@ impl Alliance {
                     None,
                 ),
             }
+        }
+        if root.get("name").is_none() {
+            d.push("name", None, "the alliance has no 'name' (name = \"...\")");
         }
         if root.get("member").is_none() {
             d.push("member", None, "the alliance has no [[member]]");
@@ -551,14 +558,43 @@ mod tests {
 
     #[test]
     fn errors_name_key_line_and_column() {
-        let text = "name = \"X\"\n[[member]]\ncode = \"est\"\n[[rung]]\nid = \"a\"\nrule = \"coalition:0\"\ncolour = 1\n";
+        let text = "name = \"X\"\n[[member]]\ncode = \"est\"\nname = \"E\"\nlat = 1\nlon = 2\n[[rung]]\nid = \"a\"\noption = \"o\"\nrule = \"coalition:0\"\ncolour = 1\n";
         let e = Alliance::parse("a.toml", text).unwrap_err();
         assert_eq!(e.len(), 3, "{e:#?}");
         assert_eq!((e[0].key.as_str(), e[0].line), ("member[0].code", 3));
         assert_eq!(
             (e[1].key.as_str(), e[1].line, e[1].column),
-            ("rung[0].rule", 6, 8)
+            ("rung[0].rule", 10, 8)
         );
         assert_eq!(e[2].key, "rung[0].colour");
+    }
+
+    #[test]
+    fn required_fields_are_required() {
+        // DESIGN 4: name; members with code, name, lat, lon; rungs with id, option, rule
+        let text = "[[member]]\ncode = \"EST\"\n[[rung]]\nid = \"a\"\nrule = \"any\"\n";
+        let e = Alliance::parse("a.toml", text).unwrap_err();
+        let said: Vec<String> = e
+            .iter()
+            .map(|d| format!("{}: {}", d.key, d.message))
+            .collect();
+        for want in [
+            "member[0]: a member needs 'name'",
+            "member[0]: a member needs 'lat'",
+            "member[0]: a member needs 'lon'",
+            "rung[0]: a rung needs 'option'",
+        ] {
+            assert!(said.iter().any(|s| s == want), "{want} in {said:#?}");
+        }
+        assert!(said
+            .iter()
+            .any(|s| s.starts_with("name: the alliance has no 'name'")));
+        assert!(e.iter().all(|d| d.line >= 1), "{e:#?}");
+        // more contributors than any alliance has members: accepted, never met
+        let big = "name = \"X\"\n[[member]]\ncode = \"EST\"\nname = \"E\"\nlat = 1\nlon = 2\n[[rung]]\nid = \"a\"\noption = \"o\"\nrule = \"any\"\ncontributors = 9999999999999\n";
+        assert_eq!(
+            Alliance::parse("b.toml", big).unwrap().ladder[0].contributors,
+            Some(u32::MAX)
+        );
     }
 }

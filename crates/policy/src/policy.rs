@@ -144,23 +144,62 @@ pub fn builtin_texts(alliance: &Alliance) -> &'static [(&'static str, &'static s
     }
 }
 
-/// Byte offset in the file of offset 0 of a string value's content, when exact.
-fn content_base(text: &str, span: &std::ops::Range<usize>) -> usize {
+/// Where each byte of a string value's content is in the file: `offsets[i]` is the file
+/// offset of content byte `i` (and `offsets[len]` the end), through escapes (`\t`,
+/// `\u0020`, ...) and a multi-line string's line-ending backslash, so a position in a
+/// condition is the same position in the TOML file.
+fn content_offsets(text: &str, span: &std::ops::Range<usize>) -> Vec<usize> {
     let raw = text.get(span.clone()).unwrap_or("");
-    if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
-        let mut b = span.start + 3;
-        if text.as_bytes().get(b) == Some(&b'\n') {
-            b += 1;
-        }
-        if raw.starts_with("\"\"\"") && raw.contains('\\') {
-            return span.start;
-        }
-        b
-    } else if raw.starts_with('"') && raw.contains('\\') {
-        span.start
+    let (open, literal) = if raw.starts_with("\"\"\"") {
+        (3, false)
+    } else if raw.starts_with("'''") {
+        (3, true)
     } else {
-        span.start + 1
+        (1, raw.starts_with('\''))
+    };
+    let b = raw.as_bytes();
+    let mut i = open;
+    // a newline right after the opening delimiter of a multi-line string is trimmed
+    if open == 3 && b.get(i) == Some(&b'\n') {
+        i += 1;
+    } else if open == 3 && b.get(i) == Some(&b'\r') && b.get(i + 1) == Some(&b'\n') {
+        i += 2;
     }
+    let close = b.len().saturating_sub(open).max(i);
+    let mut out = Vec::with_capacity(raw.len());
+    while i < close {
+        if literal || b[i] != b'\\' {
+            out.push(span.start + i);
+            i += 1;
+            continue;
+        }
+        let at = span.start + i;
+        match b.get(i + 1) {
+            Some(c @ (b'u' | b'U')) => {
+                let n = if *c == b'u' { 4 } else { 8 };
+                let ch = raw
+                    .get(i + 2..i + 2 + n)
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .and_then(char::from_u32);
+                // every byte of the decoded character stands at the escape
+                out.extend(std::iter::repeat_n(at, ch.map_or(1, char::len_utf8)));
+                i += 2 + n;
+            }
+            Some(c) if open == 3 && c.is_ascii_whitespace() => {
+                // a line-ending backslash: the whitespace and newlines after it vanish
+                i += 1;
+                while i < close && b[i].is_ascii_whitespace() {
+                    i += 1;
+                }
+            }
+            _ => {
+                out.push(at);
+                i += 2;
+            }
+        }
+    }
+    out.push(span.start + close);
+    out
 }
 
 /// A condition string at `key`; errors located in the TOML file.
@@ -185,9 +224,13 @@ fn condition(
     match lang::compile(src) {
         Ok(c) => Some(c),
         Err(errs) => {
-            let base = span.as_ref().map(|s| content_base(text, s));
+            let offsets = span.as_ref().map(|s| content_offsets(text, s));
+            let file_at = |o: &[usize], k: usize| o.get(k).or(o.last()).copied().unwrap_or(0);
             for e in errs {
-                let at = base.map(|b| b + e.span.start..b + e.span.end);
+                let at = offsets.as_deref().map(|o| {
+                    let start = file_at(o, e.span.start);
+                    start..file_at(o, e.span.end).max(start)
+                });
                 d.push_full(key, at.or(span.clone()), e.message, e.valid, e.suggestion);
             }
             None

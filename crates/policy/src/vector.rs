@@ -15,7 +15,7 @@ pub struct Vector {
     pub sectors: u16,
     /// Victim member codes.
     pub victims: BTreeSet<String>,
-    pub members_affected: u32,
+    pub members_affected: u64,
 }
 
 /// Why a JSON vector was rejected.
@@ -90,11 +90,8 @@ impl Vector {
         }
         let victims: BTreeSet<String> = strings(v, "victims")?.into_iter().collect();
         let members_affected = match v.get("members_affected") {
-            None | Some(Value::Null) => u32::try_from(victims.len()).unwrap_or(u32::MAX),
-            Some(Value::Number(n)) if n.as_u64().is_some() => {
-                u32::try_from(n.as_u64().unwrap_or(0))
-                    .map_err(|_| VectorError(format!("'members_affected' is too large: {n}")))?
-            }
+            None | Some(Value::Null) => u64::try_from(victims.len()).unwrap_or(u64::MAX),
+            Some(Value::Number(n)) if n.as_u64().is_some() => n.as_u64().unwrap_or(0),
             Some(other) => {
                 return Err(VectorError(format!(
                     "'members_affected' must be an integer >= 0, not {other}"
@@ -216,5 +213,28 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.0.contains("did you mean 'high'"), "{e}");
+        // any integer >= 0 (DESIGN 3), however large, and a condition compares it exactly
+        let mut big = base.clone();
+        big["members_affected"] = json!(u64::MAX);
+        let v = Vector::from_json(&big).unwrap();
+        assert_eq!(v.members_affected, u64::MAX);
+        let f = crate::lang::Facts {
+            members_affected: v.members_affected,
+            ..Default::default()
+        };
+        for (cond, holds) in [
+            ("members_affected == 18446744073709551615", true),
+            ("members_affected < 18446744073709551616", true),
+            (
+                "members_affected >= 99999999999999999999999999999999999999999999",
+                false,
+            ),
+        ] {
+            assert_eq!(
+                crate::lang::compile(cond).unwrap().eval(&f),
+                holds,
+                "{cond}"
+            );
+        }
     }
 }

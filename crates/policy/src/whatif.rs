@@ -267,7 +267,7 @@ struct Search<'a> {
     origin: State,
     /// Victims of the original vector that are not members (they count in
     /// members_affected only).
-    outsiders: u32,
+    outsiders: u64,
     doctrines: Vec<crate::doctrine::Doctrine>,
     attribution: u8,
 }
@@ -288,7 +288,7 @@ impl Search<'_> {
                 .0,
                 actor: st.actor,
                 sectors: st.sectors,
-                members_affected: st.victims.count_ones() + self.outsiders,
+                members_affected: u64::from(st.victims.count_ones()) + self.outsiders,
                 affected_self: st.victims & (1u128 << i) != 0,
             })
             .collect();
@@ -313,7 +313,7 @@ impl Search<'_> {
                 out.push((c, Step::Actor(st.actor, a), x));
             }
         }
-        if st.victims.count_ones() + self.outsiders > 1 {
+        if u64::from(st.victims.count_ones()) + self.outsiders > 1 {
             for m in 0..self.alliance.members.len() {
                 let bit = 1u128 << m;
                 if st.victims & bit != 0 {
@@ -408,7 +408,7 @@ impl Search<'_> {
             effects: st.effects,
             actor: st.actor,
             sectors: st.sectors,
-            members_affected: st.victims.count_ones() + self.outsiders,
+            members_affected: u64::from(st.victims.count_ones()) + self.outsiders,
             victims,
         }
     }
@@ -459,7 +459,7 @@ pub fn cheapest_move(
         alliance,
         policies,
         r,
-        outsiders: v.members_affected.saturating_sub(members_named),
+        outsiders: v.members_affected.saturating_sub(u64::from(members_named)),
         doctrines: (0..alliance.members.len())
             .map(|i| policies.doctrine(i))
             .collect(),

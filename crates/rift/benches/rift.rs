@@ -8,7 +8,7 @@ use concord_policy::{Alliance, PolicySet};
 use concord_rift::{naive, rift, Weights};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
-const TINY: &str = "name = \"Tiny\"\n[[member]]\ncode = \"AAA\"\n[[member]]\ncode = \"BBB\"\n[[member]]\ncode = \"CCC\"\n[[rung]]\nid = \"talk\"\nrule = \"any\"\n[[rung]]\nid = \"act\"\nrule = \"consensus\"\n";
+const TINY: &str = "name = \"Tiny\"\n[[member]]\ncode = \"AAA\"\nname = \"AAA\"\nlat = 0.0\nlon = 0.0\n[[member]]\ncode = \"BBB\"\nname = \"BBB\"\nlat = 0.0\nlon = 0.0\n[[member]]\ncode = \"CCC\"\nname = \"CCC\"\nlat = 0.0\nlon = 0.0\n[[rung]]\nid = \"talk\"\noption = \"talk\"\nrule = \"any\"\n[[rung]]\nid = \"act\"\noption = \"act\"\nrule = \"consensus\"\n";
 
 fn bench(c: &mut Criterion) {
     let a = Alliance::nato();

@@ -210,7 +210,7 @@ impl<'a> Engine<'a> {
             legal: self.legal[m][e][sev][sec],
             actor: b.actor,
             sectors: 1 << b.sector,
-            members_affected: MEMBERS_AFFECTED[usize::from(b.ma)],
+            members_affected: u64::from(MEMBERS_AFFECTED[usize::from(b.ma)]),
             affected_self: false,
         }
     }
@@ -340,7 +340,7 @@ impl<'a> Engine<'a> {
     /// The metrics from a stance table (one computed by [`Engine::table`], possibly edited).
     pub fn metrics_of(&self, table: &StanceTable, w: &Weights) -> Metrics {
         let (sum, heat) = self.accumulate(table, w, None);
-        self.finish(&sum, heat, w)
+        self.finish(&sum, heat)
     }
 
     /// Sum every base cell's partial in fixed chunks of base cells: chunks run in parallel,
@@ -422,7 +422,7 @@ impl<'a> Engine<'a> {
         let n = self.n();
         let mut masks = vec![CellMasks::default(); BASE_CELLS * n];
         let (sum, heat) = self.accumulate(&table, w, Some(&mut masks));
-        let metrics = self.finish(&sum, heat, w);
+        let metrics = self.finish(&sum, heat);
         Baseline {
             table,
             masks,
@@ -515,7 +515,7 @@ impl<'a> Engine<'a> {
             );
         let mut sum = base.sum.clone();
         sum.add_rungs(&delta, 1, eval, n);
-        let mut m = self.finish_with(&sum, Vec::new(), w, &ladder);
+        let mut m = self.finish_with(&sum, Vec::new(), &ladder);
         for (q, o) in m.options.iter_mut().enumerate() {
             if eval & (1 << q) == 0 {
                 o.clone_from(&base.metrics.options[q]);
@@ -542,6 +542,7 @@ impl<'a> Engine<'a> {
     ) {
         let (n, rungs) = (self.n(), self.rungs());
         p.clear(eval, n);
+        p.all = 0.0;
         let b = Base::from_index(bi);
         let wb = b.weight(w);
         let evaluated = |r: usize| eval & (1 << r) != 0;
@@ -572,6 +573,7 @@ impl<'a> Engine<'a> {
         for v in 0..n {
             let victims = &self.victims[usize::from(b.ma)][v];
             let wc = wb * w.victim[v];
+            p.all += wc;
             let mut masks = known.map_or_else(CellMasks::default, |k| k[v]);
             masks.rift &= !eval;
             masks.veto &= !eval;
@@ -693,8 +695,8 @@ impl<'a> Engine<'a> {
             })
     }
 
-    fn finish(&self, sum: &Partial, heat: Vec<Vec<Vec<Vec<f64>>>>, w: &Weights) -> Metrics {
-        self.finish_with(sum, heat, w, &self.alliance.ladder)
+    fn finish(&self, sum: &Partial, heat: Vec<Vec<Vec<Vec<f64>>>>) -> Metrics {
+        self.finish_with(sum, heat, &self.alliance.ladder)
     }
 
     /// The metrics document from the sums over the whole space.
@@ -702,11 +704,11 @@ impl<'a> Engine<'a> {
         &self,
         sum: &Partial,
         heat: Vec<Vec<Vec<Vec<f64>>>>,
-        w: &Weights,
         ladder: &[concord_policy::Rung],
     ) -> Metrics {
         let n = self.n();
-        let total = w.total();
+        // the weight of every cell as the counts were summed (see `Partial::all`)
+        let total = sum.all;
         let frac = |x: f64| if total > 0.0 { x / total } else { 0.0 };
         let options = ladder
             .iter()

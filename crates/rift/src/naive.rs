@@ -56,7 +56,7 @@ pub fn rift(alliance: &Alliance, policies: &PolicySet, w: &Weights) -> Metrics {
                                     actor: act as u8,
                                     sectors: 1 << sec,
                                     victims,
-                                    members_affected: *ma,
+                                    members_affected: u64::from(*ma),
                                 };
                                 let facts = member_facts(alliance, policies, &vector);
                                 let table = stance_table(alliance, policies, &facts);

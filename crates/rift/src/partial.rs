@@ -27,6 +27,11 @@ pub(crate) struct Partial {
     pub(crate) ceiling: Vec<i64>,
     /// `[rung + 1]`: weight of state cells by highest adopted rung (0 = none)
     pub(crate) heat: Vec<f64>,
+    /// The weight of every cell, summed in the same order as the counts above, so that a
+    /// count over some cells never exceeds it (floating-point addition is monotonic) and
+    /// a count over every cell equals it: shares stay within [0, 1], and are exactly 1
+    /// where a figure holds everywhere.
+    pub(crate) all: f64,
 }
 
 impl Partial {
@@ -43,6 +48,7 @@ impl Partial {
             pivotal: vec![0; rungs * n],
             ceiling: vec![0; rungs * ATTRIBUTION_N * SEVERITY_N],
             heat: vec![0.0; rungs + 1],
+            all: 0.0,
         }
     }
 
@@ -111,6 +117,7 @@ impl Partial {
         f(&mut self.heat, &other.heat);
         self.overall_rift += fs * other.overall_rift;
         self.overall_veto += fs * other.overall_veto;
+        self.all += fs * other.all;
         let is = i64::from(sign);
         let g =
             |a: &mut Vec<i64>, b: &Vec<i64>| a.iter_mut().zip(b).for_each(|(x, y)| *x += is * y);

@@ -16,10 +16,19 @@ use serde_json::json;
 const TINY: &str = r#"name = "Tiny"
 [[member]]
 code = "AAA"
+name = "AAA"
+lat = 0.0
+lon = 0.0
 [[member]]
 code = "BBB"
+name = "BBB"
+lat = 0.0
+lon = 0.0
 [[member]]
 code = "CCC"
+name = "CCC"
+lat = 0.0
+lon = 0.0
 [[rung]]
 id = "talk"
 option = "Talk"
@@ -72,6 +81,45 @@ fn hand_computed_tiny_alliance() {
         json!({"none": "emergency", "low": "emergency", "moderate": "emergency", "high": "emergency"})
     );
     assert_eq!(j, to_json(&naive::rift(&a, &p, &Weights::uniform(3))));
+}
+
+/// Shares are weights over the total weight, summed alike: with weights that are not
+/// exact in binary (0.3, 0.1) a figure that holds in every cell is exactly 1 and none
+/// exceeds 1 (an earlier engine printed 1.0000000000000007).
+#[test]
+fn shares_stay_within_zero_and_one_under_inexact_weights() {
+    let (a, p) = tiny();
+    let w = Weights::parse_prior(
+        "p.toml",
+        "[weights.severity]\nlow = 0.3\nhigh = 0.1\n[weights.sector]\nwater = 0.3\n[weights.victim]\nBBB = 0.7\n",
+        &a,
+    )
+    .unwrap();
+    let j = to_json(&rift(&a, &p, &w));
+    // everyone supports talk (rule any): adopted in every cell
+    assert_eq!(j["options"][0]["id"], "talk");
+    assert_eq!(j["options"][0]["adopted_share"], 1.0);
+    let mut fractions = vec![
+        j["rift_index"].as_f64().unwrap(),
+        j["veto_index"].as_f64().unwrap(),
+    ];
+    for o in j["options"].as_array().unwrap() {
+        for k in ["rift_index", "veto_index", "adopted_share", "victim_unmet"] {
+            fractions.push(o[k].as_f64().unwrap());
+        }
+        for m in ["blocked_by", "missing_share"] {
+            fractions.extend(
+                o[m].as_object()
+                    .unwrap()
+                    .values()
+                    .map(|v| v.as_f64().unwrap()),
+            );
+        }
+    }
+    assert!(
+        fractions.iter().all(|f| (0.0..=1.0).contains(f)),
+        "{fractions:?}"
+    );
 }
 
 #[test]
@@ -129,7 +177,7 @@ fn cond_strategy() -> impl Strategy<Value = Option<Cond>> {
             dim: Nominal::Sector,
             test: NomTest::Ne(v)
         }),
-        (0..12u64).prop_map(|n| Cond::MembersAffected { op: CmpOp::Ge, n }),
+        (0..12u128).prop_map(|n| Cond::MembersAffected { op: CmpOp::Ge, n }),
     ];
     let tree = leaf.prop_recursive(3, 8, 2, |inner| {
         prop_oneof![
@@ -412,7 +460,7 @@ fn safe_harbours_match_a_plain_search() {
                                         .into_iter()
                                         .map(|m| a.members[m].code.clone())
                                         .collect(),
-                                    members_affected: k as u32,
+                                    members_affected: k as u64,
                                 };
                                 let adopted = concord_policy::whatif::adopted(&a, &p, &vector);
                                 for (r, ok) in adopted.iter().enumerate() {

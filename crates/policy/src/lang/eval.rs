@@ -14,7 +14,7 @@ pub struct Facts {
     pub legal: u8,
     pub actor: u8,
     pub sectors: u16,
-    pub members_affected: u32,
+    pub members_affected: u64,
     pub affected_self: bool,
 }
 
@@ -37,7 +37,7 @@ impl Cond {
             Cond::False => false,
             Cond::AffectedSelf => f.affected_self,
             Cond::Ord { dim, op, level } => op.holds(f.ordinal(*dim), *level),
-            Cond::MembersAffected { op, n } => op.holds(u64::from(f.members_affected), *n),
+            Cond::MembersAffected { op, n } => op.holds(u128::from(f.members_affected), *n),
             Cond::Nom {
                 dim: Nominal::Actor,
                 test,
@@ -103,7 +103,7 @@ pub fn naive_eval(s: &Syn, f: &Facts) -> Option<bool> {
             _ => return None,
         },
         Syn::Cmp { lhs, op, rhs } => match (lhs.text.as_str(), rhs) {
-            ("members_affected", Rhs::Int(n, _)) => op.holds(u64::from(f.members_affected), *n),
+            ("members_affected", Rhs::Int(n, _)) => op.holds(u128::from(f.members_affected), *n),
             ("actor", Rhs::Word(w)) if ACTOR.contains(&w.text.as_str()) => match op {
                 CmpOp::Eq => actor_word == w.text,
                 CmpOp::Ne => actor_word != w.text,

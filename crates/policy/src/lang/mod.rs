@@ -60,7 +60,9 @@ pub struct Word {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Rhs {
     Word(Word),
-    Int(u64, Range<usize>),
+    /// A decimal integer; one too large for `u128` reads as `u128::MAX`, which compares with
+    /// any `members_affected` (a `u64`) as the written number would.
+    Int(u128, Range<usize>),
 }
 
 /// The syntax tree: words are not yet resolved to dimensions and levels. `and` and `or`
@@ -101,7 +103,7 @@ pub enum Cond {
     False,
     AffectedSelf,
     Ord { dim: Ordinal, op: CmpOp, level: u8 },
-    MembersAffected { op: CmpOp, n: u64 },
+    MembersAffected { op: CmpOp, n: u128 },
     Nom { dim: Nominal, test: NomTest },
     Not(Box<Cond>),
     And(Vec<Cond>),

@@ -10,42 +10,51 @@ name = "Tiny"
 code = "AAA"
 lat = 0.0
 lon = 0.0
+name = "AAA"
 [[member]]
 code = "BBB"
 lat = 0.0
 lon = 1.0
+name = "BBB"
 [[member]]
 code = "CCC"
 lat = 0.0
 lon = 5.0
+name = "CCC"
 [[member]]
 code = "DDD"
 lat = 0.0
 lon = 20.0
+name = "DDD"
 [[rung]]
 id = "talk"
 rule = "any"
 request = "victim"
+option = "talk"
 [[rung]]
 id = "solid"
 rule = "consensus"
 request = "victim"
+option = "solid"
 [[rung]]
 id = "act"
 rule = "coalition:2"
 legal_basis = "intervention"
+option = "act"
 [[rung]]
 id = "cm"
 rule = "consensus"
 legal_basis = "sovereignty_violation"
 requires = ["solid"]
 contributors = 2
+option = "cm"
 [[rung]]
 id = "war"
 rule = "consensus"
 legal_basis = "armed_attack"
 requires = ["solid", "cm"]
 request = "victim"
+option = "war"
 "#;
 
 pub const AAA: &str = r#"
