@@ -41,8 +41,9 @@ DEFAULT = None  # no doctrine table: sovereignty is no rule, loss_of_functionali
 # attribution first and fears escalation; DOMAIN section 1), cm: stance on collective
 # countermeasures ("supports", "rejects", "own" = only as a victim, None = general
 # position), scepva (offered national cyber effects), vcisc (offers incident support),
-# sanctions_practice (imposes national cyber sanctions), attributes (joins public attributions
-# readily; otherwise only at high severity).
+# sanctions_practice (has a national cyber sanctions regime of its own: the US and the UK;
+# the EU's members list through the EU, decided in the EU forum), attributes (joins public
+# attributions readily; otherwise only at high severity).
 MEMBERS = {}
 
 
@@ -68,8 +69,7 @@ member("CAN", "Canada", NATO, doctrine(True, LOF, False),
        f"Canada's 2022 position ({TOOLKIT}): territorial sovereignty is a rule; countermeasures "
        "need not be in kind; too little state practice for collective countermeasures "
        "(unverified), so Canada takes part in countermeasures as a victim only. Canada joins "
-       "coordinated attributions (NotPetya, February 2018).", cm="own", attributes=True,
-       sanctions_practice=True)
+       "coordinated attributions (NotPetya, February 2018).", cm="own", attributes=True)
 member("CYP", "Cyprus", EU, EU_BASELINE,
        f"No standalone national position; Cyprus is bound by the {EU_DECL}.")
 member("CZE", "Czechia", BOTH, doctrine(True, LOF, False),
@@ -94,7 +94,7 @@ member("EST", "Estonia", BOTH, doctrine(True, ANY, True),
        "with significant effects can be a use of force; Estonia supports collective "
        "countermeasures (President Kaljulaid, CyCon, 29 May 2019) and is a frontline state "
        f"(DOMAIN section 1). Estonia {SCEPVA_SRC} and {VCISC_SRC}.", frontline=True,
-       cm="supports", scepva=True, vcisc=True, attributes=True, sanctions_practice=True)
+       cm="supports", scepva=True, vcisc=True, attributes=True)
 member("FIN", "Finland", BOTH, doctrine(True, LOF, False),
        f"Finland's 2020 position ({TOOLKIT}): sovereignty is a rule; other details unverified.")
 member("FRA", "France", BOTH, doctrine(True, ANY, True),
@@ -107,7 +107,9 @@ member("FRA", "France", BOTH, doctrine(True, ANY, True),
 member("GBR", "United Kingdom", NATO, doctrine(False, LOF, False),
        f"The United Kingdom's 2018 and 2022 positions ({TOOLKIT}): sovereignty is a principle, not "
        "a rule; an armed attack needs death or destruction of equivalent scale; the UK attributes "
-       "publicly and often; collective countermeasures not endorsed (unverified). The UK "
+       "publicly and often; collective countermeasures not endorsed (unverified). It has a national "
+       "cyber sanctions regime (The Cyber (Sanctions) (EU Exit) Regulations 2020, SI 2020/597; "
+       "first listings with the US against APT31, 25 March 2024). The UK "
        f"{SCEPVA_SRC}.", scepva=True, attributes=True, sanctions_practice=True)
 member("GRC", "Greece", BOTH, EU_BASELINE,
        f"No standalone national position; Greece is bound by the {EU_DECL}.")
@@ -128,13 +130,12 @@ member("LTU", "Lithuania", BOTH, EU_BASELINE,
        f"No published legal position; doctrine as in the {EU_DECL}. Lithuania is a frontline state "
        "pushing for collective measures (DOMAIN section 1); it organised the first VCISC "
        "activation (July 2023) and joins coordinated attributions (NotPetya, February 2018).",
-       frontline=True, vcisc=True, attributes=True, sanctions_practice=True)
+       frontline=True, vcisc=True, attributes=True)
 member("LUX", "Luxembourg", BOTH, EU_BASELINE,
        f"No standalone national position; Luxembourg is bound by the {EU_DECL}.")
 member("LVA", "Latvia", BOTH, EU_BASELINE,
        f"No published legal position; doctrine as in the {EU_DECL}. Latvia is a frontline state "
-       "pushing for collective measures (DOMAIN section 1).", frontline=True, attributes=True,
-       sanctions_practice=True)
+       "pushing for collective measures (DOMAIN section 1).", frontline=True, attributes=True)
 member("MKD", "North Macedonia", NATO, DEFAULT,
        "No published national position on international law in cyberspace was found; default "
        "doctrine.")
@@ -158,7 +159,7 @@ member("POL", "Poland", BOTH, doctrine(True, ANY, True),
        "ladder (violation of sovereignty, prohibited intervention, use of force, armed attack); "
        "Poland argues for collective (third-party) countermeasures and is a frontline state "
        f"(DOMAIN section 1). It {VCISC_SRC}.", frontline=True, cm="supports", vcisc=True,
-       attributes=True, sanctions_practice=True)
+       attributes=True)
 member("PRT", "Portugal", BOTH, EU_BASELINE,
        f"No standalone national position; Portugal is bound by the {EU_DECL}.")
 member("ROU", "Romania", BOTH, doctrine(True, LOF, False),
@@ -179,7 +180,8 @@ member("TUR", "Türkiye", NATO, DEFAULT,
 member("USA", "United States", NATO, doctrine(False, LOF, False),
        f"United States statements ({TOOLKIT}; Koh 2012, Egan 2016, Ney 2020): partly with the UK on "
        "sovereignty; no gap between use of force and armed attack (unverified); the US attributes "
-       f"publicly and often and imposes national sanctions. The US {SCEPVA_SRC}.", scepva=True,
+       f"publicly and often and imposes national cyber sanctions (Executive Order 13694, 1 April 2015). "
+       f"The US {SCEPVA_SRC}.", scepva=True,
        attributes=True, sanctions_practice=True)
 
 # ---- NATO stances ----------------------------------------------------------------------------
@@ -202,15 +204,18 @@ def nato_stances(t):
     # Attribution by the alliance as such: a national prerogative, short of an armed attack.
     s["attribute"] = ("attribution == high and actor == state and legal == armed_attack",
                       {"policy": "legal < armed_attack"})
+    # Coordinated national attributions: a member joins another's public attribution on its
+    # own confidence in it (high); a frontline state attributes at moderate what hits itself.
     if front:
-        s["diplomatic"] = (f"attribution >= moderate and {STATE_OR_ALIGNED} and severity >= medium", None)
+        s["diplomatic"] = (f"(affected_self and attribution >= moderate and {STATE_OR_ALIGNED} and severity >= medium) "
+                           "or (attribution == high and actor == state and severity >= medium)", None)
     elif t.get("attributes"):
         s["diplomatic"] = ("attribution == high and actor == state and severity >= medium", None)
     else:
         s["diplomatic"] = ("attribution == high and actor == state and severity >= high", None)
-    if front:
-        s["sanctions"] = (f"attribution >= moderate and {STATE_OR_ALIGNED} and severity >= medium", None)
-    elif t.get("sanctions_practice"):
+    # National cyber sanctions need a national regime to list under (the US and the UK); the
+    # others join coordinated restrictive measures only for grave state operations.
+    if t.get("sanctions_practice"):
         s["sanctions"] = (f"attribution == high and {STATE_OR_ALIGNED} and severity >= medium", None)
     else:
         s["sanctions"] = ("attribution == high and actor == state and severity >= high "
