@@ -4,7 +4,8 @@
 #   taxii      TAXII GET, pages of 100, at ~1.1M objects: 1 connection walking 200 pages,
 #              64 connections x 50 pages (the SQLite collection is generated and ingested
 #              once, cached in target/bench-taxii.db, and copied into PostgreSQL with
-#              `concord migrate`, cached in schema bench_taxii)
+#              `concord migrate`, cached in schema bench_taxii), and the same pages of a
+#              second collection holding every object (paged by the collection's order)
 #   correlate  `concord correlate --dry-run` (bulk read + correlation) at INCIDENTS incidents
 # PostgreSQL: CONCORD_BENCH_PG (default postgres://postgres@127.0.0.1:5432/test); each part
 # uses schemas of its own (bench_*), dropped unless cached.
@@ -56,15 +57,36 @@ if [ "$what" = taxii ] || [ "$what" = all ]; then
   if [ "$have" = 0 ]; then
     echo "copying it into PostgreSQL (once): $(secs "$bin" migrate --from "$big" --to "$(fresh_schema bench_taxii)")"
   fi
+  # a second collection holding every object (as if each had been posted to it), to page
+  # by the collection's own order (migration 10)
+  second=bench0000-0000-4000-8000-000000000002
+  if [ "$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT COUNT(*) FROM collections WHERE id = ?', (sys.argv[2],)).fetchone()[0])" "$big" "$second")" = 0 ]; then
+    "$bin" --db "$big" collection list > /dev/null   # migrates an older cache first
+    python3 - "$big" "$second" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("INSERT INTO collections (id, title, members_write, hub_write, created) VALUES (?, 'bench second', 1, 1, '2026-01-01T00:00:00.000Z')", (sys.argv[2],))
+c.execute("INSERT INTO collection_objects (collection, seq, added) SELECT ?, seq, date_added FROM objects ORDER BY seq", (sys.argv[2],))
+c.commit()
+PY
+  fi
+  "$bin" --db "$purl" collection list > /dev/null
+  if [ "$(psql -X -At "$pg" -c "SELECT COUNT(*) FROM bench_taxii.collections WHERE id = '$second'")" = 0 ]; then
+    psql_ "SET search_path = bench_taxii; INSERT INTO collections (id, title, members_write, hub_write, created) VALUES ('$second', 'bench second', 1, 1, '2026-01-01T00:00:00.000Z'); INSERT INTO collection_objects (collection, seq, added) SELECT '$second', seq, date_added FROM objects ORDER BY seq; ANALYZE"
+  fi
   for backend in sqlite postgres; do
     if [ $backend = sqlite ]; then db=$big; port=8794; else db=$purl; port=8795; fi
     tok=$("$bin" token create --hub --db "$db")
     "$bin" serve --db "$db" --addr 127.0.0.1:$port 2>/dev/null & pids+=($!)
     for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
+    # the server computes the dashboard's rift figures in the background at start: let it
+    sleep 3
     url="http://127.0.0.1:$port/taxii2/alliance/collections/$coll/objects/"
     echo "$backend, collection of ~1.1M objects, pages of 100:"
     echo -n "  1 connection, 200 consecutive pages:   "; "$load" "$url" "bearer:$tok" 1 200 100
     echo -n "  64 connections, 50 pages each:         "; "$load" "$url" "bearer:$tok" 64 50 100
+    url2="http://127.0.0.1:$port/taxii2/alliance/collections/$second/objects/"
+    echo -n "  another collection of them, 200 pages: "; "$load" "$url2" "bearer:$tok" 1 200 100
   done
 fi
 
