@@ -168,7 +168,8 @@ pub struct TokenInfo {
     pub revoked: bool,
 }
 
-fn hash(token: &str) -> Vec<u8> {
+/// SHA-256 of a secret (a token, a session id): what the database keeps instead of it.
+pub(crate) fn hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 

@@ -12,10 +12,9 @@
 //! - These rows are not copied by `concord migrate` (they are short-lived: users sign in
 //!   again after a move).
 
-use crate::access::Principal;
+use crate::access::{hash as key, Principal};
 use crate::db::{Sql, SqlExt, P};
 use crate::{Store, StoreError};
-use sha2::{Digest, Sha256};
 
 /// A live web session.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,10 +33,6 @@ pub struct SigninLimit {
     pub per_client: i64,
     pub all_clients: i64,
     pub window_secs: i64,
-}
-
-fn key(session_id: &str) -> Vec<u8> {
-    Sha256::digest(session_id.as_bytes()).to_vec()
 }
 
 impl Store {
