@@ -412,3 +412,30 @@ pub fn decision_with(
     let d = concord_policy::decide(alliance, policies, &a.vector);
     Ok((a, attr, d))
 }
+
+/// Every campaign the reader's viewer may read, in insertion order, with its decision (the
+/// built-in severity model): the dashboard's list and the policy preview's campaigns. A
+/// campaign that cannot be assessed (none of its incidents readable, facts that do not
+/// give a vector) is left out; a failing store is an error.
+pub fn decided_campaigns(
+    r: &Reader<'_>,
+    alliance: &Alliance,
+    policies: &PolicySet,
+) -> Result<Vec<(String, DecisionView)>> {
+    let mut ids = Vec::new();
+    r.for_each_latest::<Error>(&["campaign"], |o| {
+        ids.push(o.id);
+        Ok(())
+    })?;
+    let kb = knowledge_base(r)?;
+    let model = SeverityModel::default();
+    let mut out = Vec::new();
+    for id in ids {
+        match decision_with(r, &kb, &id, &model, alliance, policies) {
+            Ok(d) => out.push((id, d)),
+            Err(Error::NotFound(_) | Error::Invalid(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(out)
+}

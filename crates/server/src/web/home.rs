@@ -26,26 +26,9 @@ pub(super) async fn index_page(
     let (mut rows, hits) = with_reader(st, move |s, state| {
         let policies = state.policy_set();
         let r = s.reader(&p);
-        let mut ids = Vec::new();
-        r.for_each_latest::<AppError>(&["campaign"], |o| {
-            ids.push(o.id);
-            Ok(())
-        })?;
-        let kb = views::knowledge_base(&r)?;
         let mut rows = Vec::new();
         let mut hits: std::collections::BTreeMap<String, Vec<String>> = Default::default();
-        for id in ids {
-            // a campaign that cannot be assessed (no readable incidents) is not listed
-            let Ok((a, _, d)) = views::decision_with(
-                &r,
-                &kb,
-                &id,
-                &Default::default(),
-                &state.alliance,
-                &policies,
-            ) else {
-                continue;
-            };
+        for (id, (a, _, d)) in views::decided_campaigns(&r, &state.alliance, &policies)? {
             let name = a.name.clone().unwrap_or_else(|| id.clone());
             for m in &a.victims {
                 hits.entry(m.clone()).or_default().push(name.clone());

@@ -180,23 +180,7 @@ pub(super) async fn preview_policy(
         // the campaigns the viewer may read, decided with both sets
         let mut campaigns = Vec::new();
         let r = s.reader(&p);
-        let mut ids = Vec::new();
-        r.for_each_latest::<AppError>(&["campaign"], |o| {
-            ids.push(o.id);
-            Ok(())
-        })?;
-        let kb = views::knowledge_base(&r)?;
-        for id in ids {
-            let Ok((a, _, d)) = views::decision_with(
-                &r,
-                &kb,
-                &id,
-                &Default::default(),
-                &state.alliance,
-                &current,
-            ) else {
-                continue;
-            };
+        for (id, (a, _, d)) in views::decided_campaigns(&r, &state.alliance, &current)? {
             let after = concord_policy::decide(&state.alliance, &edited, &d.vector);
             let changed = room::changed_rungs(&d, &after);
             if !changed.is_empty() {
